@@ -1,0 +1,47 @@
+#include "protocols/nakamoto/nakamoto_config.hpp"
+
+namespace dltsim::nakamoto {
+
+std::vector<ParamSpec> param_specs() {
+  return {
+      param::duration("block_interval", "600 s", greater_than(0),
+                      "mean time between blocks over the whole network (Bitcoin: 600 s)"),
+      param::size("block_size", "535 KB", between(0, 4e9),
+                  "full block size (SimBlock's Bitcoin 2019 figure: 535,000 bytes)"),
+      param::duration("validation_delay", "0 s", at_least(0),
+                      "time a node spends validating a block before accepting and relaying it"),
+      param::boolean("compact_blocks", true, "BIP 152 compact block relay between nodes that both support it"),
+      param::probability("compact_block_usage", 0.964,
+                         "share of nodes supporting compact blocks (SimBlock, Bitcoin 2019: 96.4 %)"),
+      param::size("compact_block_size", "18 KB", between(0, 4e9),
+                  "size of a compact block (SimBlock, Bitcoin 2019: 18 KB)"),
+      param::probability("compact_failure_rate", 0.13,
+                         "probability that a node cannot reconstruct a compact block (SimBlock: 13 % for "
+                         "always-connected nodes)"),
+      param::probability("compact_missing_fraction", 0.1,
+                         "fraction of the full block fetched after a failed reconstruction (assumption; "
+                         "SimBlock draws it from an empirical law with median 0.01 and a long tail)"),
+      param::duration("request_timeout", "60 s", greater_than(0),
+                      "wait for a requested block before asking the next peer that announced it"),
+      param::choice("tie_break", "first_seen", tie_break_names(),
+                    "fork choice among chains of equal work: keep the first seen (Bitcoin Core), or pick "
+                    "uniformly at random (Eyal and Sirer's mitigation)"),
+  };
+}
+
+Config read_config(const ParamValues& v) {
+  Config c{};
+  c.block_interval_s = v.number("block_interval");
+  c.block_size_bytes = v.number("block_size");
+  c.validation_delay_s = v.number("validation_delay");
+  c.compact_blocks = v.flag("compact_blocks");
+  c.compact_usage = v.number("compact_block_usage");
+  c.compact_size_bytes = v.number("compact_block_size");
+  c.compact_failure_rate = v.number("compact_failure_rate");
+  c.compact_missing_fraction = v.number("compact_missing_fraction");
+  c.request_timeout_s = v.number("request_timeout");
+  c.tie_break = tie_break_from_name(v.choice("tie_break"));
+  return c;
+}
+
+}  // namespace dltsim::nakamoto

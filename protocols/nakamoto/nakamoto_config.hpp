@@ -1,0 +1,37 @@
+#pragma once
+// Parameters of Nakamoto proof-of-work, declared once (registry, validator, describe) and read
+// into a typed struct.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/chain/chain_view.hpp"
+#include "sim/core/params.hpp"
+
+namespace dltsim::nakamoto {
+
+/// Typed parameters.
+struct Config {
+  double block_interval_s;            ///< mean time between blocks over the whole network
+  double block_size_bytes;            ///< size of a full block
+  double validation_delay_s;          ///< time to validate a block before accepting and relaying it
+  bool compact_blocks;                ///< BIP 152 compact block relay on
+  double compact_usage;               ///< share of nodes that support compact blocks
+  double compact_size_bytes;          ///< size of a compact block
+  double compact_failure_rate;        ///< probability that reconstruction fails
+  double compact_missing_fraction;    ///< fraction of the full block fetched after a failure
+  double request_timeout_s;           ///< wait before asking another announcer for a block
+  TieBreak tie_break;                 ///< fork choice among equal chains
+};
+
+/// Parameter declarations.
+std::vector<ParamSpec> param_specs();
+/// Typed parameters from resolved values.
+Config read_config(const ParamValues& values);
+
+/// Size of an inv or getdata announcing one block: 24-byte header, 1-byte count, 36-byte entry.
+inline constexpr std::uint32_t kInvSizeBytes = 61;
+/// Size of a getblocktxn request (header, block hash, a few indexes).
+inline constexpr std::uint32_t kGetBlockTxnSizeBytes = 64;
+
+}  // namespace dltsim::nakamoto

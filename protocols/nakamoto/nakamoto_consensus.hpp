@@ -1,0 +1,66 @@
+#pragma once
+// Run-wide state of Nakamoto proof-of-work: configuration, the shared block tree, message types,
+// which nodes speak compact blocks, and the chain metrics.
+
+#include <memory>
+#include <vector>
+
+#include "protocols/nakamoto/nakamoto_config.hpp"
+#include "sim/chain/block_tree.hpp"
+#include "sim/chain/chain_metrics.hpp"
+#include "sim/node/protocol.hpp"
+
+namespace dltsim::nakamoto {
+
+/// The registered message types of the relay protocol.
+struct MessageTypeIds {
+  MessageType inv;          ///< announces a block
+  MessageType getdata;      ///< requests a block
+  MessageType block;        ///< a full block
+  MessageType cmpctblock;   ///< a compact block (BIP 152)
+  MessageType getblocktxn;  ///< requests transactions missing from a compact block
+  MessageType blocktxn;     ///< the missing transactions
+};
+
+/// Payload naming one block (shared by every message about that block).
+struct BlockRef : Payload {
+  /// The block.
+  BlockId block;
+  explicit BlockRef(BlockId b) : block(b) {}
+};
+
+/// Run-wide part of the protocol.
+class NakamotoConsensus : public Consensus {
+ public:
+  /// Reads parameters, registers message types, declares tables.
+  explicit NakamotoConsensus(const ProtocolSetup& setup);
+  std::unique_ptr<Protocol> make_node(NodeId id) override;
+  void finish(Summary& summary, double end_time_s) override;
+  std::uint64_t produced() const override { return tree_.size() - 1; }
+
+  /// Parameters.
+  const Config& config() const { return config_; }
+  /// All blocks.
+  BlockTree& tree() { return tree_; }
+  /// Chain results.
+  ChainMetrics& metrics() { return metrics_; }
+  /// Message types.
+  const MessageTypeIds& types() const { return types_; }
+  /// True if the node relays compact blocks.
+  bool speaks_compact(NodeId node) const { return compact_[node]; }
+  /// Power share of a node.
+  double power_share(NodeId node) const { return power_shares_[node]; }
+  /// The shared payload naming block b.
+  const PayloadPtr& ref(BlockId b);
+
+ private:
+  Config config_;
+  std::vector<double> power_shares_;
+  BlockTree tree_;
+  ChainMetrics metrics_;
+  MessageTypeIds types_;
+  std::vector<bool> compact_;
+  std::vector<PayloadPtr> refs_;
+};
+
+}  // namespace dltsim::nakamoto

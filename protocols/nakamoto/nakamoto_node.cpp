@@ -1,0 +1,193 @@
+#include "protocols/nakamoto/nakamoto_node.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/random/bernoulli_distribution.hpp>
+#include <boost/random/exponential_distribution.hpp>
+
+#include "sim/node/node_context.hpp"
+
+namespace dltsim::nakamoto {
+
+NakamotoNode::NakamotoNode(NakamotoConsensus& consensus, NodeId id)
+    : consensus_(consensus), view_(consensus.tree()), id_(id) {}
+
+void NakamotoNode::on_start(NodeContext& ctx) {
+  mining_ = ctx.power_share() > 0;
+  if (mining_) schedule_mining(ctx);
+}
+
+void NakamotoNode::schedule_mining(NodeContext& ctx) {
+  // Finding a block is a Poisson process; by memorylessness the timer stays valid when the head
+  // changes, so it is never restarted.
+  const double rate = ctx.power_share() / consensus_.config().block_interval_s;
+  const double wait_s = boost::random::exponential_distribution<double>(rate)(ctx.rng());
+  mining_timer_ = ctx.set_timer(wait_s, tag(kMine, 0));
+}
+
+void NakamotoNode::on_production_stopped(NodeContext& ctx) {
+  if (mining_) ctx.cancel_timer(mining_timer_);
+  mining_ = false;
+}
+
+void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
+  const auto kind = static_cast<TimerKind>(t >> 32);
+  const auto block = static_cast<BlockId>(t & 0xffffffffu);
+  switch (kind) {
+    case kMine:
+      if (!ctx.producing()) return;
+      on_mined(ctx);
+      if (ctx.producing()) schedule_mining(ctx);
+      break;
+    case kValidate: {
+      const auto it = validating_.find(block);
+      const NodeId from = it->second;
+      validating_.erase(it);
+      connect(ctx, block, from);
+      break;
+    }
+    case kRequestTimeout: {
+      const auto it = requests_.find(block);
+      if (it == requests_.end()) return;
+      ask_next(ctx, block, it->second);
+      break;
+    }
+  }
+}
+
+void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
+  const BlockId block = msg.as<BlockRef>().block;
+  const MessageTypeIds& t = consensus_.types();
+  if (msg.type == t.inv) {
+    on_inv(ctx, block, msg.from);
+  } else if (msg.type == t.getdata) {
+    on_getdata(ctx, block, msg.from);
+  } else if (msg.type == t.cmpctblock) {
+    on_compact(ctx, block, msg.from);
+  } else if (msg.type == t.getblocktxn) {
+    const double missing = consensus_.config().compact_missing_fraction * consensus_.tree().get(block).size_bytes;
+    ctx.send(msg.from, t.blocktxn, static_cast<std::uint32_t>(std::ceil(missing)), consensus_.ref(block));
+  } else if (msg.type == t.block || msg.type == t.blocktxn) {
+    on_block_data(ctx, block, msg.from);
+  }
+}
+
+void NakamotoNode::on_inv(NodeContext& ctx, BlockId block, NodeId from) {
+  if (has_or_validating(block)) return;
+  auto it = requests_.find(block);
+  if (it != requests_.end()) {
+    auto& ann = it->second.announcers;
+    if (std::find(ann.begin(), ann.end(), from) == ann.end()) ann.push_back(from);
+    return;
+  }
+  request(ctx, block, from);
+}
+
+void NakamotoNode::request(NodeContext& ctx, BlockId block, NodeId from) {
+  Request& req = requests_[block];
+  req.announcers.push_back(from);
+  ask_next(ctx, block, req);
+}
+
+void NakamotoNode::ask_next(NodeContext& ctx, BlockId block, Request& req) {
+  if (req.asked >= req.announcers.size()) {
+    requests_.erase(block);  // nobody left to ask; a later inv starts over
+    return;
+  }
+  ctx.send(req.announcers[req.asked++], consensus_.types().getdata, kInvSizeBytes, consensus_.ref(block));
+  req.timeout = ctx.set_timer(consensus_.config().request_timeout_s, tag(kRequestTimeout, block));
+}
+
+void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
+  if (!view_.knows(block)) return;
+  const Config& c = consensus_.config();
+  if (consensus_.speaks_compact(id_) && consensus_.speaks_compact(from)) {
+    ctx.send(from, consensus_.types().cmpctblock, static_cast<std::uint32_t>(c.compact_size_bytes),
+             consensus_.ref(block));
+  } else {
+    ctx.send(from, consensus_.types().block, consensus_.tree().get(block).size_bytes, consensus_.ref(block));
+  }
+}
+
+void NakamotoNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
+  if (has_or_validating(block)) return;
+  const double p_fail = consensus_.config().compact_failure_rate;
+  if (boost::random::bernoulli_distribution<>(p_fail)(ctx.rng())) {
+    ctx.send(from, consensus_.types().getblocktxn, kGetBlockTxnSizeBytes, consensus_.ref(block));
+    return;
+  }
+  on_block_data(ctx, block, from);
+}
+
+void NakamotoNode::on_block_data(NodeContext& ctx, BlockId block, NodeId from) {
+  if (has_or_validating(block)) return;
+  if (const auto it = requests_.find(block); it != requests_.end()) ctx.cancel_timer(it->second.timeout);
+  const double delay_s = consensus_.config().validation_delay_s;
+  if (delay_s > 0) {
+    validating_.emplace(block, from);
+    ctx.set_timer(delay_s, tag(kValidate, block));
+    return;
+  }
+  connect(ctx, block, from);
+}
+
+void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
+  const BlockId parent = consensus_.tree().get(block).parent;
+  if (!view_.knows(parent)) {
+    // Arrived before its parent (a chain published at once): wait for the parent, fetch it from the
+    // peer that sent the child.
+    orphans_[parent].emplace_back(block, from);
+    if (!has_or_validating(parent) && requests_.count(parent) == 0) request(ctx, parent, from);
+    return;
+  }
+  on_block(ctx, block, from);
+  requests_.erase(block);
+  // Children that were waiting for this block.
+  const auto it = orphans_.find(block);
+  if (it == orphans_.end()) return;
+  const auto children = std::move(it->second);
+  orphans_.erase(it);
+  for (const auto& [child, child_from] : children) connect(ctx, child, child_from);
+}
+
+void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
+  const ViewUpdate u = accept(ctx, block);
+  // Like Bitcoin Core, relay only blocks that become the head (a losing fork is not relayed).
+  if (u.head_changed) announce(ctx, block, from);
+}
+
+void NakamotoNode::on_mined(NodeContext& ctx) {
+  const BlockId block = produce_block(ctx, view_.head());
+  accept(ctx, block);
+  announce(ctx, block, kNoNode);
+}
+
+BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent) {
+  const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
+  const BlockId block = consensus_.tree().add(parent, id_, ctx.now_s(), size);
+  ctx.count_produced();
+  return block;
+}
+
+ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
+  const ViewUpdate u = view_.add(block, consensus_.config().tie_break, ctx.rng());
+  consensus_.metrics().on_arrival(block, id_, ctx.now_s());
+  if (u.head_changed && u.reorg_depth > 0) {
+    consensus_.metrics().on_reorg(id_, ctx.now_s(), u.old_head, block, u.reorg_depth);
+  }
+  return u;
+}
+
+void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
+  const std::vector<NodeId>* holders = nullptr;
+  if (const auto it = requests_.find(block); it != requests_.end()) holders = &it->second.announcers;
+  const PayloadPtr& ref = consensus_.ref(block);
+  for (const PeerLink& p : ctx.peers()) {
+    if (p.peer == except) continue;
+    if (holders != nullptr && std::find(holders->begin(), holders->end(), p.peer) != holders->end()) continue;
+    ctx.send(p.peer, consensus_.types().inv, kInvSizeBytes, ref);
+  }
+}
+
+}  // namespace dltsim::nakamoto

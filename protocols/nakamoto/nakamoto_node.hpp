@@ -1,0 +1,72 @@
+#pragma once
+// One Nakamoto node: mines (Poisson process at rate power share / block interval), follows the
+// heaviest chain, and relays blocks with Bitcoin's inv / getdata / block exchange, or compact blocks
+// (cmpctblock, then getblocktxn / blocktxn after a failed reconstruction) between nodes that both
+// support them. Attacks derive from it and override on_mined / on_block.
+
+#include <unordered_map>
+#include <vector>
+
+#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "sim/chain/chain_view.hpp"
+
+namespace dltsim::nakamoto {
+
+/// Honest Nakamoto node.
+class NakamotoNode : public Protocol {
+ public:
+  /// A node of the given consensus.
+  NakamotoNode(NakamotoConsensus& consensus, NodeId id);
+  void on_start(NodeContext& ctx) override;
+  void on_message(NodeContext& ctx, const Message& msg) override;
+  void on_timer(NodeContext& ctx, std::uint64_t tag) override;
+  void on_production_stopped(NodeContext& ctx) override;
+
+  /// This node's view of the chain.
+  const ChainView& view() const { return view_; }
+
+ protected:
+  /// The node found a block. Honest: extend the head, accept it, announce it.
+  virtual void on_mined(NodeContext& ctx);
+  /// A block arrived, validated, with its parent known. Honest: fork choice; announce a new head.
+  virtual void on_block(NodeContext& ctx, BlockId block, NodeId from);
+  /// Creates a block on `parent` produced by this node (counted toward the stop condition).
+  BlockId produce_block(NodeContext& ctx, BlockId parent);
+  /// Adds a block to the view with fork choice and records arrival and reorg.
+  ViewUpdate accept(NodeContext& ctx, BlockId block);
+  /// Sends inv for block to every peer except `except` and peers known to have it.
+  void announce(NodeContext& ctx, BlockId block, NodeId except);
+  /// The shared state.
+  NakamotoConsensus& consensus_;
+  /// This node's chain view.
+  ChainView view_;
+
+ private:
+  enum TimerKind : std::uint64_t { kMine = 0, kValidate = 1, kRequestTimeout = 2 };
+  static std::uint64_t tag(TimerKind kind, BlockId block) { return (std::uint64_t{kind} << 32) | block; }
+
+  struct Request {
+    std::vector<NodeId> announcers;  // peers that announced the block, in order
+    std::size_t asked = 0;           // announcers asked so far
+    TimerId timeout = 0;
+  };
+
+  void schedule_mining(NodeContext& ctx);
+  void on_inv(NodeContext& ctx, BlockId block, NodeId from);
+  void on_getdata(NodeContext& ctx, BlockId block, NodeId from);
+  void on_compact(NodeContext& ctx, BlockId block, NodeId from);
+  void request(NodeContext& ctx, BlockId block, NodeId from);
+  void ask_next(NodeContext& ctx, BlockId block, Request& req);
+  void on_block_data(NodeContext& ctx, BlockId block, NodeId from);
+  void connect(NodeContext& ctx, BlockId block, NodeId from);
+  bool has_or_validating(BlockId block) const { return view_.knows(block) || validating_.count(block) != 0; }
+
+  NodeId id_;
+  TimerId mining_timer_ = 0;
+  bool mining_ = false;
+  std::unordered_map<BlockId, Request> requests_;
+  std::unordered_map<BlockId, NodeId> validating_;                 // block -> peer it came from
+  std::unordered_map<BlockId, std::vector<std::pair<BlockId, NodeId>>> orphans_;  // parent -> children
+};
+
+}  // namespace dltsim::nakamoto

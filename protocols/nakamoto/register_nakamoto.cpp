@@ -1,0 +1,16 @@
+#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "sim/chain/chain_metrics.hpp"
+
+namespace dltsim {
+
+void register_nakamoto(ProtocolRegistry& registry) {
+  ProtocolInfo info;
+  info.name = "nakamoto";
+  info.summary = "Nakamoto proof-of-work: Poisson mining, heaviest chain, inv/getdata and compact-block relay";
+  info.params = nakamoto::param_specs();
+  info.tables = chain_table_names();
+  info.make = [](const ProtocolSetup& setup) { return std::make_unique<nakamoto::NakamotoConsensus>(setup); };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages dltsim needs, and only those. Idempotent: when
+# everything is present it returns after one dpkg query.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config clang-format
+  libsimgrid-dev libboost-dev libeigen3-dev
+  libhdf5-dev zlib1g-dev libyaml-cpp-dev libcli11-dev libfmt-dev catch2
+  pybind11-dev python3-dev
+  python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
+  python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${#missing[@]} Debian package(s): ${missing[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

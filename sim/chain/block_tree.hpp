@@ -1,0 +1,47 @@
+#pragma once
+// The tree of every block produced in a run, shared by all nodes of a chain-based protocol (each
+// node's own view is a ChainView over it). Block 0 is genesis.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/ids.hpp"
+
+namespace dltsim {
+
+/// One block.
+struct Block {
+  BlockId parent = kNoBlock;      ///< parent block (kNoBlock for genesis)
+  std::uint32_t height = 0;       ///< genesis is 0
+  NodeId producer = kNoNode;      ///< node that produced it (kNoNode for genesis)
+  double time_s = 0;              ///< when it was produced
+  std::uint32_t size_bytes = 0;   ///< full size
+  double weight = 1;              ///< chain weight it adds (work; 1 for constant difficulty)
+};
+
+/// All blocks of a run.
+class BlockTree {
+ public:
+  /// A tree holding only genesis.
+  BlockTree();
+  /// Adds a block on `parent`; returns its id.
+  BlockId add(BlockId parent, NodeId producer, double time_s, std::uint32_t size_bytes, double weight = 1);
+  /// A block.
+  const Block& get(BlockId id) const { return blocks_[id]; }
+  /// Number of blocks including genesis.
+  std::uint32_t size() const { return static_cast<std::uint32_t>(blocks_.size()); }
+  /// Total weight from genesis to `id` (the chain's work).
+  double chain_weight(BlockId id) const { return chain_weight_[id]; }
+  /// The deepest common ancestor of a and b.
+  BlockId common_ancestor(BlockId a, BlockId b) const;
+  /// True if `ancestor` is on the path from genesis to `block` (a block is its own ancestor).
+  bool is_ancestor(BlockId ancestor, BlockId block) const;
+  /// Flags the blocks on the path from genesis to `tip`.
+  std::vector<bool> chain_flags(BlockId tip) const;
+
+ private:
+  std::vector<Block> blocks_;
+  std::vector<double> chain_weight_;
+};
+
+}  // namespace dltsim

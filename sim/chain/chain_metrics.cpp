@@ -1,0 +1,202 @@
+#include "sim/chain/chain_metrics.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+namespace dltsim {
+
+namespace {
+
+struct BlockRow {
+  std::uint32_t id;
+  std::uint32_t parent;
+  std::uint32_t height;
+  std::uint32_t producer;
+  double time_s;
+  std::uint32_t size_bytes;
+  std::uint8_t on_main_chain;
+  std::uint32_t arrivals;
+  double reach50_s;
+  double reach90_s;
+  double reach100_s;
+};
+
+struct ArrivalRow {
+  std::uint32_t block;
+  std::uint32_t node;
+  double time_s;
+  double delay_s;
+};
+
+struct ReorgRow {
+  std::uint32_t node;
+  std::uint32_t depth;
+  double time_s;
+  std::uint32_t old_head;
+  std::uint32_t new_head;
+};
+
+struct ProducerRow {
+  std::uint32_t node;
+  double power_share;
+  std::uint32_t blocks_produced;
+  std::uint32_t blocks_main;
+};
+
+TableSchema blocks_schema() {
+  return {"blocks",
+          "Every block produced (genesis excluded)",
+          sizeof(BlockRow),
+          {DLTSIM_COLUMN(BlockRow, id, "", "block id"),
+           DLTSIM_COLUMN(BlockRow, parent, "", "parent block id (0 = genesis)"),
+           DLTSIM_COLUMN(BlockRow, height, "", "height (genesis = 0)"),
+           DLTSIM_COLUMN(BlockRow, producer, "", "node that produced (mined) it"),
+           DLTSIM_COLUMN(BlockRow, time_s, "s", "production time"),
+           DLTSIM_COLUMN(BlockRow, size_bytes, "bytes", "full block size"),
+           DLTSIM_COLUMN(BlockRow, on_main_chain, "", "1 if on the main chain at the end of the run"),
+           DLTSIM_COLUMN(BlockRow, arrivals, "", "nodes that had the block at the end (producer included)"),
+           DLTSIM_COLUMN(BlockRow, reach50_s, "s", "time from production until 50 % of nodes had it (NaN: never)"),
+           DLTSIM_COLUMN(BlockRow, reach90_s, "s", "time until 90 % of nodes had it (NaN: never)"),
+           DLTSIM_COLUMN(BlockRow, reach100_s, "s", "time until every node had it (NaN: never)")}};
+}
+
+TableSchema arrivals_schema() {
+  return {"arrivals",
+          "Block arrivals: when each node accepted each block (producers excluded)",
+          sizeof(ArrivalRow),
+          {DLTSIM_COLUMN(ArrivalRow, block, "", "block id"), DLTSIM_COLUMN(ArrivalRow, node, "", "receiving node"),
+           DLTSIM_COLUMN(ArrivalRow, time_s, "s", "arrival time"),
+           DLTSIM_COLUMN(ArrivalRow, delay_s, "s", "arrival time minus production time")}};
+}
+
+TableSchema reorgs_schema() {
+  return {"reorgs",
+          "Head switches that abandoned blocks (depth >= 1)",
+          sizeof(ReorgRow),
+          {DLTSIM_COLUMN(ReorgRow, node, "", "node that switched"),
+           DLTSIM_COLUMN(ReorgRow, depth, "blocks", "blocks of the old chain abandoned"),
+           DLTSIM_COLUMN(ReorgRow, time_s, "s", "when"), DLTSIM_COLUMN(ReorgRow, old_head, "", "previous head"),
+           DLTSIM_COLUMN(ReorgRow, new_head, "", "new head")}};
+}
+
+TableSchema producers_schema() {
+  return {"producers",
+          "Blocks produced per node with consensus power, against its power share",
+          sizeof(ProducerRow),
+          {DLTSIM_COLUMN(ProducerRow, node, "", "node"),
+           DLTSIM_COLUMN(ProducerRow, power_share, "", "share of hashrate (or stake)"),
+           DLTSIM_COLUMN(ProducerRow, blocks_produced, "blocks", "blocks it produced"),
+           DLTSIM_COLUMN(ProducerRow, blocks_main, "blocks", "of those, on the main chain")}};
+}
+
+constexpr float kNever = std::numeric_limits<float>::quiet_NaN();
+
+}  // namespace
+
+std::vector<std::string> chain_table_names() { return {"blocks", "arrivals", "reorgs", "producers"}; }
+
+ChainMetrics::ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares)
+    : recorder_(recorder),
+      tree_(tree),
+      power_shares_(power_shares),
+      blocks_table_(recorder.table(blocks_schema())),
+      arrivals_table_(recorder.table(arrivals_schema())),
+      reorgs_table_(recorder.table(reorgs_schema())),
+      producers_table_(recorder.table(producers_schema())) {}
+
+void ChainMetrics::grow(BlockId block) {
+  if (block < arrivals_per_block_.size()) return;
+  const std::size_t n = std::max<std::size_t>(block + 1, arrivals_per_block_.size() * 2);
+  arrivals_per_block_.resize(n, 0);
+  for (auto& r : reach_s_) r.resize(n, kNever);
+}
+
+void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s) {
+  grow(block);
+  const Block& b = tree_.get(block);
+  const double delay_s = now_s - b.time_s;
+  const std::uint32_t count = ++arrivals_per_block_[block];
+  const double n = static_cast<double>(power_shares_.size());
+  const double fractions[3] = {0.5, 0.9, 1.0};
+  for (int i = 0; i < 3; ++i) {
+    if (std::isnan(reach_s_[i][block]) && count >= std::ceil(fractions[i] * n)) {
+      reach_s_[i][block] = static_cast<float>(delay_s);
+    }
+  }
+  if (node == b.producer) return;
+  propagation_.add(delay_s);
+  Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s});
+}
+
+void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head, std::uint32_t depth) {
+  if (depth == 0) return;
+  ++reorgs_;
+  max_reorg_depth_ = std::max(max_reorg_depth_, depth);
+  Recorder::append(reorgs_table_, ReorgRow{node, depth, now_s, old_head, new_head});
+}
+
+BlockId ChainMetrics::main_head() const {
+  BlockId best = 0;
+  for (BlockId b = 1; b < tree_.size(); ++b) {
+    if (tree_.chain_weight(b) > tree_.chain_weight(best)) best = b;
+  }
+  return best;
+}
+
+void ChainMetrics::finish(Summary& summary) {
+  const BlockId head = main_head();
+  const std::vector<bool> main = tree_.chain_flags(head);
+  const std::uint32_t produced = tree_.size() - 1;
+  std::uint32_t on_main = 0;
+  std::vector<std::uint32_t> per_node(power_shares_.size(), 0), per_node_main(power_shares_.size(), 0);
+  double reach90_sum = 0;
+  std::uint32_t reach90_count = 0;
+  grow(tree_.size());
+  for (BlockId id = 1; id < tree_.size(); ++id) {
+    const Block& b = tree_.get(id);
+    on_main += main[id] ? 1 : 0;
+    if (b.producer < per_node.size()) {
+      ++per_node[b.producer];
+      per_node_main[b.producer] += main[id] ? 1 : 0;
+    }
+    if (!std::isnan(reach_s_[1][id])) {
+      reach90_sum += reach_s_[1][id];
+      ++reach90_count;
+    }
+    BlockRow row{};
+    row.id = id;
+    row.parent = b.parent;
+    row.height = b.height;
+    row.producer = b.producer;
+    row.time_s = b.time_s;
+    row.size_bytes = b.size_bytes;
+    row.on_main_chain = main[id] ? 1 : 0;
+    row.arrivals = arrivals_per_block_[id];
+    row.reach50_s = reach_s_[0][id];
+    row.reach90_s = reach_s_[1][id];
+    row.reach100_s = reach_s_[2][id];
+    Recorder::append(blocks_table_, row);
+  }
+  for (NodeId i = 0; i < power_shares_.size(); ++i) {
+    if (power_shares_[i] > 0 || per_node[i] > 0) {
+      Recorder::append(producers_table_, ProducerRow{i, power_shares_[i], per_node[i], per_node_main[i]});
+    }
+  }
+  summary.set("blocks_produced", static_cast<std::int64_t>(produced));
+  summary.set("blocks_main", static_cast<std::int64_t>(on_main));
+  summary.set("blocks_stale", static_cast<std::int64_t>(produced - on_main));
+  summary.set("stale_rate", produced ? static_cast<double>(produced - on_main) / produced : 0.0);
+  summary.set("main_chain_height", static_cast<std::int64_t>(tree_.get(head).height));
+  summary.set("arrivals", static_cast<std::int64_t>(propagation_.count()));
+  summary.set("propagation_mean_s", propagation_.mean());
+  summary.set("propagation_p10_s", propagation_.quantile(0.10));
+  summary.set("propagation_p50_s", propagation_.quantile(0.50));
+  summary.set("propagation_p90_s", propagation_.quantile(0.90));
+  summary.set("propagation_p100_s", propagation_.quantile(1.0));
+  summary.set("block_reach90_mean_s", reach90_count ? reach90_sum / reach90_count : 0.0);
+  summary.set("reorgs", static_cast<std::int64_t>(reorgs_));
+  summary.set("reorg_depth_max", static_cast<std::int64_t>(max_reorg_depth_));
+}
+
+}  // namespace dltsim

@@ -1,0 +1,48 @@
+#pragma once
+// Results every chain-based protocol records: blocks (with main-chain flag and how fast each
+// reached 50/90/100 % of nodes), block arrivals per node, reorgs, blocks per producer, and the
+// summary (stale rate, per-node propagation percentiles).
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/chain/block_tree.hpp"
+#include "sim/metrics/log_histogram.hpp"
+#include "sim/metrics/recorder.hpp"
+
+namespace dltsim {
+
+/// Names of the tables ChainMetrics can record (for a protocol's registry entry).
+std::vector<std::string> chain_table_names();
+
+/// Records chain results of one run.
+class ChainMetrics {
+ public:
+  /// Declares the chain tables on the recorder.
+  ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares);
+  /// A node received (and accepted) a block at now_s.
+  void on_arrival(BlockId block, NodeId node, double now_s);
+  /// A node switched heads, abandoning depth blocks.
+  void on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head, std::uint32_t depth);
+  /// The main chain's head: the heaviest block, the earliest produced among equals.
+  BlockId main_head() const;
+  /// Writes blocks and producers tables and the chain summary.
+  void finish(Summary& summary);
+
+ private:
+  void grow(BlockId block);
+  Recorder& recorder_;
+  const BlockTree& tree_;
+  const std::vector<double>& power_shares_;
+  TableWriter* blocks_table_;
+  TableWriter* arrivals_table_;
+  TableWriter* reorgs_table_;
+  TableWriter* producers_table_;
+  LogHistogram propagation_;
+  std::vector<std::uint32_t> arrivals_per_block_;
+  std::vector<float> reach_s_[3];  // time to reach 50 %, 90 %, 100 % of nodes
+  std::uint64_t reorgs_ = 0;
+  std::uint32_t max_reorg_depth_ = 0;
+};
+
+}  // namespace dltsim

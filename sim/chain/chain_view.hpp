@@ -1,0 +1,56 @@
+#pragma once
+// One node's view of the block tree: which blocks it has and which chain head it follows, with the
+// fork-choice rule: the heaviest chain wins; on a tie the node keeps the head it saw first, or (the
+// Eyal-Sirer mitigation) picks uniformly at random.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/chain/block_tree.hpp"
+#include "sim/core/rng.hpp"
+
+namespace dltsim {
+
+/// How a node chooses between chains of equal weight.
+enum class TieBreak {
+  first_seen,  ///< keep the current head (Bitcoin Core)
+  random,      ///< switch with probability 1/2 (uniform random tie-breaking, Eyal and Sirer 2014)
+};
+
+/// Names of the tie-break rules as written in scenarios, in enum order.
+const std::vector<std::string>& tie_break_names();
+/// The rule with that name (one of tie_break_names()).
+TieBreak tie_break_from_name(const std::string& name);
+
+/// Result of adding a block to a view.
+struct ViewUpdate {
+  bool head_changed = false;     ///< the node now follows a different head
+  BlockId old_head = kNoBlock;   ///< head before
+  std::uint32_t reorg_depth = 0; ///< blocks of the old chain abandoned (0 if the new head extends the old)
+};
+
+/// Blocks known to one node and its chosen head.
+class ChainView {
+ public:
+  /// A view that knows only genesis.
+  explicit ChainView(const BlockTree& tree);
+  /// True if the node has the block.
+  bool knows(BlockId block) const { return block < known_.size() && known_[block]; }
+  /// The head of the chain the node follows.
+  BlockId head() const { return head_; }
+  /// Adds a block whose parent the node has, and applies fork choice.
+  ViewUpdate add(BlockId block, TieBreak tie, Rng& rng);
+  /// Follows `block` (known) regardless of weight, as an attacker adopting a chain does.
+  ViewUpdate adopt(BlockId block);
+  /// Marks a block as known without changing the head (an attacker's private blocks).
+  void learn(BlockId block);
+
+ private:
+  ViewUpdate switch_to(BlockId block);
+  const BlockTree& tree_;
+  std::vector<bool> known_;
+  BlockId head_ = 0;
+};
+
+}  // namespace dltsim

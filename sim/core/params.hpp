@@ -1,0 +1,109 @@
+#pragma once
+// Parameters of extensions (protocols, attacks), declared once with name, type, unit, default,
+// allowed range and doc (as ns-3 attributes are). The scenario validator, `dltsim describe` and the
+// Python API all read these declarations, so no second list can drift.
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dltsim {
+
+/// What a parameter holds; durations, sizes and rates are written with units and stored in s, bytes, bit/s.
+enum class ParamType { integer, real, boolean, duration, size, rate, probability, choice };
+
+/// An interval of allowed numeric values.
+struct Range {
+  double lo = -std::numeric_limits<double>::infinity();  ///< lower bound
+  double hi = std::numeric_limits<double>::infinity();   ///< upper bound
+  bool lo_open = false;                                  ///< lower bound excluded
+  bool hi_open = false;                                  ///< upper bound excluded
+  /// True if v lies in the interval.
+  bool contains(double v) const;
+  /// Interval notation, e.g. "[1, 100000]" or "(0, inf)".
+  std::string str() const;
+};
+
+/// Any value.
+Range any_value();
+/// [lo, inf).
+Range at_least(double lo);
+/// (lo, inf).
+Range greater_than(double lo);
+/// [lo, hi].
+Range between(double lo, double hi);
+
+/// Declaration of one parameter.
+struct ParamSpec {
+  std::string name;                  ///< key in the scenario, snake_case
+  ParamType type = ParamType::real;  ///< value type
+  std::string default_value;         ///< default as written in a scenario, e.g. "600 s"
+  Range range;                       ///< allowed values (numeric types)
+  std::vector<std::string> choices;  ///< allowed values (choice type)
+  std::string doc;                   ///< one-line description
+  /// Type name for documentation ("duration", "integer", ...).
+  std::string_view type_name() const;
+  /// Unit the value is stored in ("s", "bytes", "bit/s") or "" for plain numbers.
+  std::string_view unit() const;
+  /// What may be written, e.g. "(0 s, inf)" or "one of: first_seen, random".
+  std::string allowed() const;
+};
+
+/// Builders for concise declarations.
+namespace param {
+/// An integer parameter.
+ParamSpec integer(std::string name, std::int64_t def, Range range, std::string doc);
+/// A real-valued parameter without unit.
+ParamSpec real(std::string name, double def, Range range, std::string doc);
+/// A true/false parameter.
+ParamSpec boolean(std::string name, bool def, std::string doc);
+/// A duration written with a unit ("600 s"), stored in seconds.
+ParamSpec duration(std::string name, std::string def, Range range_s, std::string doc);
+/// A size written with a unit ("535 KB"), stored in bytes.
+ParamSpec size(std::string name, std::string def, Range range_bytes, std::string doc);
+/// A rate written with a unit ("20 Mbit/s"), stored in bit/s.
+ParamSpec rate(std::string name, std::string def, Range range_bps, std::string doc);
+/// A probability in [0, 1].
+ParamSpec probability(std::string name, double def, std::string doc);
+/// One of a fixed set of names.
+ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices, std::string doc);
+}  // namespace param
+
+/// Resolved parameter values of one extension instance; numbers in base units.
+class ParamValues {
+ public:
+  /// Numeric value (integer, real, probability, duration in s, size in bytes, rate in bit/s, boolean 0/1).
+  double number(std::string_view name) const;
+  /// Integer value.
+  std::int64_t integer(std::string_view name) const;
+  /// Boolean value.
+  bool flag(std::string_view name) const;
+  /// Choice value.
+  const std::string& choice(std::string_view name) const;
+  /// The value as written (or defaulted), for provenance and messages.
+  const std::string& text(std::string_view name) const;
+  /// Sets a value parsed from text according to spec; throws Error with the reason on bad input.
+  void set(const ParamSpec& spec, std::string_view text);
+  /// True if the name was set.
+  bool has(std::string_view name) const;
+
+ private:
+  struct Value {
+    double number = 0;
+    std::string text;
+  };
+  const Value& get(std::string_view name) const;
+  std::map<std::string, Value, std::less<>> values_;
+};
+
+/// Values of all specs at their defaults.
+ParamValues default_params(const std::vector<ParamSpec>& specs);
+/// The spec with that name, or nullptr.
+const ParamSpec* find_param(const std::vector<ParamSpec>& specs, std::string_view name);
+/// Comma-separated names of the specs, for "allowed keys" messages.
+std::string param_names(const std::vector<ParamSpec>& specs);
+
+}  // namespace dltsim

@@ -1,0 +1,37 @@
+#pragma once
+// What protocols, attacks and the runtime record through: typed tables appended during the run
+// (only those the scenario asks for are written) and the summary.
+
+#include <set>
+#include <string>
+
+#include "sim/metrics/result_file.hpp"
+#include "sim/metrics/summary.hpp"
+
+namespace dltsim {
+
+/// Records tables and summary values of one run.
+class Recorder {
+ public:
+  /// file may be null (no output); `record` names the tables to write.
+  Recorder(ResultFile* file, std::set<std::string> record) : file_(file), record_(std::move(record)) {}
+  /// Declares a table; returns null when it is not recorded (appending to null is a no-op).
+  TableWriter* table(const TableSchema& schema) {
+    if (file_ == nullptr || record_.count(schema.name) == 0) return nullptr;
+    return &file_->create_table(schema);
+  }
+  /// Appends a row if the table is recorded.
+  template <class Row>
+  static void append(TableWriter* table, const Row& row) {
+    if (table != nullptr) table->append(&row);
+  }
+  /// Summary values of the run.
+  Summary& summary() { return summary_; }
+
+ private:
+  ResultFile* file_;
+  std::set<std::string> record_;
+  Summary summary_;
+};
+
+}  // namespace dltsim

@@ -1,0 +1,75 @@
+#include "sim/net/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <boost/random/uniform_01.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+
+namespace dltsim {
+
+std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<RegionSpec>& regions, Rng& rng) {
+  const double total = std::accumulate(regions.begin(), regions.end(), 0.0,
+                                       [](double s, const RegionSpec& r) { return s + r.share; });
+  std::vector<std::uint32_t> counts(regions.size());
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::uint32_t assigned = 0;
+  for (std::size_t r = 0; r < regions.size(); ++r) {
+    const double exact = n * regions[r].share / total;
+    counts[r] = static_cast<std::uint32_t>(std::floor(exact));
+    assigned += counts[r];
+    remainders.emplace_back(exact - counts[r], r);
+  }
+  // Largest remainders first; ties by region order, so the result does not depend on sort stability.
+  std::sort(remainders.begin(), remainders.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  for (std::size_t i = 0; assigned < n; ++i, ++assigned) ++counts[remainders[i % remainders.size()].second];
+
+  std::vector<std::uint16_t> out;
+  out.reserve(n);
+  for (std::size_t r = 0; r < regions.size(); ++r) out.insert(out.end(), counts[r], static_cast<std::uint16_t>(r));
+  // Fisher-Yates with Boost's distribution (std::shuffle's output is implementation-defined).
+  for (std::uint32_t i = n; i > 1; --i) {
+    boost::random::uniform_int_distribution<std::uint32_t> pick(0, i - 1);
+    std::swap(out[i - 1], out[pick(rng)]);
+  }
+  return out;
+}
+
+Network::Network(const NetworkSpec& spec, const SeedTree& seeds) : spec_(spec), topology_(0) {
+  Rng placement = seeds.child("placement").rng();
+  const auto regions = assign_regions(spec.nodes, spec.regions, placement);
+  nodes_.resize(spec.nodes);
+  for (NodeId i = 0; i < spec.nodes; ++i) {
+    const RegionSpec& r = spec.regions[regions[i]];
+    nodes_[i] = NodeInfo{regions[i], r.download_bps, r.upload_bps};
+  }
+  Rng wiring = seeds.child("topology").rng();
+  const LatencyDraw draw = [this](NodeId a, NodeId b, Rng& rng) { return draw_latency_s(a, b, rng); };
+  if (spec.topology.model == "complete") {
+    topology_ = build_complete_topology(spec.nodes, draw, wiring);
+  } else {
+    topology_ = build_random_topology(spec.nodes, spec.topology.outbound_degree_cdf, spec.topology.max_inbound,
+                                      draw, wiring);
+  }
+}
+
+double Network::draw_latency_s(NodeId a, NodeId b, Rng& rng) const {
+  const double mean_s = region_latency_s(nodes_[a].region, nodes_[b].region);
+  const double mean_ms = mean_s * 1e3;
+  // SimBlock's law: Pareto with scale (mean - 5 ms) and shape 0.2 x mean (ms), whose mean is the table
+  // value. At 5 ms or less the shape is at most 1 (infinite mean): use the table value.
+  if (spec_.latency_model == LatencyModel::fixed || mean_ms <= 5.0) return mean_s;
+  const double scale_ms = mean_ms - 5.0;
+  const double shape = 0.2 * mean_ms;
+  const double u = 1.0 - boost::random::uniform_01<double>()(rng);  // (0, 1]
+  return scale_ms / std::pow(u, 1.0 / shape) * 1e-3;
+}
+
+double Network::latency_s(NodeId a, NodeId b) const {
+  if (const PeerLink* l = topology_.link(a, b)) return l->latency_s;
+  return region_latency_s(nodes_[a].region, nodes_[b].region);
+}
+
+}  // namespace dltsim

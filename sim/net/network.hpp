@@ -1,0 +1,53 @@
+#pragma once
+// The ledger network a scenario describes: nodes placed in regions with access bandwidth, and the
+// peer graph with per-connection latencies. Independent of SimGrid (see platform.hpp for that side).
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/ids.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/net/topology.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace dltsim {
+
+/// Placement and access bandwidth of one node.
+struct NodeInfo {
+  std::uint16_t region = 0;  ///< index into the scenario's regions
+  double download_bps = 0;   ///< access download rate
+  double upload_bps = 0;     ///< access upload rate
+};
+
+/// Nodes, regions and peer graph of a run.
+class Network {
+ public:
+  /// Places nodes (exact region shares, shuffled) and builds the peer graph from the scenario.
+  Network(const NetworkSpec& spec, const SeedTree& seeds);
+  /// The scenario's network section.
+  const NetworkSpec& spec() const { return spec_; }
+  /// Number of nodes.
+  std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
+  /// One node.
+  const NodeInfo& node(NodeId id) const { return nodes_[id]; }
+  /// The peer graph.
+  Topology& topology() { return topology_; }
+  /// The peer graph.
+  const Topology& topology() const { return topology_; }
+  /// One-way latency from a to b: the connection's own latency if they are peers, else the region mean.
+  double latency_s(NodeId a, NodeId b) const;
+  /// Mean one-way latency between two regions.
+  double region_latency_s(std::uint16_t from, std::uint16_t to) const { return spec_.latency_s[from][to]; }
+  /// Draws the latency of a new connection between a and b according to the latency model.
+  double draw_latency_s(NodeId a, NodeId b, Rng& rng) const;
+
+ private:
+  NetworkSpec spec_;
+  std::vector<NodeInfo> nodes_;
+  Topology topology_;
+};
+
+/// Splits n nodes over regions in proportion to shares (largest remainder), then shuffles them.
+std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<RegionSpec>& regions, Rng& rng);
+
+}  // namespace dltsim

@@ -1,0 +1,126 @@
+#include "sim/net/topology.hpp"
+
+#include <algorithm>
+
+#include <boost/random/uniform_01.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <fmt/format.h>
+
+#include "sim/core/error.hpp"
+
+namespace dltsim {
+
+Topology::Topology(std::uint32_t n) : peers_(n), opened_(n), outbound_(n, 0), inbound_(n, 0) {}
+
+const PeerLink* Topology::link(NodeId a, NodeId b) const {
+  for (const auto& l : peers_[a]) {
+    if (l.peer == b) return &l;
+  }
+  return nullptr;
+}
+
+void Topology::connect(NodeId from, NodeId to, double latency_s) {
+  if (from == to || link(from, to) != nullptr) return;
+  peers_[from].push_back({to, static_cast<float>(latency_s)});
+  peers_[to].push_back({from, static_cast<float>(latency_s)});
+  opened_[from].push_back(to);
+  ++outbound_[from];
+  ++inbound_[to];
+}
+
+void Topology::disconnect(NodeId a, NodeId b) {
+  auto drop = [](std::vector<PeerLink>& v, NodeId x) {
+    const auto it = std::find_if(v.begin(), v.end(), [x](const PeerLink& l) { return l.peer == x; });
+    if (it == v.end()) return false;
+    v.erase(it);  // keep order: iteration order over peers is part of determinism
+    return true;
+  };
+  if (!drop(peers_[a], b)) return;
+  drop(peers_[b], a);
+  auto& oa = opened_[a];
+  if (const auto it = std::find(oa.begin(), oa.end(), b); it != oa.end()) {
+    oa.erase(it);
+    --outbound_[a];
+    --inbound_[b];
+    return;
+  }
+  auto& ob = opened_[b];
+  if (const auto it = std::find(ob.begin(), ob.end(), a); it != ob.end()) {
+    ob.erase(it);
+    --outbound_[b];
+    --inbound_[a];
+  }
+}
+
+bool Topology::is_connected() const {
+  const std::uint32_t n = size();
+  if (n <= 1) return true;
+  std::vector<bool> seen(n, false);
+  std::vector<NodeId> stack{0};
+  seen[0] = true;
+  std::uint32_t reached = 1;
+  while (!stack.empty()) {
+    const NodeId v = stack.back();
+    stack.pop_back();
+    for (const auto& l : peers_[v]) {
+      if (!seen[l.peer]) {
+        seen[l.peer] = true;
+        ++reached;
+        stack.push_back(l.peer);
+      }
+    }
+  }
+  return reached == n;
+}
+
+namespace {
+
+std::uint32_t draw_degree(const std::vector<double>& cdf, Rng& rng) {
+  const double u = boost::random::uniform_01<double>()(rng);
+  for (std::size_t k = 0; k < cdf.size(); ++k) {
+    if (u < cdf[k]) return static_cast<std::uint32_t>(k + 1);
+  }
+  return static_cast<std::uint32_t>(cdf.size());
+}
+
+Topology try_random_topology(std::uint32_t n, const std::vector<double>& cdf, std::uint32_t max_inbound,
+                             const LatencyDraw& latency, Rng& rng) {
+  Topology topo(n);
+  boost::random::uniform_int_distribution<std::uint32_t> pick(0, n - 1);
+  for (NodeId i = 0; i < n; ++i) {
+    const std::uint32_t want = std::min(draw_degree(cdf, rng), n - 1);
+    // Bounded attempts: near saturation (tiny n, low inbound cap) a node may get fewer than drawn.
+    for (std::uint32_t attempt = 0; topo.outbound(i) < want && attempt < 50 * want + 100; ++attempt) {
+      const NodeId j = pick(rng);
+      if (j == i || topo.inbound(j) >= max_inbound || topo.link(i, j) != nullptr) continue;
+      topo.connect(i, j, latency(i, j, rng));
+    }
+  }
+  return topo;
+}
+
+}  // namespace
+
+Topology build_random_topology(std::uint32_t n, const std::vector<double>& outbound_cdf,
+                               std::uint32_t max_inbound, const LatencyDraw& latency, Rng& rng) {
+  if (n <= 1) return Topology(n);
+  constexpr int kAttempts = 10;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    Topology topo = try_random_topology(n, outbound_cdf, max_inbound, latency, rng);
+    if (topo.is_connected()) return topo;
+  }
+  throw Error(fmt::format(
+      "could not build a connected peer graph of {} nodes in {} attempts (outbound degrees from the cdf, "
+      "at most {} inbound): raise the outbound degree or the inbound cap",
+      n, kAttempts, max_inbound));
+}
+
+Topology build_complete_topology(std::uint32_t n, const LatencyDraw& latency, Rng& rng) {
+  Topology topo(n);
+  for (NodeId i = 0; i < n; ++i) {
+    for (NodeId j = i + 1; j < n; ++j) topo.connect(i, j, latency(i, j, rng));
+  }
+  return topo;
+}
+
+}  // namespace dltsim

@@ -1,0 +1,132 @@
+#include "sim/net/transport.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+#include <simgrid/s4u/Activity.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+namespace dltsim {
+
+namespace {
+// SimGrid's completion signal is global; it reaches the one Transport of this process (SimGrid
+// allows one engine per process, and dltsim runs one simulation per process).
+Transport* g_transport = nullptr;
+bool g_signal_connected = false;
+}  // namespace
+
+Transport::Transport(const Network& network, const Platform* platform, DeliverySink& sink)
+    : network_(network),
+      platform_(platform),
+      sink_(sink),
+      flow_threshold_bytes_(network.spec().flow_threshold_bytes),
+      contention_(network.spec().contention) {
+  if (contention_ != Contention::none && platform_ == nullptr) {
+    throw std::logic_error("Transport: flows need a platform");
+  }
+  if (g_transport != nullptr) throw std::logic_error("one Transport per process");
+  g_transport = this;
+  if (!g_signal_connected) {
+    simgrid::s4u::Activity::on_completion_cb(&Transport::on_activity_completion);
+    g_signal_connected = true;
+  }
+}
+
+Transport::~Transport() {
+  if (active_flows_ > 0) cancel_all();
+  g_transport = nullptr;
+}
+
+void Transport::on_activity_completion(const simgrid::s4u::Activity& activity) {
+  if (g_transport == nullptr) return;
+  const auto slot = reinterpret_cast<std::uintptr_t>(activity.get_data<void>());
+  g_transport->on_flow_done(static_cast<std::size_t>(slot));
+}
+
+void Transport::send(Message msg, double now_s) {
+  if (msg.type >= traffic_.size()) traffic_.resize(msg.type + 1);
+  TrafficCount& count = traffic_[msg.type];
+  ++count.sent;
+  count.bytes += msg.size_bytes;
+
+  double extra_delay_s = 0;
+  for (MessageFilter* f : filters_) {
+    const FilterVerdict v = f->on_send(msg, now_s);
+    if (v.drop) {
+      ++count.dropped;
+      return;
+    }
+    extra_delay_s += v.extra_delay_s;
+  }
+  if (msg.to == msg.from) {  // a node talking to itself (after a redirect): no network involved
+    sink_.schedule_delivery(now_s + extra_delay_s, std::move(msg));
+    return;
+  }
+
+  const NodeInfo& src = network_.node(msg.from);
+  const NodeInfo& dst = network_.node(msg.to);
+  const double latency_s = network_.latency_s(msg.from, msg.to);
+  const double cap_bps = std::min(src.upload_bps, dst.download_bps);
+  const double bits = 8.0 * msg.size_bytes;
+  const double solo_transfer_s = std::isinf(cap_bps) ? 0.0 : bits / cap_bps;
+
+  const bool as_flow = contention_ != Contention::none && msg.size_bytes >= flow_threshold_bytes_ &&
+                       solo_transfer_s > 0;
+  if (!as_flow) {
+    sink_.schedule_delivery(now_s + solo_transfer_s + latency_s + extra_delay_s, std::move(msg));
+    return;
+  }
+
+  ++count.as_flows;
+  std::size_t slot;
+  if (free_slots_.empty()) {
+    slot = flows_.size();
+    flows_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Flow& flow = flows_[slot];
+  // In upload-only mode the receiver's download rate is not a SimGrid link: it bounds the transfer
+  // time from below instead (exact when the download is the bottleneck and the flow is alone there).
+  flow.earliest_end_s = contention_ == Contention::upload && !std::isinf(dst.download_bps)
+                            ? now_s + bits / dst.download_bps
+                            : now_s;
+  flow.post_delay_s = latency_s + extra_delay_s;
+  const std::uint64_t size = msg.size_bytes;
+  simgrid::s4u::Host* from = platform_->host(msg.from);
+  simgrid::s4u::Host* to = platform_->host(msg.to);
+  flow.msg = std::move(msg);
+  flow.comm = simgrid::s4u::Comm::sendto_init(from, to);
+  flow.comm->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot)));
+  flow.comm->set_payload_size(size);
+  ++active_flows_;
+  flow.comm->start();
+}
+
+void Transport::cancel_all() {
+  cancelling_ = true;
+  for (Flow& flow : flows_) {
+    if (flow.comm) flow.comm->cancel();
+  }
+  flows_.clear();
+  free_slots_.clear();
+  active_flows_ = 0;
+  finished_.clear();
+}
+
+void Transport::on_flow_done(std::size_t slot) {
+  if (cancelling_) return;
+  Flow& flow = flows_[slot];
+  const double now_s = simgrid::s4u::Engine::get_clock();
+  const double arrival_s = std::max(now_s, flow.earliest_end_s) + flow.post_delay_s;
+  // The comm object is still in use by the signal that called us: release it later.
+  finished_.push_back(std::move(flow.comm));
+  --active_flows_;
+  sink_.schedule_delivery(arrival_s, std::move(flow.msg));
+  free_slots_.push_back(slot);
+}
+
+}  // namespace dltsim

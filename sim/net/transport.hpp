@@ -1,0 +1,83 @@
+#pragma once
+// Moves messages between nodes. A message's delivery time is
+//   send time + serialisation + connection latency (+ any delay a filter adds).
+// Small messages (inv, getdata, votes) are serialised analytically at min(upload, download): they
+// do not load a link noticeably, and skipping SimGrid for them is what makes large runs fast.
+// Messages of at least flow_threshold_bytes (blocks) become SimGrid flows, so concurrent transfers
+// share bandwidth by SimGrid's max-min model; the latency is added when the flow completes.
+
+#include <cstdint>
+#include <vector>
+
+#include <simgrid/s4u/Comm.hpp>
+
+#include "sim/net/message.hpp"
+#include "sim/net/message_filter.hpp"
+#include "sim/net/network.hpp"
+#include "sim/net/platform.hpp"
+
+namespace dltsim {
+
+/// Receives messages once their delivery time is known (implemented by the node runtime).
+class DeliverySink {
+ public:
+  virtual ~DeliverySink() = default;
+  /// Deliver msg to msg.to at time_s (>= now).
+  virtual void schedule_delivery(double time_s, Message&& msg) = 0;
+};
+
+/// Message and byte counts for one message type.
+struct TrafficCount {
+  std::uint64_t sent = 0;        ///< messages handed to the transport
+  std::uint64_t bytes = 0;       ///< their bytes
+  std::uint64_t dropped = 0;     ///< dropped by filters
+  std::uint64_t as_flows = 0;    ///< sent as SimGrid flows
+};
+
+/// The transport of one run.
+class Transport {
+ public:
+  /// platform may be null only when contention is none.
+  Transport(const Network& network, const Platform* platform, DeliverySink& sink);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  /// Adds a filter; filters see messages in the order they were added.
+  void add_filter(MessageFilter* filter) { filters_.push_back(filter); }
+  /// Sends msg at now_s.
+  void send(Message msg, double now_s);
+  /// SimGrid flows not yet completed.
+  std::size_t active_flows() const { return active_flows_; }
+  /// Counts per message type (indexed by type id).
+  const std::vector<TrafficCount>& traffic() const { return traffic_; }
+  /// Releases completed SimGrid comms; called outside SimGrid callbacks.
+  void collect_garbage() { finished_.clear(); }
+  /// Cancels flows still in progress (an interrupted run) without delivering them.
+  void cancel_all();
+
+ private:
+  struct Flow {
+    simgrid::s4u::CommPtr comm;
+    Message msg;
+    double earliest_end_s = 0;  // download cap in upload-only mode
+    double post_delay_s = 0;    // latency + filter delay, added at completion
+  };
+  void on_flow_done(std::size_t slot);
+  static void on_activity_completion(const simgrid::s4u::Activity& activity);
+
+  const Network& network_;
+  const Platform* platform_;
+  DeliverySink& sink_;
+  std::vector<MessageFilter*> filters_;
+  std::vector<TrafficCount> traffic_;
+  std::vector<Flow> flows_;
+  std::vector<std::size_t> free_slots_;
+  std::vector<simgrid::s4u::CommPtr> finished_;
+  std::size_t active_flows_ = 0;
+  bool cancelling_ = false;
+  double flow_threshold_bytes_;
+  Contention contention_;
+};
+
+}  // namespace dltsim

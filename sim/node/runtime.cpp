@@ -1,0 +1,221 @@
+#include "sim/node/runtime.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "sim/metrics/recorder.hpp"
+
+namespace dltsim {
+
+namespace sg4 = simgrid::s4u;
+
+// Longest stretch of simulated time between two checks for interrupts and progress while
+// transfers are in flight; with no transfer in flight the runtime jumps to the next event.
+constexpr double kSliceS = 1.0;
+
+const char* end_reason_name(EndReason reason) {
+  switch (reason) {
+    case EndReason::time_limit: return "time_limit";
+    case EndReason::drained: return "drained";
+    case EndReason::drain_limit: return "drain_limit";
+    case EndReason::idle: return "idle";
+    case EndReason::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+// ---- NodeContext: thin forwarding to the runtime ----
+double NodeContext::now_s() const { return runtime_->now_s(); }
+const std::vector<PeerLink>& NodeContext::peers() const { return runtime_->network().topology().peers(id_); }
+const NodeInfo& NodeContext::info() const { return runtime_->network().node(id_); }
+std::uint32_t NodeContext::node_count() const { return runtime_->network().size(); }
+double NodeContext::power_share() const { return runtime_->power_shares()[id_]; }
+void NodeContext::send(NodeId to, MessageType type, std::uint32_t size_bytes, PayloadPtr payload) {
+  runtime_->send(Message{id_, to, type, size_bytes, std::move(payload)});
+}
+TimerId NodeContext::set_timer(double delay_s, std::uint64_t tag) { return runtime_->set_timer(id_, delay_s, tag); }
+void NodeContext::cancel_timer(TimerId timer) { runtime_->cancel_timer(timer); }
+bool NodeContext::producing() const { return runtime_->producing(); }
+void NodeContext::count_produced() { runtime_->count_produced(); }
+Recorder& NodeContext::recorder() const { return runtime_->recorder(); }
+
+// ---- Runtime ----
+Runtime::Runtime(Network& network, const Platform* platform, const StopSpec& stop, const SeedTree& node_seeds,
+                 std::vector<double> power_shares, Recorder& recorder)
+    : network_(network),
+      transport_(network, platform, *this),
+      stop_(stop),
+      recorder_(recorder),
+      power_shares_(std::move(power_shares)) {
+  contexts_.reserve(network.size());
+  for (NodeId i = 0; i < network.size(); ++i) contexts_.emplace_back(this, i, node_seeds.child(i).rng());
+  protocols_.resize(network.size());
+}
+
+Runtime::~Runtime() {
+  if (armed_ != nullptr) armed_->remove();
+}
+
+void Runtime::install(NodeId node, std::unique_ptr<Protocol> protocol) { protocols_[node] = std::move(protocol); }
+
+double Runtime::now_s() const { return sg4::Engine::get_clock(); }
+
+void Runtime::send(Message&& msg) { transport_.send(std::move(msg), now_s()); }
+
+std::uint64_t Runtime::push(double time_s, EventKind kind, std::uint32_t node, std::uint64_t data) {
+  const std::uint64_t seq = queue_.push(time_s, kind, node, data);
+  if (!draining_) arm();
+  return seq;
+}
+
+void Runtime::schedule_delivery(double time_s, Message&& msg) {
+  std::uint64_t slot;
+  if (free_messages_.empty()) {
+    slot = messages_.size();
+    messages_.push_back(std::move(msg));
+  } else {
+    slot = free_messages_.back();
+    free_messages_.pop_back();
+    messages_[slot] = std::move(msg);
+  }
+  ++pending_deliveries_;
+  push(time_s, EventKind::deliver, messages_[slot].to, slot);
+}
+
+TimerId Runtime::set_timer(NodeId node, double delay_s, std::uint64_t tag) {
+  const TimerId id = push(now_s() + std::max(0.0, delay_s), EventKind::timer, node, tag);
+  live_timers_.insert(id);
+  return id;
+}
+
+void Runtime::cancel_timer(TimerId timer) {
+  if (live_timers_.erase(timer) != 0) ++cancelled_in_queue_;
+}
+
+void Runtime::call_at(double time_s, std::function<void()> fn) {
+  std::uint64_t slot;
+  if (free_callbacks_.empty()) {
+    slot = callbacks_.size();
+    callbacks_.push_back(std::move(fn));
+  } else {
+    slot = free_callbacks_.back();
+    free_callbacks_.pop_back();
+    callbacks_[slot] = std::move(fn);
+  }
+  push(std::max(time_s, now_s()), EventKind::callback, 0, slot);
+}
+
+void Runtime::count_produced() {
+  ++produced_;
+  if (!production_stopped_ && stop_.blocks && produced_ >= *stop_.blocks) {
+    production_stopped_ = true;
+    production_stop_s_ = now_s();
+    // Tell every node outside the handler that is running now.
+    call_at(now_s(), [this] {
+      for (NodeId i = 0; i < protocols_.size(); ++i) protocols_[i]->on_production_stopped(contexts_[i]);
+    });
+  }
+}
+
+void Runtime::arm() {
+  if (queue_.empty()) return;
+  const double t = queue_.top().time_s;
+  if (armed_ != nullptr) {
+    if (armed_time_s_ <= t) return;
+    armed_->remove();
+  }
+  armed_time_s_ = t;
+  armed_ = simgrid::kernel::timer::Timer::set(t, [this] {
+    armed_ = nullptr;
+    drain();
+  });
+}
+
+void Runtime::drain() {
+  const double now = now_s();
+  transport_.collect_garbage();
+  draining_ = true;
+  while (!queue_.empty() && queue_.top().time_s <= now) dispatch(queue_.pop());
+  draining_ = false;
+  arm();
+}
+
+void Runtime::dispatch(const Event& e) {
+  if (e.kind == EventKind::timer && live_timers_.erase(e.seq) == 0) {
+    --cancelled_in_queue_;
+    return;
+  }
+  ++events_;
+  last_event_s_ = e.time_s;
+  switch (e.kind) {
+    case EventKind::deliver: {
+      Message msg = std::move(messages_[e.data]);
+      free_messages_.push_back(e.data);
+      --pending_deliveries_;
+      ++deliveries_;
+      protocols_[msg.to]->on_message(contexts_[msg.to], msg);
+      break;
+    }
+    case EventKind::timer:
+      protocols_[e.node]->on_timer(contexts_[e.node], e.data);
+      break;
+    case EventKind::callback: {
+      std::function<void()> fn = std::move(callbacks_[e.data]);
+      callbacks_[e.data] = nullptr;
+      free_callbacks_.push_back(e.data);
+      fn();
+      break;
+    }
+  }
+}
+
+std::optional<EndReason> Runtime::finished() const {
+  const double now = now_s();
+  if (stop_.time_s && now >= *stop_.time_s) return EndReason::time_limit;
+  const bool quiet = queue_.size() == cancelled_in_queue_ && transport_.active_flows() == 0;
+  if (production_stopped_ && quiet) return EndReason::drained;
+  if (production_stopped_ && now >= production_stop_s_ + stop_.drain_s) return EndReason::drain_limit;
+  if (quiet) return EndReason::idle;
+  return std::nullopt;
+}
+
+RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress, const std::atomic<bool>* interrupt) {
+  for (NodeId i = 0; i < protocols_.size(); ++i) {
+    if (!protocols_[i]) throw std::logic_error("node without protocol");
+  }
+  // on_start runs as one callback at time 0 so that its sends and timers go through the queue.
+  call_at(0.0, [this] {
+    for (NodeId i = 0; i < protocols_.size(); ++i) protocols_[i]->on_start(contexts_[i]);
+  });
+  sg4::Engine* engine = sg4::Engine::get_instance();
+  RunStats stats;
+  while (true) {
+    if (interrupt != nullptr && interrupt->load()) {
+      stats.reason = EndReason::interrupted;
+      break;
+    }
+    if (const auto reason = finished()) {
+      stats.reason = *reason;
+      break;
+    }
+    const double now = now_s();
+    double target = now + kSliceS;
+    // With no transfer in flight nothing can happen before the next queued event: jump there.
+    if (transport_.active_flows() == 0 && !queue_.empty()) target = std::max(target, queue_.top().time_s);
+    if (stop_.time_s) target = std::min(target, *stop_.time_s);
+    if (production_stopped_) target = std::min(target, production_stop_s_ + stop_.drain_s);
+    engine->run_until(target);
+    if (progress) progress(RunProgress{now_s(), produced_, events_});
+  }
+  transport_.collect_garbage();
+  stats.end_time_s = stats.reason == EndReason::time_limit ? *stop_.time_s : last_event_s_;
+  stats.events = events_;
+  stats.deliveries = deliveries_;
+  stats.produced = produced_;
+  return stats;
+}
+
+}  // namespace dltsim

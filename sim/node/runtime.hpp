@@ -1,0 +1,135 @@
+#pragma once
+// The node runtime. All nodes run inside SimGrid's kernel (maestro) as event handlers: one time-ordered
+// event queue (deliveries, timers, callbacks) is driven by a single SimGrid kernel timer armed at its
+// head, and transfers that matter run as SimGrid flows whose completions come back as deliveries.
+// No SimGrid actor is involved: at 10k nodes a context switch per message costs more than the
+// whole event (see docs/performance.md for the measurements behind this choice).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+#include "sim/net/network.hpp"
+#include "sim/net/platform.hpp"
+#include "sim/net/transport.hpp"
+#include "sim/node/event_queue.hpp"
+#include "sim/node/node_context.hpp"
+#include "sim/node/protocol.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace simgrid::kernel::timer {
+class Timer;
+}
+
+namespace dltsim {
+
+class Recorder;
+
+/// Why a run ended.
+enum class EndReason { time_limit, drained, drain_limit, idle, interrupted };
+
+/// Name of an end reason ("time_limit", ...).
+const char* end_reason_name(EndReason reason);
+
+/// Progress of a run, reported between time slices.
+struct RunProgress {
+  double now_s;              ///< simulated time
+  std::uint64_t produced;    ///< blocks produced
+  std::uint64_t events;      ///< events processed
+};
+
+/// Counters of a finished run.
+struct RunStats {
+  EndReason reason = EndReason::idle;  ///< why it ended
+  double end_time_s = 0;               ///< time of the last event
+  std::uint64_t events = 0;            ///< events processed
+  std::uint64_t deliveries = 0;        ///< messages delivered
+  std::uint64_t produced = 0;          ///< blocks produced
+};
+
+/// Runs the nodes of one simulation.
+class Runtime final : public DeliverySink {
+ public:
+  /// platform may be null when the network has no contention.
+  Runtime(Network& network, const Platform* platform, const StopSpec& stop, const SeedTree& node_seeds,
+          std::vector<double> power_shares, Recorder& recorder);
+  ~Runtime() override;
+
+  /// Installs the behaviour of a node (before run()).
+  void install(NodeId node, std::unique_ptr<Protocol> protocol);
+  /// A node's behaviour.
+  Protocol& protocol(NodeId node) { return *protocols_[node]; }
+  /// A node's context.
+  NodeContext& context(NodeId node) { return contexts_[node]; }
+  /// The network.
+  Network& network() { return network_; }
+  /// The transport (add filters here).
+  Transport& transport() { return transport_; }
+  /// Result tables and summary.
+  Recorder& recorder() { return recorder_; }
+  /// Consensus power share per node.
+  const std::vector<double>& power_shares() const { return power_shares_; }
+
+  /// Current simulated time.
+  double now_s() const;
+  /// Sends a message now.
+  void send(Message&& msg);
+  /// Schedules on_timer(tag) of `node` after delay_s.
+  TimerId set_timer(NodeId node, double delay_s, std::uint64_t tag);
+  /// Cancels a pending timer.
+  void cancel_timer(TimerId timer);
+  /// Runs fn at time_s (attack windows, topology changes).
+  void call_at(double time_s, std::function<void()> fn);
+  /// Counts a produced block toward the stop condition.
+  void count_produced();
+  /// False once the stop condition on produced blocks is reached.
+  bool producing() const { return !production_stopped_; }
+  /// Blocks produced so far.
+  std::uint64_t produced() const { return produced_; }
+
+  /// Runs until the stop condition; calls progress between slices; stops early when *interrupt is set.
+  RunStats run(const std::function<void(const RunProgress&)>& progress, const std::atomic<bool>* interrupt);
+
+  // DeliverySink
+  void schedule_delivery(double time_s, Message&& msg) override;
+
+ private:
+  std::uint64_t push(double time_s, EventKind kind, std::uint32_t node, std::uint64_t data);
+  void arm();
+  void drain();
+  void dispatch(const Event& e);
+  std::optional<EndReason> finished() const;
+
+  Network& network_;
+  Transport transport_;
+  StopSpec stop_;
+  Recorder& recorder_;
+  std::vector<double> power_shares_;
+  std::vector<NodeContext> contexts_;
+  std::vector<std::unique_ptr<Protocol>> protocols_;
+
+  EventQueue queue_;
+  std::vector<Message> messages_;  // messages awaiting delivery, by slot
+  std::vector<std::uint64_t> free_messages_;
+  std::vector<std::function<void()>> callbacks_;
+  std::vector<std::uint64_t> free_callbacks_;
+  std::unordered_set<TimerId> live_timers_;
+  std::size_t cancelled_in_queue_ = 0;  // cancelled timers not yet popped (lazy deletion)
+  simgrid::kernel::timer::Timer* armed_ = nullptr;
+  double armed_time_s_ = 0;
+  bool draining_ = false;
+
+  std::uint64_t pending_deliveries_ = 0;
+  std::uint64_t events_ = 0;
+  std::uint64_t deliveries_ = 0;
+  double last_event_s_ = 0;
+  std::uint64_t produced_ = 0;
+  bool production_stopped_ = false;
+  double production_stop_s_ = 0;
+};
+
+}  // namespace dltsim

@@ -1,0 +1,16 @@
+#include "sim/run/builtin_extensions.hpp"
+
+namespace dltsim {
+
+const Catalog& builtin_catalog() {
+  static const Catalog catalog = [] {
+    Catalog c;
+    register_builtin_protocols(c.protocols);
+    register_builtin_attacks(c.attacks);
+    register_builtin_presets(c.presets);
+    return c;
+  }();
+  return catalog;
+}
+
+}  // namespace dltsim

@@ -1,0 +1,16 @@
+#pragma once
+// Registration entry points of the extensions shipped with dltsim. Declared here, defined in
+// protocols/ and attacks/ (linked into the executable), so sim/ never names a protocol or attack.
+
+#include "sim/scenario/catalog.hpp"
+
+namespace dltsim {
+
+/// Adds every protocol in protocols/.
+void register_builtin_protocols(ProtocolRegistry& registry);
+/// Adds every attack in attacks/.
+void register_builtin_attacks(AttackRegistry& registry);
+/// The catalog of all built-in protocols, attacks and network presets (built once).
+const Catalog& builtin_catalog();
+
+}  // namespace dltsim

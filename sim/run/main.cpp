@@ -1,0 +1,194 @@
+// The dltsim command line: run, validate, list, describe.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "dltsim/version.hpp"
+#include "sim/core/units.hpp"
+#include "sim/run/builtin_extensions.hpp"
+#include "sim/run/progress.hpp"
+#include "sim/run/simulation.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+
+namespace {
+
+using namespace dltsim;
+
+// Exit codes: documented in README.md.
+constexpr int kExitOk = 0;
+constexpr int kExitRunError = 1;
+constexpr int kExitInputError = 2;
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+  g_interrupted.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
+}
+
+ScenarioInput input_from(const std::string& path, const std::vector<std::string>& sets) {
+  ScenarioInput in = read_scenario_file(path);
+  in.overrides = sets;
+  return in;
+}
+
+std::string value_text(const SummaryValue& v) {
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{:.6g}", *d);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  return std::get<std::string>(v);
+}
+
+void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
+  const Summary& s = r.summary;
+  std::printf("dltsim %s: %s, %u nodes, protocol %s, seed %llu\n", kVersion, sc.source_name.c_str(),
+              sc.network.nodes, sc.consensus.protocol.c_str(), static_cast<unsigned long long>(sc.seed));
+  std::printf("  ended: %s at %s simulated, %s wall, %s events (%.0f events/s)\n",
+              end_reason_name(r.stats.reason), format_duration(r.stats.end_time_s).c_str(),
+              format_duration(wall_s).c_str(), std::to_string(r.stats.events).c_str(),
+              wall_s > 0 ? static_cast<double>(r.stats.events) / wall_s : 0.0);
+  for (const auto& [name, value] : s.entries()) std::printf("  %-24s %s\n", name.c_str(), value_text(value).c_str());
+  if (!r.output_path.empty()) {
+    std::printf("  output: %s%s\n", r.output_path.c_str(), r.complete ? "" : " (incomplete: interrupted)");
+  }
+}
+
+int cmd_run(const std::string& path, const std::vector<std::string>& sets, const std::string& out,
+            const std::string& seed, bool no_progress, bool quiet) {
+  std::vector<std::string> all = sets;
+  // --seed is an override like any other, so provenance records it. The output path is not part of
+  // the experiment: two runs written to different files must still be byte-identical.
+  if (!seed.empty()) all.push_back("general.seed=" + seed);
+  Scenario sc = load_scenario(input_from(path, all), builtin_catalog());
+  if (!out.empty()) sc.output.path = out;
+  ProgressLine progress(sc.stop, !no_progress && !quiet && isatty(STDERR_FILENO));
+  RunOptions options;
+  options.progress = [&](const RunProgress& p) { progress.update(p); };
+  options.interrupt = &g_interrupted;
+  std::signal(SIGINT, on_sigint);
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult result = run_simulation(sc, builtin_catalog(), options);
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  if (!quiet) print_summary(sc, result, wall_s);
+  if (!result.complete) {
+    std::fprintf(stderr, "dltsim: interrupted; what was recorded is in %s\n", result.output_path.c_str());
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
+int cmd_validate(const std::string& path, const std::vector<std::string>& sets) {
+  load_scenario(input_from(path, sets), builtin_catalog());
+  std::printf("ok\n");
+  return kExitOk;
+}
+
+int cmd_list() {
+  const Catalog& c = builtin_catalog();
+  for (const auto& p : c.protocols.entries()) std::printf("protocol  %-18s %s\n", p.name.c_str(), p.summary.c_str());
+  for (const auto& a : c.attacks.entries()) std::printf("attack    %-18s %s\n", a.name.c_str(), a.summary.c_str());
+  for (const auto& p : c.presets.entries()) std::printf("preset    %-18s %s\n", p.name.c_str(), p.summary.c_str());
+  return kExitOk;
+}
+
+void print_params(const std::vector<ParamSpec>& params) {
+  std::printf("%-26s %-12s %-6s %-12s %-24s %s\n", "parameter", "type", "unit", "default", "allowed", "doc");
+  for (const ParamSpec& p : params) {
+    std::printf("%-26s %-12s %-6s %-12s %-24s %s\n", p.name.c_str(), std::string(p.type_name()).c_str(),
+                std::string(p.unit()).c_str(), p.default_value.c_str(), p.allowed().c_str(), p.doc.c_str());
+  }
+}
+
+int cmd_describe(const std::string& name) {
+  const Catalog& c = builtin_catalog();
+  if (const ProtocolInfo* p = c.protocols.find(name)) {
+    std::printf("protocol %s: %s\n\n", p->name.c_str(), p->summary.c_str());
+    print_params(p->params);
+    std::printf("\ntables: %s\n", fmt::format("{}", fmt::join(p->tables, ", ")).c_str());
+    return kExitOk;
+  }
+  if (const AttackInfo* a = c.attacks.find(name)) {
+    std::printf("attack %s: %s\n\n", a->name.c_str(), a->summary.c_str());
+    print_params(a->params);
+    std::printf("\ntables: %s\n", fmt::format("{}", fmt::join(a->tables, ", ")).c_str());
+    return kExitOk;
+  }
+  if (const NetworkPreset* n = c.presets.find(name)) {
+    std::printf("network preset %s: %s\nsources: %s\n\n", n->name.c_str(), n->summary.c_str(), n->sources.c_str());
+    std::printf("%-6s %-8s %-14s %-14s\n", "region", "share", "download", "upload");
+    for (const auto& r : n->regions) {
+      std::printf("%-6s %-8.4f %-14s %-14s\n", r.name.c_str(), r.share, format_rate(r.download_bps).c_str(),
+                  format_rate(r.upload_bps).c_str());
+    }
+    std::printf("\none-way latency (ms), from row to column:\n");
+    for (const auto& row : n->latency_s) {
+      for (double l : row) std::printf("%6.0f", l * 1e3);
+      std::printf("\n");
+    }
+    std::printf("\noutbound degree cdf (1..%zu): %s\nmax inbound: %u\n", n->outbound_degree_cdf.size(),
+                fmt::format("{}", fmt::join(n->outbound_degree_cdf, " ")).c_str(), n->max_inbound);
+    return kExitOk;
+  }
+  throw Error(fmt::format("nothing named '{}'; protocols: {}; attacks: {}; presets: {}", name, c.protocols.names(),
+                          c.attacks.names(), c.presets.names()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dltsim: discrete-event simulator for security research on distributed ledgers"};
+  app.set_version_flag("--version", std::string(dltsim::kVersion) + " (" + dltsim::kGitCommit + ")");
+  app.require_subcommand(1);
+
+  std::string scenario, out, seed;
+  std::vector<std::string> sets;
+  bool no_progress = false, quiet = false;
+
+  auto* run = app.add_subcommand("run", "run a scenario and write its HDF5 result file");
+  run->add_option("scenario", scenario, "scenario file (YAML)")->required();
+  run->add_option("-o,--output", out, "result file (default: output.path, or <scenario>.h5)");
+  run->add_option("--seed", seed, "master seed (overrides general.seed)");
+  run->add_option("--set", sets, "override a scenario value, e.g. --set network.nodes=500 (repeatable)");
+  run->add_flag("--no-progress", no_progress, "no progress line on stderr");
+  run->add_flag("-q,--quiet", quiet, "no progress line and no summary");
+
+  auto* validate = app.add_subcommand("validate", "check a scenario; prints ok or the first error");
+  validate->add_option("scenario", scenario, "scenario file (YAML)")->required();
+  validate->add_option("--set", sets, "override a scenario value (repeatable)");
+
+  app.add_subcommand("list", "registered protocols, attacks and network presets, one per line");
+
+  std::string name;
+  auto* describe = app.add_subcommand("describe", "parameters of a protocol or attack, or a preset's figures");
+  describe->add_option("name", name, "protocol, attack or preset name")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitInputError;
+  }
+
+  try {
+    if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet);
+    if (validate->parsed()) return cmd_validate(scenario, sets);
+    if (describe->parsed()) return cmd_describe(name);
+    return cmd_list();
+  } catch (const dltsim::Error& e) {
+    std::fprintf(stderr, "dltsim: error: %s\n", e.what());
+    return kExitInputError;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dltsim: internal error: %s\n", e.what());
+    return kExitRunError;
+  }
+}

@@ -1,0 +1,252 @@
+#include "sim/run/simulation.hpp"
+
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include <simgrid/s4u/Engine.hpp>
+
+#include "dltsim/version.hpp"
+#include "sim/adversary/node_selection.hpp"
+#include "sim/metrics/recorder.hpp"
+#include "sim/metrics/result_file.hpp"
+#include "sim/net/platform.hpp"
+#include "sim/run/power.hpp"
+
+namespace dltsim {
+
+namespace {
+
+struct NodeRow {
+  std::uint32_t id;
+  std::uint16_t region;
+  double download_bps;
+  double upload_bps;
+  double power_share;
+  std::uint32_t degree;
+  std::uint32_t outbound;
+  std::uint32_t inbound;
+};
+
+struct RegionRow {
+  std::uint16_t index;
+  char name[32];
+  double share;
+  double download_bps;
+  double upload_bps;
+  std::uint32_t nodes;
+};
+
+struct MessageRow {
+  char type[32];
+  std::uint64_t sent;
+  std::uint64_t bytes;
+  std::uint64_t dropped;
+  std::uint64_t as_flows;
+};
+
+TableSchema node_schema() {
+  return {"nodes",
+          "Ledger nodes: placement, access bandwidth, consensus power, peer degree at the end",
+          sizeof(NodeRow),
+          {DLTSIM_COLUMN(NodeRow, id, "", "node id"), DLTSIM_COLUMN(NodeRow, region, "", "index into regions"),
+           DLTSIM_COLUMN(NodeRow, download_bps, "bit/s", "access download rate"),
+           DLTSIM_COLUMN(NodeRow, upload_bps, "bit/s", "access upload rate"),
+           DLTSIM_COLUMN(NodeRow, power_share, "", "share of hashrate or stake"),
+           DLTSIM_COLUMN(NodeRow, degree, "", "connections"),
+           DLTSIM_COLUMN(NodeRow, outbound, "", "connections it opened"),
+           DLTSIM_COLUMN(NodeRow, inbound, "", "connections others opened to it")}};
+}
+
+TableSchema region_schema() {
+  return {"regions",
+          "Regions of the network",
+          sizeof(RegionRow),
+          {DLTSIM_COLUMN(RegionRow, index, "", "region index"), DLTSIM_COLUMN(RegionRow, name, "", "name"),
+           DLTSIM_COLUMN(RegionRow, share, "", "configured share of nodes"),
+           DLTSIM_COLUMN(RegionRow, download_bps, "bit/s", "per-node download rate"),
+           DLTSIM_COLUMN(RegionRow, upload_bps, "bit/s", "per-node upload rate"),
+           DLTSIM_COLUMN(RegionRow, nodes, "", "nodes placed in the region")}};
+}
+
+TableSchema message_schema() {
+  return {"messages",
+          "Traffic by message type",
+          sizeof(MessageRow),
+          {DLTSIM_COLUMN(MessageRow, type, "", "message type"), DLTSIM_COLUMN(MessageRow, sent, "", "messages sent"),
+           DLTSIM_COLUMN(MessageRow, bytes, "bytes", "bytes sent"),
+           DLTSIM_COLUMN(MessageRow, dropped, "", "dropped by filters (attacks)"),
+           DLTSIM_COLUMN(MessageRow, as_flows, "", "sent as SimGrid flows (bandwidth shared)")}};
+}
+
+template <std::size_t N>
+void copy_text(char (&dst)[N], const std::string& src) {
+  std::memset(dst, 0, N);
+  std::memcpy(dst, src.data(), std::min(N - 1, src.size()));
+}
+
+void record_network(Recorder& recorder, const Network& network, const std::vector<double>& power) {
+  if (TableWriter* t = recorder.table(region_schema())) {
+    std::vector<std::uint32_t> counts(network.spec().regions.size(), 0);
+    for (NodeId i = 0; i < network.size(); ++i) ++counts[network.node(i).region];
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      const RegionSpec& spec = network.spec().regions[r];
+      RegionRow row{};
+      row.index = static_cast<std::uint16_t>(r);
+      copy_text(row.name, spec.name);
+      row.share = spec.share;
+      row.download_bps = spec.download_bps;
+      row.upload_bps = spec.upload_bps;
+      row.nodes = counts[r];
+      t->append(&row);
+    }
+  }
+  if (TableWriter* t = recorder.table(node_schema())) {
+    for (NodeId i = 0; i < network.size(); ++i) {
+      const NodeInfo& n = network.node(i);
+      const Topology& topo = network.topology();
+      NodeRow row{};
+      row.id = i;
+      row.region = n.region;
+      row.download_bps = n.download_bps;
+      row.upload_bps = n.upload_bps;
+      row.power_share = power[i];
+      row.degree = static_cast<std::uint32_t>(topo.peers(i).size());
+      row.outbound = topo.outbound(i);
+      row.inbound = topo.inbound(i);
+      t->append(&row);
+    }
+  }
+}
+
+void record_traffic(Recorder& recorder, const Transport& transport, const MessageTypes& types) {
+  TableWriter* t = recorder.table(message_schema());
+  std::uint64_t messages = 0, bytes = 0, flows = 0;
+  const auto& traffic = transport.traffic();
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const TrafficCount c = i < traffic.size() ? traffic[i] : TrafficCount{};
+    messages += c.sent;
+    bytes += c.bytes;
+    flows += c.as_flows;
+    MessageRow row{};
+    copy_text(row.type, types.name(static_cast<MessageType>(i)));
+    row.sent = c.sent;
+    row.bytes = c.bytes;
+    row.dropped = c.dropped;
+    row.as_flows = c.as_flows;
+    Recorder::append(t, row);
+  }
+  Summary& s = recorder.summary();
+  s.set("messages", static_cast<std::int64_t>(messages));
+  s.set("message_bytes", static_cast<std::int64_t>(bytes));
+  s.set("flows", static_cast<std::int64_t>(flows));
+}
+
+Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
+  Summary p;
+  p.set("status", std::string(complete ? "complete" : "incomplete"));
+  p.set("end_reason", std::string(end_reason_name(reason)));
+  p.set("seed", static_cast<std::int64_t>(sc.seed));
+  p.set("dltsim_version", std::string(kVersion));
+  p.set("git_commit", std::string(kGitCommit));
+  p.set("schema_version", static_cast<std::int64_t>(kResultSchemaVersion));
+  p.set("scenario_name", sc.source_name);
+  std::string overrides;
+  for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  p.set("overrides", overrides);
+  return p;
+}
+
+// SimGrid wants argc/argv: build them from dltsim's fixed engine options.
+std::unique_ptr<simgrid::s4u::Engine> make_engine() {
+  static bool created = false;
+  if (created) throw std::logic_error("run_simulation: SimGrid allows one simulation per process");
+  created = true;
+  static std::vector<std::string> args;
+  args = {"dltsim"};
+  for (const auto& o : simgrid_engine_options()) args.push_back(o);
+  static std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+}
+
+}  // namespace
+
+RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOptions& options) {
+  const SeedTree seeds(sc.seed);
+  auto engine = make_engine();
+  Network network(sc.network, seeds.child("network"));
+  std::optional<Platform> platform;
+  if (sc.network.contention != Contention::none) platform.emplace(*engine, network);
+
+  std::unique_ptr<ResultFile> file;
+  if (options.write_output) file = std::make_unique<ResultFile>(sc.output.path);
+  Recorder recorder(file.get(), sc.output.record);
+
+  Rng power_rng = seeds.child("power").rng();
+  std::vector<double> power = power_shares(sc.consensus.power, network.size(), power_rng);
+
+  // Attack nodes are selected before power adjustments (a pool's share is a parameter of the attack).
+  std::vector<std::vector<NodeId>> attack_nodes;
+  for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
+    Rng rng = seeds.child("attack").child(a).child("selection").rng();
+    attack_nodes.push_back(select_nodes(sc.attacks[a].nodes, network, power, rng));
+    const AttackInfo& info = catalog.attacks.get(sc.attacks[a].name);
+    if (info.set_power) info.set_power(sc.attacks[a], attack_nodes.back(), power);
+  }
+
+  Runtime runtime(network, platform ? &*platform : nullptr, sc.stop, seeds.child("nodes"), power, recorder);
+  MessageTypes types;
+  const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
+  const ProtocolSetup setup{sc.consensus.params, network.size(), runtime.power_shares(), types, recorder,
+                            seeds.child("protocol")};
+  std::unique_ptr<Consensus> consensus = protocol.make(setup);
+
+  std::vector<std::unique_ptr<Attack>> attacks;
+  for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
+    const AttackSetup attack_setup{sc.attacks[a], attack_nodes[a], *consensus, network, types, recorder,
+                                   seeds.child("attack").child(a)};
+    attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
+  }
+  for (NodeId i = 0; i < network.size(); ++i) {
+    std::unique_ptr<Protocol> node = consensus->make_node(i);
+    for (std::size_t a = 0; a < attacks.size(); ++a) {
+      if (std::binary_search(attack_nodes[a].begin(), attack_nodes[a].end(), i)) {
+        node = attacks[a]->make_node(i, std::move(node));
+      }
+    }
+    runtime.install(i, std::move(node));
+  }
+  for (auto& attack : attacks) {
+    if (MessageFilter* f = attack->filter()) runtime.transport().add_filter(f);
+    attack->on_start(runtime);
+  }
+
+  RunResult result;
+  result.stats = runtime.run(options.progress, options.interrupt);
+  result.complete = result.stats.reason != EndReason::interrupted;
+
+  Summary& summary = recorder.summary();
+  summary.set("nodes", static_cast<std::int64_t>(network.size()));
+  summary.set("end_time_s", result.stats.end_time_s);
+  summary.set("events", static_cast<std::int64_t>(result.stats.events));
+  consensus->finish(summary, result.stats.end_time_s);
+  for (auto& attack : attacks) attack->finish(summary);
+  record_traffic(recorder, runtime.transport(), types);
+  record_network(recorder, network, runtime.power_shares());
+  result.summary = summary;
+
+  if (file) {
+    file->write_attributes("summary", summary);
+    file->write_attributes("provenance", provenance(sc, result.complete, result.stats.reason));
+    file->write_text("provenance", "scenario_yaml", sc.source_text);
+    file->write_text("provenance", "effective_yaml", sc.effective_yaml);
+    result.output_path = result.complete ? file->commit() : file->abandon();
+  }
+  return result;
+}
+
+}  // namespace dltsim

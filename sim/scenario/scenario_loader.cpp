@@ -1,0 +1,314 @@
+#include "sim/scenario/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim/scenario/yaml_value.hpp"
+
+namespace dltsim {
+
+namespace {
+
+constexpr double kMaxNodes = 1e6;
+constexpr double kShareTolerance = 1e-6;
+
+const std::vector<std::string> kContentionNames{"none", "upload", "upload_download"};
+const std::vector<std::string> kLatencyModelNames{"fixed", "pareto"};
+const std::vector<std::string> kTopologyModels{"random", "complete"};
+// Names in enum order: the index of a name is its enum value.
+const std::vector<std::string> kPowerDistributions{"equal", "normal", "shares"};
+const std::vector<std::string> kPowerOthers{"zero", "equal"};
+const std::vector<std::string> kSelectors{"count", "fraction", "power_share", "region", "ids"};
+
+template <class Enum>
+Enum enum_of(const std::vector<std::string>& names, const std::string& name) {
+  return static_cast<Enum>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+std::string stem_of(const std::string& path) {
+  std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const auto dot = base.find_last_of('.');
+  return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
+}
+
+std::vector<double> read_cdf(const YamlValue& v) {
+  std::vector<double> cdf;
+  double last = 0;
+  for (const YamlValue& item : v.items()) {
+    const double p = item.as_real(between(0, 1));
+    if (p < last) item.fail(fmt::format("a cumulative distribution must not decrease ({} after {})", p, last));
+    cdf.push_back(p);
+    last = p;
+  }
+  if (cdf.empty()) v.fail("the distribution is empty");
+  if (std::fabs(cdf.back() - 1.0) > kShareTolerance) {
+    v.fail(fmt::format("a cumulative distribution must end at 1, ends at {}", cdf.back()));
+  }
+  return cdf;
+}
+
+RegionSpec read_region(const YamlValue& v) {
+  v.expect_keys({"name", "share", "download", "upload"});
+  RegionSpec r;
+  r.name = v.at("name").scalar();
+  r.share = v.at("share").as_real(greater_than(0));
+  r.download_bps = v.at("download").as_rate_bps(greater_than(0));
+  r.upload_bps = v.at("upload").as_rate_bps(greater_than(0));
+  return r;
+}
+
+void read_latency(const YamlValue& v, NetworkSpec& net, bool regions_from_preset, const std::string& preset) {
+  v.expect_keys({"matrix_ms", "uniform", "model"});
+  const std::size_t n = net.regions.size();
+  const auto matrix = v.get("matrix_ms");
+  const auto uniform = v.get("uniform");
+  if (matrix && uniform) v.fail("give either matrix_ms or uniform, not both");
+  if (matrix) {
+    const auto rows = matrix->items();
+    if (rows.size() != n) matrix->fail(fmt::format("expected {} rows (one per region), got {}", n, rows.size()));
+    net.latency_s.assign(n, std::vector<double>(n, 0));
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto cols = rows[i].items();
+      if (cols.size() != n) rows[i].fail(fmt::format("expected {} columns (one per region), got {}", n, cols.size()));
+      for (std::size_t j = 0; j < n; ++j) net.latency_s[i][j] = cols[j].as_real(between(0, 1e6)) / 1000.0;
+    }
+  } else if (uniform) {
+    const double s = uniform->as_duration_s(between(0, 1e3));
+    net.latency_s.assign(n, std::vector<double>(n, s));
+  } else if (!regions_from_preset) {
+    v.fail("give matrix_ms or uniform: the regions are not the preset's" +
+           (preset.empty() ? std::string() : " ('" + preset + "')"));
+  }
+  if (const auto model = v.get("model")) {
+    net.latency_model = enum_of<LatencyModel>(kLatencyModelNames, model->as_choice(kLatencyModelNames));
+  }
+}
+
+void read_topology(const YamlValue& v, NetworkSpec& net) {
+  v.expect_keys({"model", "outbound", "outbound_cdf", "max_inbound"});
+  if (const auto m = v.get("model")) net.topology.model = m->as_choice(kTopologyModels);
+  const auto fixed = v.get("outbound");
+  const auto cdf = v.get("outbound_cdf");
+  if (fixed && cdf) v.fail("give either outbound (a fixed degree) or outbound_cdf, not both");
+  if (fixed) {
+    const auto d = static_cast<std::size_t>(fixed->as_int(between(1, 10000)));
+    net.topology.outbound_degree_cdf.assign(d, 0.0);
+    net.topology.outbound_degree_cdf.back() = 1.0;
+  }
+  if (cdf) net.topology.outbound_degree_cdf = read_cdf(*cdf);
+  if (const auto in = v.get("max_inbound")) {
+    net.topology.max_inbound = static_cast<std::uint32_t>(in->as_int(between(1, 1e6)));
+  }
+}
+
+NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
+  v.expect_keys({"preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
+  NetworkSpec net;
+  bool regions_from_preset = false;
+  if (const auto p = v.get("preset")) {
+    std::vector<std::string> names;
+    for (const auto& e : catalog.presets.entries()) names.push_back(e.name);
+    net.preset = p->as_choice(names);
+    const NetworkPreset& preset = catalog.presets.get(net.preset);
+    net.regions = preset.regions;
+    net.latency_s = preset.latency_s;
+    net.latency_model = preset.latency_model;
+    net.topology.outbound_degree_cdf = preset.outbound_degree_cdf;
+    net.topology.max_inbound = preset.max_inbound;
+    regions_from_preset = true;
+  }
+  net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxNodes)));
+  if (const auto r = v.get("regions")) {
+    net.regions.clear();
+    for (const YamlValue& item : r->items()) net.regions.push_back(read_region(item));
+    if (net.regions.empty()) r->fail("at least one region is needed");
+    for (std::size_t i = 0; i < net.regions.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (net.regions[i].name == net.regions[j].name) {
+          r->items()[i].at("name").fail(fmt::format("duplicate region name '{}'", net.regions[i].name));
+        }
+      }
+    }
+    regions_from_preset = false;
+  } else if (net.regions.empty()) {
+    v.fail("missing required key 'regions' (or a 'preset' that provides them)");
+  }
+  if (const auto l = v.get("latency")) {
+    read_latency(*l, net, regions_from_preset, net.preset);
+  } else if (!regions_from_preset) {
+    v.fail("missing required key 'latency': the regions are not a preset's");
+  }
+  if (net.topology.outbound_degree_cdf.empty()) net.topology.outbound_degree_cdf = {0, 0, 0, 0, 0, 0, 0, 1};
+  if (const auto t = v.get("topology")) read_topology(*t, net);
+  if (const auto c = v.get("contention")) {
+    net.contention = enum_of<Contention>(kContentionNames, c->as_choice(kContentionNames));
+  }
+  if (const auto f = v.get("flow_threshold")) net.flow_threshold_bytes = f->as_size_bytes(at_least(0));
+  return net;
+}
+
+PowerSpec read_power(const YamlValue& v, std::uint32_t nodes) {
+  PowerSpec p;
+  p.distribution = enum_of<PowerDistribution>(kPowerDistributions, v.at("distribution").as_choice(kPowerDistributions));
+  switch (p.distribution) {
+    case PowerDistribution::equal: v.expect_keys({"distribution"}); break;
+    case PowerDistribution::normal:
+      v.expect_keys({"distribution", "mean", "stddev"});
+      p.mean = v.at("mean").as_real(greater_than(0));
+      p.stddev = v.at("stddev").as_real(at_least(0));
+      break;
+    case PowerDistribution::shares: {
+      v.expect_keys({"distribution", "shares", "others"});
+      const YamlValue shares = v.at("shares");
+      for (const YamlValue& s : shares.items()) p.shares.push_back(s.as_real(between(0, 1)));
+      if (p.shares.empty()) shares.fail("at least one share is needed");
+      if (p.shares.size() > nodes) shares.fail(fmt::format("{} shares for {} nodes", p.shares.size(), nodes));
+      if (const auto o = v.get("others")) p.others_equal = o->as_choice(kPowerOthers) == kPowerOthers[1];
+      const double sum = std::accumulate(p.shares.begin(), p.shares.end(), 0.0);
+      if (sum > 1 + kShareTolerance) shares.fail(fmt::format("shares sum to {}, more than 1", sum));
+      const bool rest_zero = !p.others_equal || p.shares.size() == nodes;
+      if (rest_zero && std::fabs(sum - 1) > kShareTolerance) {
+        shares.fail(fmt::format("shares sum to {}; they must sum to 1 when the other nodes get zero", sum));
+      }
+      break;
+    }
+  }
+  return p;
+}
+
+NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
+  v.expect_keys(kSelectors);
+  const auto entries = v.entries();
+  if (entries.size() != 1) v.fail("give exactly one of: count, fraction, power_share, region, ids");
+  const auto& [by, value] = entries.front();
+  NodeSelection s;
+  s.by = enum_of<SelectBy>(kSelectors, by);
+  switch (s.by) {
+    case SelectBy::count: s.amount = static_cast<double>(value.as_int(between(1, net.nodes))); break;
+    case SelectBy::fraction:
+    case SelectBy::power_share: s.amount = value.as_real(Range{0, 1, true, false}); break;
+    case SelectBy::region: {
+      std::vector<std::string> names;
+      for (const auto& r : net.regions) names.push_back(r.name);
+      s.region = value.as_choice(names);
+      break;
+    }
+    case SelectBy::ids:
+      for (const YamlValue& id : value.items()) {
+        s.ids.push_back(static_cast<NodeId>(id.as_int(between(0, net.nodes - 1.0))));
+      }
+      if (s.ids.empty()) value.fail("at least one node id is needed");
+      break;
+  }
+  return s;
+}
+
+AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, const NetworkSpec& net) {
+  v.expect_keys({"attack", "nodes", "start", "end", "params"});
+  AttackSpec a;
+  std::vector<std::string> names;
+  for (const auto& e : catalog.attacks.entries()) names.push_back(e.name);
+  const YamlValue name = v.at("attack");
+  if (names.empty()) name.fail(fmt::format("unknown attack '{}': no attack is registered", name.scalar()));
+  a.name = name.as_choice(names);
+  const AttackInfo& info = catalog.attacks.get(a.name);
+  a.nodes = read_selection(v.at("nodes"), net);
+  if (const auto s = v.get("start")) a.start_s = s->as_duration_s(at_least(0));
+  if (const auto e = v.get("end")) a.end_s = e->as_duration_s(at_least(0));
+  if (a.end_s <= a.start_s) v.at("end").fail("the attack must end after it starts");
+  if (const auto p = v.get("params")) {
+    a.params = p->as_params(info.params);
+  } else {
+    a.params = default_params(info.params);
+  }
+  return a;
+}
+
+StopSpec read_stop(const YamlValue& v) {
+  v.expect_keys({"time", "blocks", "drain"});
+  StopSpec s;
+  if (const auto t = v.get("time")) s.time_s = t->as_duration_s(greater_than(0));
+  if (const auto b = v.get("blocks")) s.blocks = static_cast<std::uint64_t>(b->as_int(between(1, 1e12)));
+  if (const auto d = v.get("drain")) s.drain_s = d->as_duration_s(at_least(0));
+  if (!s.time_s && !s.blocks) v.fail("give a stop condition: time, blocks, or both");
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> runtime_table_names() { return {"nodes", "regions", "messages"}; }
+
+ScenarioInput read_scenario_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(fmt::format("cannot read scenario file '{}'", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ScenarioInput{path, text.str(), {}};
+}
+
+Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
+  auto sources = std::make_shared<YamlSources>();
+  sources->file = input.name;
+  YAML::Node doc = parse_yaml(input.text, *sources);
+  if (!doc.IsMap()) {
+    YamlValue(doc, "", sources).fail("a scenario is a mapping with keys general, network, consensus, attacks, output");
+  }
+  for (const std::string& o : input.overrides) apply_override(doc, o, *sources);
+  const YamlValue root(doc, "", sources);
+
+  Scenario sc;
+  sc.source_name = input.name;
+  sc.source_text = input.text;
+  sc.overrides = input.overrides;
+  root.expect_keys({"general", "network", "consensus", "attacks", "output"});
+
+  const YamlValue general = root.at("general");
+  general.expect_keys({"seed", "stop"});
+  if (const auto s = general.get("seed")) sc.seed = s->as_uint64();
+  sc.stop = read_stop(general.at("stop"));
+
+  sc.network = read_network(root.at("network"), catalog);
+
+  const YamlValue consensus = root.at("consensus");
+  consensus.expect_keys({"protocol", "params", "power"});
+  std::vector<std::string> protocols;
+  for (const auto& e : catalog.protocols.entries()) protocols.push_back(e.name);
+  sc.consensus.protocol = consensus.at("protocol").as_choice(protocols);
+  const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
+  if (const auto p = consensus.get("params")) {
+    sc.consensus.params = p->as_params(protocol.params);
+  } else {
+    sc.consensus.params = default_params(protocol.params);
+  }
+  if (const auto p = consensus.get("power")) sc.consensus.power = read_power(*p, sc.network.nodes);
+
+  std::vector<std::string> tables = runtime_table_names();
+  tables.insert(tables.end(), protocol.tables.begin(), protocol.tables.end());
+  if (const auto attacks = root.get("attacks")) {
+    for (const YamlValue& a : attacks->items()) {
+      sc.attacks.push_back(read_attack(a, catalog, sc.network));
+      const AttackInfo& info = catalog.attacks.get(sc.attacks.back().name);
+      tables.insert(tables.end(), info.tables.begin(), info.tables.end());
+    }
+  }
+
+  sc.output.path = stem_of(input.name) + ".h5";
+  sc.output.record.insert(tables.begin(), tables.end());
+  if (const auto out = root.get("output")) {
+    out->expect_keys({"path", "record"});
+    if (const auto p = out->get("path")) sc.output.path = p->scalar();
+    if (const auto r = out->get("record")) {
+      sc.output.record.clear();
+      for (const YamlValue& t : r->items()) sc.output.record.insert(t.as_choice(tables));
+    }
+  }
+  sc.effective_yaml = YAML::Dump(doc);
+  return sc;
+}
+
+}  // namespace dltsim

@@ -1,0 +1,263 @@
+#include "sim/scenario/yaml_value.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "sim/core/units.hpp"
+
+namespace dltsim {
+
+std::string_view yaml_kind(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a sequence";
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Null: return "nothing (null)";
+    default: return "an undefined value";
+  }
+}
+
+YamlValue::YamlValue(YAML::Node node, std::string path, std::shared_ptr<const YamlSources> sources)
+    : node_(std::move(node)), path_(std::move(path)), sources_(std::move(sources)) {}
+
+SourceLocation YamlValue::where() const {
+  // A value set by --set (or inside one) is reported against the command line, not the file.
+  for (const auto& [p, text] : sources_->overridden) {
+    if (path_ == p || (path_.size() > p.size() && path_.compare(0, p.size(), p) == 0 &&
+                       (path_[p.size()] == '.' || path_[p.size()] == '['))) {
+      return SourceLocation{text, 0, 0};
+    }
+  }
+  const YAML::Mark m = node_.Mark();
+  if (m.line < 0) return SourceLocation{sources_->file, 0, 0};
+  return SourceLocation{sources_->file, m.line + 1, m.column + 1};
+}
+
+void YamlValue::fail(const std::string& detail) const { throw ScenarioError(where(), path_, detail); }
+
+std::string YamlValue::child_path(std::string_view key) const {
+  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+static std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+void YamlValue::expect_keys(const std::vector<std::string>& allowed) const {
+  if (!node_.IsMap()) fail(fmt::format("expected a mapping (key: value pairs), got {}", yaml_kind(node_)));
+  std::set<std::string> seen;
+  for (const auto& kv : node_) {
+    const YamlValue key(kv.first, path_, sources_);
+    if (!kv.first.IsScalar()) key.fail("keys must be plain names");
+    const std::string name = kv.first.Scalar();
+    const YamlValue located(kv.first, child_path(name), sources_);
+    if (name == "<<") {
+      located.fail(
+          "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys out");
+    }
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == name;
+    if (!known) located.fail(fmt::format("unknown key '{}'; allowed keys: {}", name, join(allowed)));
+    if (!seen.insert(name).second) located.fail(fmt::format("duplicate key '{}'", name));
+  }
+}
+
+std::optional<YamlValue> YamlValue::get(std::string_view key) const {
+  if (!node_.IsMap()) fail(fmt::format("expected a mapping (key: value pairs), got {}", yaml_kind(node_)));
+  for (const auto& kv : node_) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) {
+      if (kv.second.IsNull()) return std::nullopt;
+      return YamlValue(kv.second, child_path(key), sources_);
+    }
+  }
+  return std::nullopt;
+}
+
+YamlValue YamlValue::at(std::string_view key) const {
+  if (auto v = get(key)) return *v;
+  fail(fmt::format("missing required key '{}'", key));
+}
+
+std::vector<std::pair<std::string, YamlValue>> YamlValue::entries() const {
+  if (!node_.IsMap()) fail(fmt::format("expected a mapping (key: value pairs), got {}", yaml_kind(node_)));
+  std::vector<std::pair<std::string, YamlValue>> out;
+  std::set<std::string> seen;
+  for (const auto& kv : node_) {
+    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    const YamlValue located(kv.first, child_path(name), sources_);
+    if (name == "<<") {
+      located.fail(
+          "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys out");
+    }
+    if (!seen.insert(name).second) located.fail(fmt::format("duplicate key '{}'", name));
+    out.emplace_back(name, YamlValue(kv.second, child_path(name), sources_));
+  }
+  return out;
+}
+
+std::vector<YamlValue> YamlValue::items() const {
+  if (!node_.IsSequence()) fail(fmt::format("expected a sequence (a list), got {}", yaml_kind(node_)));
+  std::vector<YamlValue> out;
+  for (size_t i = 0; i < node_.size(); ++i) {
+    out.emplace_back(node_[i], fmt::format("{}[{}]", path_, i), sources_);
+  }
+  return out;
+}
+
+void YamlValue::expect_scalar(std::string_view what) const {
+  if (!node_.IsScalar()) fail(fmt::format("expected {}, got {}", what, yaml_kind(node_)));
+}
+
+std::string YamlValue::scalar() const {
+  expect_scalar("a single value");
+  return node_.Scalar();
+}
+
+double YamlValue::as_real(const Range& range) const {
+  expect_scalar("a number");
+  const std::string& s = node_.Scalar();
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
+    fail(fmt::format("expected a number, got '{}'", s));
+  }
+  if (!range.contains(v)) fail(fmt::format("must be in {}, got {}", range.str(), s));
+  return v;
+}
+
+std::int64_t YamlValue::as_int(const Range& range) const {
+  expect_scalar("an integer");
+  const std::string& s = node_.Scalar();
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) fail(fmt::format("expected an integer, got '{}'", s));
+  if (!range.contains(static_cast<double>(v))) fail(fmt::format("must be in {}, got {}", range.str(), s));
+  return v;
+}
+
+std::uint64_t YamlValue::as_uint64() const {
+  expect_scalar("a non-negative integer");
+  const std::string& s = node_.Scalar();
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    fail(fmt::format("expected a non-negative integer below 2^64, got '{}'", s));
+  }
+  return v;
+}
+
+bool YamlValue::as_bool() const {
+  expect_scalar("true or false");
+  const std::string& s = node_.Scalar();
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(fmt::format("expected true or false, got '{}'", s));
+}
+
+template <class Parse>
+static double located_quantity(const YamlValue& v, Parse parse, const Range& range, std::string_view unit) {
+  double x = 0;
+  try {
+    x = parse(v.scalar());
+  } catch (const Error& e) {
+    v.fail(e.what());
+  }
+  if (!range.contains(x)) v.fail(fmt::format("must be in {} {}, got '{}'", range.str(), unit, v.scalar()));
+  return x;
+}
+
+double YamlValue::as_duration_s(const Range& range) const {
+  expect_scalar("a duration such as \"600 s\"");
+  return located_quantity(*this, parse_duration_s, range, "s");
+}
+
+double YamlValue::as_size_bytes(const Range& range) const {
+  expect_scalar("a size such as \"535 KB\"");
+  return located_quantity(*this, parse_size_bytes, range, "bytes");
+}
+
+double YamlValue::as_rate_bps(const Range& range) const {
+  expect_scalar("a rate such as \"20 Mbit/s\"");
+  return located_quantity(*this, parse_rate_bps, range, "bit/s");
+}
+
+std::string YamlValue::as_choice(const std::vector<std::string>& allowed) const {
+  expect_scalar("a name");
+  const std::string& s = node_.Scalar();
+  for (const auto& a : allowed) {
+    if (a == s) return s;
+  }
+  fail(fmt::format("'{}' is not allowed; allowed values: {}", s, join(allowed)));
+}
+
+ParamValues YamlValue::as_params(const std::vector<ParamSpec>& specs) const {
+  ParamValues values = default_params(specs);
+  if (!node_.IsMap()) fail(fmt::format("expected a mapping of parameters, got {}", yaml_kind(node_)));
+  for (const auto& [name, value] : entries()) {
+    const ParamSpec* spec = find_param(specs, name);
+    if (spec == nullptr) {
+      value.fail(fmt::format("unknown parameter '{}'; allowed: {}", name, param_names(specs)));
+    }
+    if (!value.is_scalar()) value.fail(fmt::format("expected a single value ({})", spec->allowed()));
+    try {
+      values.set(*spec, value.scalar());
+    } catch (const Error& e) {
+      value.fail(e.what());
+    }
+  }
+  return values;
+}
+
+YAML::Node parse_yaml(const std::string& text, const YamlSources& sources) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(SourceLocation{sources.file, e.mark.line + 1, e.mark.column + 1}, "",
+                        "YAML syntax error: " + e.msg);
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  return root;
+}
+
+void apply_override(YAML::Node root, const std::string& assignment, YamlSources& sources) {
+  const std::string where = "--set " + assignment;
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ScenarioError(SourceLocation{where, 0, 0}, "", "expected key.path=value, e.g. network.nodes=500");
+  }
+  const std::string path = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(SourceLocation{where, 0, 0}, path, "value is not valid YAML: " + e.msg);
+  }
+  // Walk the dotted path, creating mappings as needed; yaml-cpp nodes are handles, so assignments stick.
+  std::vector<YAML::Node> chain{root};
+  size_t start = 0;
+  while (true) {
+    const size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (key.empty()) throw ScenarioError(SourceLocation{where, 0, 0}, path, "empty key in path");
+    YAML::Node parent = chain.back();
+    if (!parent.IsMap() && !parent.IsNull()) {
+      throw ScenarioError(SourceLocation{where, 0, 0}, path,
+                          fmt::format("cannot set a key inside {}", yaml_kind(parent)));
+    }
+    if (dot == std::string::npos) {
+      parent[key] = value;
+      break;
+    }
+    chain.push_back(parent[key]);
+    start = dot + 1;
+  }
+  sources.overridden[path] = where;
+}
+
+}  // namespace dltsim
