@@ -21,8 +21,8 @@ const PeerLink* Topology::link(NodeId a, NodeId b) const {
 
 void Topology::connect(NodeId from, NodeId to, double latency_s) {
   if (from == to || link(from, to) != nullptr) return;
-  peers_[from].push_back({to, static_cast<float>(latency_s)});
-  peers_[to].push_back({from, static_cast<float>(latency_s)});
+  peers_[from].push_back({to, latency_s});
+  peers_[to].push_back({from, latency_s});
   opened_[from].push_back(to);
   ++outbound_[from];
   ++inbound_[to];

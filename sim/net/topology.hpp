@@ -14,7 +14,7 @@ namespace dltsim {
 /// One end of a connection as seen from a node.
 struct PeerLink {
   NodeId peer;       ///< the other node
-  float latency_s;   ///< one-way latency of this connection
+  double latency_s;  ///< one-way latency of this connection
 };
 
 /// Undirected peer graph with per-connection latency; remembers who opened each connection.

@@ -34,10 +34,7 @@ Transport::Transport(const Network& network, const Platform* platform, DeliveryS
   }
 }
 
-Transport::~Transport() {
-  if (active_flows_ > 0) cancel_all();
-  g_transport = nullptr;
-}
+Transport::~Transport() { g_transport = nullptr; }
 
 void Transport::on_activity_completion(const simgrid::s4u::Activity& activity) {
   if (g_transport == nullptr) return;
@@ -109,12 +106,13 @@ void Transport::send(Message msg, double now_s) {
 void Transport::cancel_all() {
   cancelling_ = true;
   for (Flow& flow : flows_) {
-    if (flow.comm) flow.comm->cancel();
+    if (!flow.comm) continue;
+    flow.comm->cancel();
+    finished_.push_back(std::move(flow.comm));  // SimGrid still retires it: release later
   }
   flows_.clear();
   free_slots_.clear();
   active_flows_ = 0;
-  finished_.clear();
 }
 
 void Transport::on_flow_done(std::size_t slot) {

@@ -53,7 +53,8 @@ class Transport {
   const std::vector<TrafficCount>& traffic() const { return traffic_; }
   /// Releases completed SimGrid comms; called outside SimGrid callbacks.
   void collect_garbage() { finished_.clear(); }
-  /// Cancels flows still in progress (an interrupted run) without delivering them.
+  /// Cancels flows still in progress (an interrupted run) without delivering them; SimGrid must
+  /// then advance once (to retire them) before collect_garbage().
   void cancel_all();
 
  private:

@@ -210,6 +210,11 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress, c
     engine->run_until(target);
     if (progress) progress(RunProgress{now_s(), produced_, events_});
   }
+  if (stats.reason == EndReason::interrupted) {
+    // Cancel transfers still in flight and let SimGrid retire them, so the engine shuts down cleanly.
+    transport_.cancel_all();
+    engine->run_until(now_s());
+  }
   transport_.collect_garbage();
   stats.end_time_s = stats.reason == EndReason::time_limit ? *stop_.time_s : last_event_s_;
   stats.events = events_;

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -30,11 +29,6 @@ constexpr int kExitInputError = 2;
 constexpr int kExitInterrupted = 130;
 
 std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_sigint(int) {
-  g_interrupted.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
-}
 
 ScenarioInput input_from(const std::string& path, const std::vector<std::string>& sets) {
   ScenarioInput in = read_scenario_file(path);
@@ -74,7 +68,7 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, const
   RunOptions options;
   options.progress = [&](const RunProgress& p) { progress.update(p); };
   options.interrupt = &g_interrupted;
-  std::signal(SIGINT, on_sigint);
+  options.handle_sigint = true;
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_simulation(sc, builtin_catalog(), options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,8 +1,8 @@
 #include "sim/run/simulation.hpp"
 
+#include <csignal>
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -159,6 +159,13 @@ Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
   return p;
 }
 
+std::atomic<bool>* g_interrupt = nullptr;
+
+extern "C" void on_sigint(int) {
+  if (g_interrupt != nullptr) g_interrupt->store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
+}
+
 // SimGrid wants argc/argv: build them from dltsim's fixed engine options.
 std::unique_ptr<simgrid::s4u::Engine> make_engine() {
   static bool created = false;
@@ -178,9 +185,14 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine() {
 RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOptions& options) {
   const SeedTree seeds(sc.seed);
   auto engine = make_engine();
+  // SimGrid's engine installs a SIGINT handler that exits at once; ours keeps what was recorded.
+  if (options.handle_sigint && options.interrupt != nullptr) {
+    g_interrupt = options.interrupt;
+    std::signal(SIGINT, on_sigint);
+  }
   Network network(sc.network, seeds.child("network"));
-  std::optional<Platform> platform;
-  if (sc.network.contention != Contention::none) platform.emplace(*engine, network);
+  // Hosts exist in every mode: SimGrid's clock needs a platform even when no flow is simulated.
+  const Platform platform(*engine, network);
 
   std::unique_ptr<ResultFile> file;
   if (options.write_output) file = std::make_unique<ResultFile>(sc.output.path);
@@ -198,7 +210,7 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     if (info.set_power) info.set_power(sc.attacks[a], attack_nodes.back(), power);
   }
 
-  Runtime runtime(network, platform ? &*platform : nullptr, sc.stop, seeds.child("nodes"), power, recorder);
+  Runtime runtime(network, &platform, sc.stop, seeds.child("nodes"), power, recorder);
   MessageTypes types;
   const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
   const ProtocolSetup setup{sc.consensus.params, network.size(), runtime.power_shares(), types, recorder,

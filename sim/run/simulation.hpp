@@ -18,7 +18,8 @@ namespace dltsim {
 struct RunOptions {
   bool write_output = true;                                  ///< write the HDF5 file
   std::function<void(const RunProgress&)> progress;          ///< called between time slices
-  const std::atomic<bool>* interrupt = nullptr;              ///< set to stop early (SIGINT)
+  std::atomic<bool>* interrupt = nullptr;                    ///< set to stop early
+  bool handle_sigint = false;  ///< SIGINT sets *interrupt (installed after SimGrid's own handler)
 };
 
 /// What a run produced.

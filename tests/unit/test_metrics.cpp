@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include <boost/random/exponential_distribution.hpp>
+
+#include "sim/core/rng.hpp"
+#include "sim/metrics/log_histogram.hpp"
+#include "sim/metrics/result_file.hpp"
+#include "sim/node/event_queue.hpp"
+
+using namespace dltsim;
+
+TEST_CASE("histogram quantiles are within the bin resolution") {
+  // Exponential(1): the q-quantile is -ln(1-q). Bins are 0.1 % wide; with 10^6 samples the sampling
+  // error of the median is about 0.1 %; allow 1 %.
+  LogHistogram h;
+  Rng rng(4);
+  boost::random::exponential_distribution<double> e(1.0);
+  for (int i = 0; i < 1000000; ++i) h.add(e(rng));
+  CHECK(h.quantile(0.5) == Approx(std::log(2.0)).epsilon(0.01));
+  CHECK(h.quantile(0.9) == Approx(-std::log(0.1)).epsilon(0.01));
+  CHECK(h.mean() == Approx(1.0).epsilon(0.01));
+  CHECK(h.quantile(1.0) == h.max());
+}
+
+TEST_CASE("histogram handles zeros exactly") {
+  LogHistogram h;
+  for (int i = 0; i < 10; ++i) h.add(0.0);
+  h.add(2.0);
+  CHECK(h.quantile(0.5) == 0.0);
+  CHECK(h.quantile(1.0) == 2.0);
+}
+
+TEST_CASE("event queue orders by time, then by insertion") {
+  EventQueue q;
+  q.push(2.0, EventKind::timer, 0, 1);
+  q.push(1.0, EventKind::timer, 0, 2);
+  q.push(1.0, EventKind::timer, 0, 3);
+  CHECK(q.pop().data == 2);
+  CHECK(q.pop().data == 3);
+  CHECK(q.pop().data == 1);
+}
+
+namespace {
+struct Row {
+  std::uint32_t id;
+  double value_s;
+  char label[8];
+};
+TableSchema row_schema() {
+  return {"rows", "test rows", sizeof(Row),
+          {DLTSIM_COLUMN(Row, id, "", "id"), DLTSIM_COLUMN(Row, value_s, "s", "value"),
+           DLTSIM_COLUMN(Row, label, "", "label")}};
+}
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+void write_file(const std::string& path, int n_rows) {
+  ResultFile f(path);
+  TableWriter& t = f.create_table(row_schema());
+  for (int i = 0; i < n_rows; ++i) {
+    Row r{};
+    r.id = static_cast<std::uint32_t>(i);
+    r.value_s = i * 0.5;
+    t.append(&r);
+  }
+  t.rewrite([](std::uint64_t first, unsigned char* rows, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) reinterpret_cast<Row*>(rows)[i].label[0] = (first + i) % 2 ? 'o' : 'e';
+  });
+  Summary s;
+  s.set("x_s", 1.5);
+  s.set("n", std::int64_t{3});
+  s.set("name", std::string("test"));
+  f.write_attributes("summary", s);
+  f.commit();
+}
+}  // namespace
+
+TEST_CASE("result files are byte-reproducible and appear only when committed") {
+  const std::string a = "test_metrics_a.h5", b = "test_metrics_b.h5";
+  write_file(a, 100000);
+  write_file(b, 100000);
+  CHECK(slurp(a) == slurp(b));
+  CHECK_FALSE(std::ifstream(a + ".partial").good());
+  {
+    ResultFile f("test_metrics_c.h5");
+    CHECK(std::ifstream("test_metrics_c.h5.partial").good());
+    CHECK_FALSE(std::ifstream("test_metrics_c.h5").good());
+    CHECK(f.abandon() == "test_metrics_c.incomplete.h5");
+  }
+  CHECK(std::ifstream("test_metrics_c.incomplete.h5").good());
+  CHECK_FALSE(std::ifstream("test_metrics_c.h5").good());
+  for (const char* p : {"test_metrics_a.h5", "test_metrics_b.h5", "test_metrics_c.incomplete.h5"}) std::remove(p);
+}
+
+TEST_CASE("an output file in a missing directory is a clear error") {
+  CHECK_THROWS_WITH(ResultFile("/nonexistent-dir/x.h5"), Catch::Contains("cannot create output file"));
+}
+
+TEST_CASE("incomplete names") {
+  CHECK(incomplete_path("runs/btc.h5") == "runs/btc.incomplete.h5");
+  CHECK(incomplete_path("btc") == "btc.incomplete");
+}
