@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""dltsim benchmark: wall time, peak RSS, events/s and messages/s of scenarios/bitcoin-2019.yaml at
+several network sizes and with the runtime's options (contention model, which messages become
+SimGrid flows). Each configuration runs in its own process; figures go to stdout as a Markdown table
+and to a JSON file.
+
+    bash scripts/bench.sh                      # default: scaling 1k/5k/10k + options at 5k
+    bash scripts/bench.sh --sizes 10000 --repeat 3
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def measure(dltsim, scenario, sets, out):
+    """Runs in a wrapper so that RUSAGE_CHILDREN covers exactly this run."""
+    code = (
+        "import resource, subprocess, sys, time, json;"
+        "t = time.monotonic();"
+        "subprocess.run(sys.argv[1:], check=True);"
+        "w = time.monotonic() - t;"
+        "print(json.dumps({'wall_s': w, 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+    )
+    cmd = [sys.executable, "-c", code, dltsim, "run", scenario, "-o", out, "-q"]
+    for s in sets:
+        cmd += ["--set", s]
+    r = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    m = json.loads(r.stdout.strip().splitlines()[-1])
+    with h5py.File(out, "r") as f:
+        m["summary"] = {k: (v.decode() if isinstance(v, bytes) else v.item()) for k, v in f["summary"].attrs.items()}
+    os.remove(out)
+    return m
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dltsim", default=os.path.join(ROOT, "build", "dltsim"))
+    p.add_argument("--scenario", default=os.path.join(ROOT, "scenarios", "bitcoin-2019.yaml"))
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    p.add_argument("--options-at", type=int, default=5000, help="network size for the options comparison (0: skip)")
+    p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--json", default=os.path.join(ROOT, "build", "bench.json"))
+    args = p.parse_args()
+
+    configs = [(f"scaling {n}", [f"network.nodes={n}"]) for n in args.sizes]
+    if args.options_at:
+        n = f"network.nodes={args.options_at}"
+        configs += [
+            ("contention none (SimBlock-like)", [n, "network.contention=none"]),
+            ("contention upload", [n, "network.contention=upload"]),
+            ("contention upload_download", [n, "network.contention=upload_download"]),
+            ("every message a flow", [n, "network.flow_threshold=0 B"]),
+        ]
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    rows = []
+    print("| configuration | nodes | wall s | peak RSS MB | events/s | messages/s | flows | prop p10/p50/p90 s | stale |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, sets in configs:
+        for rep in range(args.repeat):
+            m = measure(args.dltsim, args.scenario, sets, os.path.join(tmp, "bench.h5"))
+            s = m["summary"]
+            row = {
+                "configuration": name,
+                "repeat": rep,
+                "nodes": s["nodes"],
+                "wall_s": round(m["wall_s"], 2),
+                "rss_mb": round(m["rss_mb"], 1),
+                "events_per_s": round(s["events"] / m["wall_s"]),
+                "messages_per_s": round(s["messages"] / m["wall_s"]),
+                "messages": s["messages"],
+                "flows": s["flows"],
+                "propagation_s": [round(s["propagation_p10_s"], 3), round(s["propagation_p50_s"], 3),
+                                  round(s["propagation_p90_s"], 3)],
+                "blocks_stale": s["blocks_stale"],
+            }
+            rows.append(row)
+            print(f"| {name} | {row['nodes']} | {row['wall_s']} | {row['rss_mb']} | {row['events_per_s']} | "
+                  f"{row['messages_per_s']} | {row['flows']} | {'/'.join(map(str, row['propagation_s']))} | "
+                  f"{row['blocks_stale']} |", flush=True)
+    with open(args.json, "w") as f:
+        json.dump({"scenario": args.scenario, "runs": rows}, f, indent=1)
+    print(f"\nwritten: {args.json}")
+
+
+if __name__ == "__main__":
+    main()
