@@ -6,6 +6,8 @@ namespace dltsim {
 
 void register_nakamoto(ProtocolRegistry& registry);
 
-void register_builtin_protocols(ProtocolRegistry& registry) { register_nakamoto(registry); }
+void register_builtin_protocols(ProtocolRegistry& registry) {
+  register_nakamoto(registry);
+}
 
 }  // namespace dltsim

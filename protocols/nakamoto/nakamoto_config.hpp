@@ -12,16 +12,16 @@ namespace dltsim::nakamoto {
 
 /// Typed parameters.
 struct Config {
-  double block_interval_s;            ///< mean time between blocks over the whole network
-  double block_size_bytes;            ///< size of a full block
-  double validation_delay_s;          ///< time to validate a block before accepting and relaying it
-  bool compact_blocks;                ///< BIP 152 compact block relay on
-  double compact_usage;               ///< share of nodes that support compact blocks
-  double compact_size_bytes;          ///< size of a compact block
-  double compact_failure_rate;        ///< probability that reconstruction fails
-  double compact_missing_fraction;    ///< fraction of the full block fetched after a failure
-  double request_timeout_s;           ///< wait before asking another announcer for a block
-  TieBreak tie_break;                 ///< fork choice among equal chains
+  double block_interval_s;          ///< mean time between blocks over the whole network
+  double block_size_bytes;          ///< size of a full block
+  double validation_delay_s;        ///< time to validate a block before accepting and relaying it
+  bool compact_blocks;              ///< BIP 152 compact block relay on
+  double compact_usage;             ///< share of nodes that support compact blocks
+  double compact_size_bytes;        ///< size of a compact block
+  double compact_failure_rate;      ///< probability that reconstruction fails
+  double compact_missing_fraction;  ///< fraction of the full block fetched after a failure
+  double request_timeout_s;         ///< wait before asking another announcer for a block
+  TieBreak tie_break;               ///< fork choice among equal chains
 };
 
 /// Parameter declarations.

@@ -22,7 +22,9 @@ NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup)
   for (NodeId i = 0; i < setup.node_count; ++i) compact_[i] = config_.compact_blocks && supports(rng);
 }
 
-std::unique_ptr<Protocol> NakamotoConsensus::make_node(NodeId id) { return std::make_unique<NakamotoNode>(*this, id); }
+std::unique_ptr<Protocol> NakamotoConsensus::make_node(NodeId id) {
+  return std::make_unique<NakamotoNode>(*this, id);
+}
 
 const PayloadPtr& NakamotoConsensus::ref(BlockId b) {
   if (b >= refs_.size()) refs_.resize(std::max<std::size_t>(b + 1, refs_.size() * 2));
@@ -30,6 +32,8 @@ const PayloadPtr& NakamotoConsensus::ref(BlockId b) {
   return refs_[b];
 }
 
-void NakamotoConsensus::finish(Summary& summary, double /*end_time_s*/) { metrics_.finish(summary); }
+void NakamotoConsensus::finish(Summary& summary, double /*end_time_s*/) {
+  metrics_.finish(summary);
+}
 
 }  // namespace dltsim::nakamoto

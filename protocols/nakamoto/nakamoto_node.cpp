@@ -66,7 +66,8 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
   } else if (msg.type == t.cmpctblock) {
     on_compact(ctx, block, msg.from);
   } else if (msg.type == t.getblocktxn) {
-    const double missing = consensus_.config().compact_missing_fraction * consensus_.tree().get(block).size_bytes;
+    const double missing =
+        consensus_.config().compact_missing_fraction * consensus_.tree().get(block).size_bytes;
     ctx.send(msg.from, t.blocktxn, static_cast<std::uint32_t>(std::ceil(missing)), consensus_.ref(block));
   } else if (msg.type == t.block || msg.type == t.blocktxn) {
     on_block_data(ctx, block, msg.from);

@@ -65,7 +65,7 @@ class NakamotoNode : public Protocol {
   TimerId mining_timer_ = 0;
   bool mining_ = false;
   std::unordered_map<BlockId, Request> requests_;
-  std::unordered_map<BlockId, NodeId> validating_;                 // block -> peer it came from
+  std::unordered_map<BlockId, NodeId> validating_;  // block -> peer it came from
   std::unordered_map<BlockId, std::vector<std::pair<BlockId, NodeId>>> orphans_;  // parent -> children
 };
 

@@ -6,7 +6,8 @@ namespace dltsim {
 void register_nakamoto(ProtocolRegistry& registry) {
   ProtocolInfo info;
   info.name = "nakamoto";
-  info.summary = "Nakamoto proof-of-work: Poisson mining, heaviest chain, inv/getdata and compact-block relay";
+  info.summary =
+      "Nakamoto proof-of-work: Poisson mining, heaviest chain, inv/getdata and compact-block relay";
   info.params = nakamoto::param_specs();
   info.tables = chain_table_names();
   info.make = [](const ProtocolSetup& setup) { return std::make_unique<nakamoto::NakamotoConsensus>(setup); };

@@ -25,13 +25,13 @@ class Summary;
 
 /// What an attack gets to set itself up.
 struct AttackSetup {
-  const AttackSpec& spec;              ///< parameters and time window
-  const std::vector<NodeId>& nodes;    ///< nodes it controls
-  Consensus& consensus;                ///< the protocol's run-wide state
-  Network& network;                    ///< the network
-  MessageTypes& message_types;         ///< message type names
-  Recorder& recorder;                  ///< tables and summary
-  SeedTree seeds;                      ///< the attack's random streams
+  const AttackSpec& spec;            ///< parameters and time window
+  const std::vector<NodeId>& nodes;  ///< nodes it controls
+  Consensus& consensus;              ///< the protocol's run-wide state
+  Network& network;                  ///< the network
+  MessageTypes& message_types;       ///< message type names
+  Recorder& recorder;                ///< tables and summary
+  SeedTree seeds;                    ///< the attack's random streams
 };
 
 /// One attack instance in a run.
@@ -39,7 +39,9 @@ class Attack {
  public:
   virtual ~Attack() = default;
   /// Behaviour of a controlled node, given its honest behaviour (return it unchanged to keep it).
-  virtual std::unique_ptr<Protocol> make_node(NodeId /*id*/, std::unique_ptr<Protocol> honest) { return honest; }
+  virtual std::unique_ptr<Protocol> make_node(NodeId /*id*/, std::unique_ptr<Protocol> honest) {
+    return honest;
+  }
   /// A filter on every message, or null.
   virtual MessageFilter* filter() { return nullptr; }
   /// Called once before the run starts (schedule topology changes with runtime.call_at).
@@ -55,7 +57,8 @@ struct AttackInfo {
   std::vector<ParamSpec> params;    ///< parameters
   std::vector<std::string> tables;  ///< tables it can record
   /// Adjusts consensus power before nodes start (e.g. give the pool its share alpha); may be empty.
-  std::function<void(const AttackSpec&, const std::vector<NodeId>&, std::vector<double>& power_shares)> set_power;
+  std::function<void(const AttackSpec&, const std::vector<NodeId>&, std::vector<double>& power_shares)>
+      set_power;
   /// Factory; throws Error if the protocol is not one it can attack.
   std::function<std::unique_ptr<Attack>(const AttackSetup&)> make;
 };

@@ -47,7 +47,9 @@ std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
         if (network.spec().regions[network.node(id).region].name == s.region) out.push_back(id);
       }
       break;
-    case SelectBy::ids: out = s.ids; break;
+    case SelectBy::ids:
+      out = s.ids;
+      break;
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

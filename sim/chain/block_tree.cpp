@@ -9,7 +9,8 @@ BlockTree::BlockTree() {
   chain_weight_.push_back(0.0);
 }
 
-BlockId BlockTree::add(BlockId parent, NodeId producer, double time_s, std::uint32_t size_bytes, double weight) {
+BlockId BlockTree::add(BlockId parent, NodeId producer, double time_s, std::uint32_t size_bytes,
+                       double weight) {
   if (parent >= blocks_.size()) throw std::logic_error("BlockTree::add: unknown parent");
   if (blocks_.size() >= kNoBlock) throw std::length_error("BlockTree: too many blocks");
   blocks_.push_back(Block{parent, blocks_[parent].height + 1, producer, time_s, size_bytes, weight});

@@ -11,12 +11,12 @@ namespace dltsim {
 
 /// One block.
 struct Block {
-  BlockId parent = kNoBlock;      ///< parent block (kNoBlock for genesis)
-  std::uint32_t height = 0;       ///< genesis is 0
-  NodeId producer = kNoNode;      ///< node that produced it (kNoNode for genesis)
-  double time_s = 0;              ///< when it was produced
-  std::uint32_t size_bytes = 0;   ///< full size
-  double weight = 1;              ///< chain weight it adds (work; 1 for constant difficulty)
+  BlockId parent = kNoBlock;     ///< parent block (kNoBlock for genesis)
+  std::uint32_t height = 0;      ///< genesis is 0
+  NodeId producer = kNoNode;     ///< node that produced it (kNoNode for genesis)
+  double time_s = 0;             ///< when it was produced
+  std::uint32_t size_bytes = 0;  ///< full size
+  double weight = 1;             ///< chain weight it adds (work; 1 for constant difficulty)
 };
 
 /// All blocks of a run.

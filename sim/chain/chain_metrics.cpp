@@ -12,7 +12,7 @@ struct BlockRow {
   std::uint32_t id;
   std::uint32_t parent;
   std::uint32_t height;
-  std::uint32_t producer;
+  std::uint32_t miner;
   double time_s;
   std::uint32_t size_bytes;
   std::uint8_t on_main_chain;
@@ -37,7 +37,7 @@ struct ReorgRow {
   std::uint32_t new_head;
 };
 
-struct ProducerRow {
+struct MinerRow {
   std::uint32_t node;
   double power_share;
   std::uint32_t blocks_produced;
@@ -51,50 +51,55 @@ TableSchema blocks_schema() {
           {DLTSIM_COLUMN(BlockRow, id, "", "block id"),
            DLTSIM_COLUMN(BlockRow, parent, "", "parent block id (0 = genesis)"),
            DLTSIM_COLUMN(BlockRow, height, "", "height (genesis = 0)"),
-           DLTSIM_COLUMN(BlockRow, producer, "", "node that produced (mined) it"),
+           DLTSIM_COLUMN(BlockRow, miner, "", "node that produced (mined) it"),
            DLTSIM_COLUMN(BlockRow, time_s, "s", "production time"),
            DLTSIM_COLUMN(BlockRow, size_bytes, "bytes", "full block size"),
            DLTSIM_COLUMN(BlockRow, on_main_chain, "", "1 if on the main chain at the end of the run"),
            DLTSIM_COLUMN(BlockRow, arrivals, "", "nodes that had the block at the end (producer included)"),
-           DLTSIM_COLUMN(BlockRow, reach50_s, "s", "time from production until 50 % of nodes had it (NaN: never)"),
+           DLTSIM_COLUMN(BlockRow, reach50_s, "s",
+                         "time from production until 50 % of nodes had it (NaN: never)"),
            DLTSIM_COLUMN(BlockRow, reach90_s, "s", "time until 90 % of nodes had it (NaN: never)"),
            DLTSIM_COLUMN(BlockRow, reach100_s, "s", "time until every node had it (NaN: never)")}};
 }
 
 TableSchema arrivals_schema() {
   return {"arrivals",
-          "Block arrivals: when each node accepted each block (producers excluded)",
+          "Block arrivals: when each node accepted each block (the block's miner excluded)",
           sizeof(ArrivalRow),
-          {DLTSIM_COLUMN(ArrivalRow, block, "", "block id"), DLTSIM_COLUMN(ArrivalRow, node, "", "receiving node"),
+          {DLTSIM_COLUMN(ArrivalRow, block, "", "block id"),
+           DLTSIM_COLUMN(ArrivalRow, node, "", "receiving node"),
            DLTSIM_COLUMN(ArrivalRow, time_s, "s", "arrival time"),
            DLTSIM_COLUMN(ArrivalRow, delay_s, "s", "arrival time minus production time")}};
 }
 
 TableSchema reorgs_schema() {
-  return {"reorgs",
-          "Head switches that abandoned blocks (depth >= 1)",
-          sizeof(ReorgRow),
-          {DLTSIM_COLUMN(ReorgRow, node, "", "node that switched"),
-           DLTSIM_COLUMN(ReorgRow, depth, "blocks", "blocks of the old chain abandoned"),
-           DLTSIM_COLUMN(ReorgRow, time_s, "s", "when"), DLTSIM_COLUMN(ReorgRow, old_head, "", "previous head"),
-           DLTSIM_COLUMN(ReorgRow, new_head, "", "new head")}};
+  return {
+      "reorgs",
+      "Head switches that abandoned blocks (depth >= 1)",
+      sizeof(ReorgRow),
+      {DLTSIM_COLUMN(ReorgRow, node, "", "node that switched"),
+       DLTSIM_COLUMN(ReorgRow, depth, "blocks", "blocks of the old chain abandoned"),
+       DLTSIM_COLUMN(ReorgRow, time_s, "s", "when"), DLTSIM_COLUMN(ReorgRow, old_head, "", "previous head"),
+       DLTSIM_COLUMN(ReorgRow, new_head, "", "new head")}};
 }
 
-TableSchema producers_schema() {
-  return {"producers",
-          "Blocks produced per node with consensus power, against its power share",
-          sizeof(ProducerRow),
-          {DLTSIM_COLUMN(ProducerRow, node, "", "node"),
-           DLTSIM_COLUMN(ProducerRow, power_share, "", "share of hashrate (or stake)"),
-           DLTSIM_COLUMN(ProducerRow, blocks_produced, "blocks", "blocks it produced"),
-           DLTSIM_COLUMN(ProducerRow, blocks_main, "blocks", "of those, on the main chain")}};
+TableSchema miners_schema() {
+  return {"miners",
+          "Blocks per miner against its share of hashrate (or stake): every node with power or blocks",
+          sizeof(MinerRow),
+          {DLTSIM_COLUMN(MinerRow, node, "", "node"),
+           DLTSIM_COLUMN(MinerRow, power_share, "", "share of hashrate (or stake)"),
+           DLTSIM_COLUMN(MinerRow, blocks_produced, "blocks", "blocks it produced"),
+           DLTSIM_COLUMN(MinerRow, blocks_main, "blocks", "of those, on the main chain")}};
 }
 
 constexpr float kNever = std::numeric_limits<float>::quiet_NaN();
 
 }  // namespace
 
-std::vector<std::string> chain_table_names() { return {"blocks", "arrivals", "reorgs", "producers"}; }
+std::vector<std::string> chain_table_names() {
+  return {"blocks", "arrivals", "reorgs", "miners"};
+}
 
 ChainMetrics::ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares)
     : recorder_(recorder),
@@ -103,7 +108,7 @@ ChainMetrics::ChainMetrics(Recorder& recorder, const BlockTree& tree, const std:
       blocks_table_(recorder.table(blocks_schema())),
       arrivals_table_(recorder.table(arrivals_schema())),
       reorgs_table_(recorder.table(reorgs_schema())),
-      producers_table_(recorder.table(producers_schema())) {}
+      miners_table_(recorder.table(miners_schema())) {}
 
 void ChainMetrics::grow(BlockId block) {
   if (block < arrivals_per_block_.size()) return;
@@ -129,7 +134,8 @@ void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s) {
   Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s});
 }
 
-void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head, std::uint32_t depth) {
+void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head,
+                            std::uint32_t depth) {
   if (depth == 0) return;
   ++reorgs_;
   max_reorg_depth_ = std::max(max_reorg_depth_, depth);
@@ -168,7 +174,7 @@ void ChainMetrics::finish(Summary& summary) {
     row.id = id;
     row.parent = b.parent;
     row.height = b.height;
-    row.producer = b.producer;
+    row.miner = b.producer;
     row.time_s = b.time_s;
     row.size_bytes = b.size_bytes;
     row.on_main_chain = main[id] ? 1 : 0;
@@ -180,7 +186,7 @@ void ChainMetrics::finish(Summary& summary) {
   }
   for (NodeId i = 0; i < power_shares_.size(); ++i) {
     if (power_shares_[i] > 0 || per_node[i] > 0) {
-      Recorder::append(producers_table_, ProducerRow{i, power_shares_[i], per_node[i], per_node_main[i]});
+      Recorder::append(miners_table_, MinerRow{i, power_shares_[i], per_node[i], per_node_main[i]});
     }
   }
   summary.set("blocks_produced", static_cast<std::int64_t>(produced));

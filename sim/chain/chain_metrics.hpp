@@ -1,6 +1,6 @@
 #pragma once
 // Results every chain-based protocol records: blocks (with main-chain flag and how fast each
-// reached 50/90/100 % of nodes), block arrivals per node, reorgs, blocks per producer, and the
+// reached 50/90/100 % of nodes), block arrivals per node, reorgs, blocks per miner, and the
 // summary (stale rate, per-node propagation percentiles).
 
 #include <cstdint>
@@ -26,7 +26,7 @@ class ChainMetrics {
   void on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head, std::uint32_t depth);
   /// The main chain's head: the heaviest block, the earliest produced among equals.
   BlockId main_head() const;
-  /// Writes blocks and producers tables and the chain summary.
+  /// Writes blocks and miners tables and the chain summary.
   void finish(Summary& summary);
 
  private:
@@ -37,7 +37,7 @@ class ChainMetrics {
   TableWriter* blocks_table_;
   TableWriter* arrivals_table_;
   TableWriter* reorgs_table_;
-  TableWriter* producers_table_;
+  TableWriter* miners_table_;
   LogHistogram propagation_;
   std::vector<std::uint32_t> arrivals_per_block_;
   std::vector<float> reach_s_[3];  // time to reach 50 %, 90 %, 100 % of nodes

@@ -43,7 +43,8 @@ ViewUpdate ChainView::add(BlockId block, TieBreak tie, Rng& rng) {
   const double w_new = tree_.chain_weight(block);
   const double w_head = tree_.chain_weight(head_);
   bool take = w_new > w_head;
-  if (!take && w_new == w_head && tie == TieBreak::random) take = boost::random::bernoulli_distribution<>(0.5)(rng);
+  if (!take && w_new == w_head && tie == TieBreak::random)
+    take = boost::random::bernoulli_distribution<>(0.5)(rng);
   if (!take) return ViewUpdate{false, head_, 0};
   return switch_to(block);
 }

@@ -25,9 +25,9 @@ TieBreak tie_break_from_name(const std::string& name);
 
 /// Result of adding a block to a view.
 struct ViewUpdate {
-  bool head_changed = false;     ///< the node now follows a different head
-  BlockId old_head = kNoBlock;   ///< head before
-  std::uint32_t reorg_depth = 0; ///< blocks of the old chain abandoned (0 if the new head extends the old)
+  bool head_changed = false;      ///< the node now follows a different head
+  BlockId old_head = kNoBlock;    ///< head before
+  std::uint32_t reorg_depth = 0;  ///< blocks of the old chain abandoned (0 if the new head extends the old)
 };
 
 /// Blocks known to one node and its chosen head.

@@ -29,37 +29,58 @@ std::string Range::str() const {
   return fmt::format("{}{}, {}{}", open_lo ? "(" : "[", bound_str(lo), bound_str(hi), open_hi ? ")" : "]");
 }
 
-Range any_value() { return Range{}; }
-Range at_least(double lo) { return Range{lo, std::numeric_limits<double>::infinity(), false, false}; }
-Range greater_than(double lo) { return Range{lo, std::numeric_limits<double>::infinity(), true, false}; }
-Range between(double lo, double hi) { return Range{lo, hi, false, false}; }
+Range any_value() {
+  return Range{};
+}
+Range at_least(double lo) {
+  return Range{lo, std::numeric_limits<double>::infinity(), false, false};
+}
+Range greater_than(double lo) {
+  return Range{lo, std::numeric_limits<double>::infinity(), true, false};
+}
+Range between(double lo, double hi) {
+  return Range{lo, hi, false, false};
+}
 
 std::string_view ParamSpec::type_name() const {
   switch (type) {
-    case ParamType::integer: return "integer";
-    case ParamType::real: return "real";
-    case ParamType::boolean: return "boolean";
-    case ParamType::duration: return "duration";
-    case ParamType::size: return "size";
-    case ParamType::rate: return "rate";
-    case ParamType::probability: return "probability";
-    case ParamType::choice: return "choice";
+    case ParamType::integer:
+      return "integer";
+    case ParamType::real:
+      return "real";
+    case ParamType::boolean:
+      return "boolean";
+    case ParamType::duration:
+      return "duration";
+    case ParamType::size:
+      return "size";
+    case ParamType::rate:
+      return "rate";
+    case ParamType::probability:
+      return "probability";
+    case ParamType::choice:
+      return "choice";
   }
   return "?";
 }
 
 std::string_view ParamSpec::unit() const {
   switch (type) {
-    case ParamType::duration: return "s";
-    case ParamType::size: return "bytes";
-    case ParamType::rate: return "bit/s";
-    default: return "";
+    case ParamType::duration:
+      return "s";
+    case ParamType::size:
+      return "bytes";
+    case ParamType::rate:
+      return "bit/s";
+    default:
+      return "";
   }
 }
 
 std::string ParamSpec::allowed() const {
   switch (type) {
-    case ParamType::boolean: return "true or false";
+    case ParamType::boolean:
+      return "true or false";
     case ParamType::choice: {
       std::string s = "one of: ";
       for (size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
@@ -102,7 +123,8 @@ ParamSpec rate(std::string name, std::string def, Range range_bps, std::string d
   return make(std::move(name), ParamType::rate, std::move(def), range_bps, std::move(doc));
 }
 ParamSpec probability(std::string name, double def, std::string doc) {
-  return make(std::move(name), ParamType::probability, fmt::format("{:g}", def), between(0, 1), std::move(doc));
+  return make(std::move(name), ParamType::probability, fmt::format("{:g}", def), between(0, 1),
+              std::move(doc));
 }
 ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices, std::string doc) {
   ParamSpec s = make(std::move(name), ParamType::choice, std::move(def), any_value(), std::move(doc));
@@ -125,9 +147,13 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
   Value v;
   v.text = std::string(text);
   switch (spec.type) {
-    case ParamType::integer: v.number = parse_plain_number(text, true); break;
+    case ParamType::integer:
+      v.number = parse_plain_number(text, true);
+      break;
     case ParamType::real:
-    case ParamType::probability: v.number = parse_plain_number(text, false); break;
+    case ParamType::probability:
+      v.number = parse_plain_number(text, false);
+      break;
     case ParamType::boolean:
       if (text == "true") {
         v.number = 1;
@@ -137,9 +163,15 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
         throw Error(fmt::format("expected true or false, got '{}'", text));
       }
       break;
-    case ParamType::duration: v.number = parse_duration_s(text); break;
-    case ParamType::size: v.number = parse_size_bytes(text); break;
-    case ParamType::rate: v.number = parse_rate_bps(text); break;
+    case ParamType::duration:
+      v.number = parse_duration_s(text);
+      break;
+    case ParamType::size:
+      v.number = parse_size_bytes(text);
+      break;
+    case ParamType::rate:
+      v.number = parse_rate_bps(text);
+      break;
     case ParamType::choice: {
       bool ok = false;
       for (const auto& c : spec.choices) ok = ok || c == text;
@@ -160,14 +192,24 @@ const ParamValues::Value& ParamValues::get(std::string_view name) const {
   return it->second;
 }
 
-double ParamValues::number(std::string_view name) const { return get(name).number; }
+double ParamValues::number(std::string_view name) const {
+  return get(name).number;
+}
 std::int64_t ParamValues::integer(std::string_view name) const {
   return static_cast<std::int64_t>(get(name).number);
 }
-bool ParamValues::flag(std::string_view name) const { return get(name).number != 0; }
-const std::string& ParamValues::choice(std::string_view name) const { return get(name).text; }
-const std::string& ParamValues::text(std::string_view name) const { return get(name).text; }
-bool ParamValues::has(std::string_view name) const { return values_.find(name) != values_.end(); }
+bool ParamValues::flag(std::string_view name) const {
+  return get(name).number != 0;
+}
+const std::string& ParamValues::choice(std::string_view name) const {
+  return get(name).text;
+}
+const std::string& ParamValues::text(std::string_view name) const {
+  return get(name).text;
+}
+bool ParamValues::has(std::string_view name) const {
+  return values_.find(name) != values_.end();
+}
 
 ParamValues default_params(const std::vector<ParamSpec>& specs) {
   ParamValues values;

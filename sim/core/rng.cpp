@@ -2,7 +2,9 @@
 
 namespace dltsim {
 namespace {
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 }  // namespace
 

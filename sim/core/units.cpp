@@ -15,8 +15,8 @@ struct Unit {
   double factor;  // to the base unit
 };
 
-constexpr std::array<Unit, 7> kDurationUnits{{
-    {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}, {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}}};
+constexpr std::array<Unit, 7> kDurationUnits{
+    {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}, {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}}};
 constexpr std::array<Unit, 7> kSizeUnits{{{"B", 1.0},
                                           {"KB", 1e3},
                                           {"MB", 1e6},
@@ -63,8 +63,8 @@ double parse_quantity(std::string_view text, const std::array<Unit, N>& units, s
   if (!std::isfinite(value)) throw UnitError(fmt::format("'{}' is not a finite {}", text, what));
   const std::string_view unit = trim(s.substr(static_cast<size_t>(end - s.data())));
   if (unit.empty()) {
-    throw UnitError(fmt::format("'{}' has no unit: write the {} with a unit, e.g. '{}' (units: {})", text, what,
-                                example, accepted));
+    throw UnitError(fmt::format("'{}' has no unit: write the {} with a unit, e.g. '{}' (units: {})", text,
+                                what, example, accepted));
   }
   for (const auto& u : units) {
     if (u.symbol == unit) return value * u.factor;

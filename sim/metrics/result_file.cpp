@@ -23,14 +23,22 @@ hid_t check_id(hid_t id, const std::string& what) {
 
 hid_t native_type(const Column& c) {
   switch (c.type) {
-    case ColumnType::u8: return H5Tcopy(H5T_NATIVE_UINT8);
-    case ColumnType::u16: return H5Tcopy(H5T_NATIVE_UINT16);
-    case ColumnType::u32: return H5Tcopy(H5T_NATIVE_UINT32);
-    case ColumnType::u64: return H5Tcopy(H5T_NATIVE_UINT64);
-    case ColumnType::i32: return H5Tcopy(H5T_NATIVE_INT32);
-    case ColumnType::i64: return H5Tcopy(H5T_NATIVE_INT64);
-    case ColumnType::f32: return H5Tcopy(H5T_NATIVE_FLOAT);
-    case ColumnType::f64: return H5Tcopy(H5T_NATIVE_DOUBLE);
+    case ColumnType::u8:
+      return H5Tcopy(H5T_NATIVE_UINT8);
+    case ColumnType::u16:
+      return H5Tcopy(H5T_NATIVE_UINT16);
+    case ColumnType::u32:
+      return H5Tcopy(H5T_NATIVE_UINT32);
+    case ColumnType::u64:
+      return H5Tcopy(H5T_NATIVE_UINT64);
+    case ColumnType::i32:
+      return H5Tcopy(H5T_NATIVE_INT32);
+    case ColumnType::i64:
+      return H5Tcopy(H5T_NATIVE_INT64);
+    case ColumnType::f32:
+      return H5Tcopy(H5T_NATIVE_FLOAT);
+    case ColumnType::f64:
+      return H5Tcopy(H5T_NATIVE_DOUBLE);
     case ColumnType::text: {
       hid_t t = H5Tcopy(H5T_C_S1);
       H5Tset_size(t, c.size);
@@ -156,7 +164,8 @@ void TableWriter::rewrite(
     std::fill(buffer_.begin(), buffer_.end(), 0);
     check(H5Dread(dataset_, mem_type_, mem_space, file_space, H5P_DEFAULT, buffer_.data()), "reading rows");
     fn(first, buffer_.data(), count[0]);
-    check(H5Dwrite(dataset_, mem_type_, mem_space, file_space, H5P_DEFAULT, buffer_.data()), "rewriting rows");
+    check(H5Dwrite(dataset_, mem_type_, mem_space, file_space, H5P_DEFAULT, buffer_.data()),
+          "rewriting rows");
     H5Sclose(mem_space);
     H5Sclose(file_space);
   }
@@ -173,7 +182,8 @@ void TableWriter::close() {
 
 std::string incomplete_path(const std::string& final_path) {
   const std::string ext = ".h5";
-  if (final_path.size() > ext.size() && final_path.compare(final_path.size() - ext.size(), ext.size(), ext) == 0) {
+  if (final_path.size() > ext.size() &&
+      final_path.compare(final_path.size() - ext.size(), ext.size(), ext) == 0) {
     return final_path.substr(0, final_path.size() - ext.size()) + ".incomplete.h5";
   }
   return final_path + ".incomplete";
@@ -194,7 +204,9 @@ ResultFile::ResultFile(std::string final_path)
   }
 }
 
-ResultFile::~ResultFile() { close_all(); }
+ResultFile::~ResultFile() {
+  close_all();
+}
 
 TableWriter& ResultFile::create_table(const TableSchema& schema) {
   tables_.push_back(std::make_unique<TableWriter>(file_, schema));

@@ -32,7 +32,8 @@ class TableWriter {
   std::uint64_t rows() const { return written_ + buffered_; }
   /// Reads rows back chunk by chunk, lets fn modify them, and writes them again
   /// (for columns known only at the end of a run, such as "on main chain").
-  void rewrite(const std::function<void(std::uint64_t first_row, unsigned char* rows, std::size_t count)>& fn);
+  void rewrite(
+      const std::function<void(std::uint64_t first_row, unsigned char* rows, std::size_t count)>& fn);
   /// The table's schema.
   const TableSchema& schema() const { return schema_; }
   /// Releases HDF5 handles (flushes first).

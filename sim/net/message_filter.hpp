@@ -8,8 +8,8 @@ namespace dltsim {
 
 /// What a filter decided about a message.
 struct FilterVerdict {
-  bool drop = false;          ///< the message is lost
-  double extra_delay_s = 0;   ///< added to its delivery time
+  bool drop = false;         ///< the message is lost
+  double extra_delay_s = 0;  ///< added to its delivery time
 };
 
 /// Sees every message at send time. To redirect, change msg.to.

@@ -22,13 +22,15 @@ std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<Reg
     remainders.emplace_back(exact - counts[r], r);
   }
   // Largest remainders first; ties by region order, so the result does not depend on sort stability.
-  std::sort(remainders.begin(), remainders.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
   for (std::size_t i = 0; assigned < n; ++i, ++assigned) ++counts[remainders[i % remainders.size()].second];
 
   std::vector<std::uint16_t> out;
   out.reserve(n);
-  for (std::size_t r = 0; r < regions.size(); ++r) out.insert(out.end(), counts[r], static_cast<std::uint16_t>(r));
+  for (std::size_t r = 0; r < regions.size(); ++r)
+    out.insert(out.end(), counts[r], static_cast<std::uint16_t>(r));
   // Fisher-Yates with Boost's distribution (std::shuffle's output is implementation-defined).
   for (std::uint32_t i = n; i > 1; --i) {
     boost::random::uniform_int_distribution<std::uint32_t> pick(0, i - 1);
@@ -50,8 +52,8 @@ Network::Network(const NetworkSpec& spec, const SeedTree& seeds) : spec_(spec), 
   if (spec.topology.model == "complete") {
     topology_ = build_complete_topology(spec.nodes, draw, wiring);
   } else {
-    topology_ = build_random_topology(spec.nodes, spec.topology.outbound_degree_cdf, spec.topology.max_inbound,
-                                      draw, wiring);
+    topology_ = build_random_topology(spec.nodes, spec.topology.outbound_degree_cdf,
+                                      spec.topology.max_inbound, draw, wiring);
   }
 }
 

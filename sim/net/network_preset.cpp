@@ -4,6 +4,8 @@ namespace dltsim {
 
 NetworkPreset bitcoin_2019_preset();
 
-void register_builtin_presets(PresetRegistry& registry) { registry.add(bitcoin_2019_preset()); }
+void register_builtin_presets(PresetRegistry& registry) {
+  registry.add(bitcoin_2019_preset());
+}
 
 }  // namespace dltsim

@@ -12,10 +12,10 @@ namespace dltsim {
 
 /// One geographic region of a network.
 struct RegionSpec {
-  std::string name;          ///< short name ("NA")
-  double share = 0;          ///< fraction of nodes in the region
-  double download_bps = 0;   ///< per-node access download rate
-  double upload_bps = 0;     ///< per-node access upload rate
+  std::string name;         ///< short name ("NA")
+  double share = 0;         ///< fraction of nodes in the region
+  double download_bps = 0;  ///< per-node access download rate
+  double upload_bps = 0;    ///< per-node access upload rate
 };
 
 /// How per-connection latencies are drawn from the region-to-region table.
@@ -26,14 +26,14 @@ enum class LatencyModel {
 
 /// A complete network description.
 struct NetworkPreset {
-  std::string name;                             ///< registry key
-  std::string summary;                          ///< one line, for `dltsim list`
-  std::string sources;                          ///< citations for every figure
-  std::vector<RegionSpec> regions;              ///< regions, in table order
-  std::vector<std::vector<double>> latency_s;   ///< one-way latency between regions, seconds
+  std::string name;                                  ///< registry key
+  std::string summary;                               ///< one line, for `dltsim list`
+  std::string sources;                               ///< citations for every figure
+  std::vector<RegionSpec> regions;                   ///< regions, in table order
+  std::vector<std::vector<double>> latency_s;        ///< one-way latency between regions, seconds
   LatencyModel latency_model = LatencyModel::fixed;  ///< how connections draw their latency
-  std::vector<double> outbound_degree_cdf;      ///< P(outbound degree <= k+1), k = 0..
-  std::uint32_t max_inbound = 0;                ///< inbound connection cap per node
+  std::vector<double> outbound_degree_cdf;           ///< P(outbound degree <= k+1), k = 0..
+  std::uint32_t max_inbound = 0;                     ///< inbound connection cap per node
 };
 
 /// Registry of network presets.

@@ -12,7 +12,9 @@ namespace sg4 = simgrid::s4u;
 
 // SimGrid needs a finite capacity; "unlimited" access rates never reach SimGrid (the transport
 // delivers those analytically), but links are still created for every host.
-static double link_bytes_per_s(double bps) { return std::isinf(bps) ? 1e15 : bps / 8.0; }
+static double link_bytes_per_s(double bps) {
+  return std::isinf(bps) ? 1e15 : bps / 8.0;
+}
 
 Platform::Platform(sg4::Engine& /*engine*/, const Network& network) {
   auto* zone = sg4::create_star_zone("dltsim");

@@ -34,7 +34,9 @@ Transport::Transport(const Network& network, const Platform* platform, DeliveryS
   }
 }
 
-Transport::~Transport() { g_transport = nullptr; }
+Transport::~Transport() {
+  g_transport = nullptr;
+}
 
 void Transport::on_activity_completion(const simgrid::s4u::Activity& activity) {
   if (g_transport == nullptr) return;
@@ -69,8 +71,8 @@ void Transport::send(Message msg, double now_s) {
   const double bits = 8.0 * msg.size_bytes;
   const double solo_transfer_s = std::isinf(cap_bps) ? 0.0 : bits / cap_bps;
 
-  const bool as_flow = contention_ != Contention::none && msg.size_bytes >= flow_threshold_bytes_ &&
-                       solo_transfer_s > 0;
+  const bool as_flow =
+      contention_ != Contention::none && msg.size_bytes >= flow_threshold_bytes_ && solo_transfer_s > 0;
   if (!as_flow) {
     sink_.schedule_delivery(now_s + solo_transfer_s + latency_s + extra_delay_s, std::move(msg));
     return;

@@ -28,10 +28,10 @@ class DeliverySink {
 
 /// Message and byte counts for one message type.
 struct TrafficCount {
-  std::uint64_t sent = 0;        ///< messages handed to the transport
-  std::uint64_t bytes = 0;       ///< their bytes
-  std::uint64_t dropped = 0;     ///< dropped by filters
-  std::uint64_t as_flows = 0;    ///< sent as SimGrid flows
+  std::uint64_t sent = 0;      ///< messages handed to the transport
+  std::uint64_t bytes = 0;     ///< their bytes
+  std::uint64_t dropped = 0;   ///< dropped by filters
+  std::uint64_t as_flows = 0;  ///< sent as SimGrid flows
 };
 
 /// The transport of one run.

@@ -18,29 +18,54 @@ constexpr double kSliceS = 1.0;
 
 const char* end_reason_name(EndReason reason) {
   switch (reason) {
-    case EndReason::time_limit: return "time_limit";
-    case EndReason::drained: return "drained";
-    case EndReason::drain_limit: return "drain_limit";
-    case EndReason::idle: return "idle";
-    case EndReason::interrupted: return "interrupted";
+    case EndReason::time_limit:
+      return "time_limit";
+    case EndReason::drained:
+      return "drained";
+    case EndReason::drain_limit:
+      return "drain_limit";
+    case EndReason::idle:
+      return "idle";
+    case EndReason::interrupted:
+      return "interrupted";
   }
   return "?";
 }
 
 // ---- NodeContext: thin forwarding to the runtime ----
-double NodeContext::now_s() const { return runtime_->now_s(); }
-const std::vector<PeerLink>& NodeContext::peers() const { return runtime_->network().topology().peers(id_); }
-const NodeInfo& NodeContext::info() const { return runtime_->network().node(id_); }
-std::uint32_t NodeContext::node_count() const { return runtime_->network().size(); }
-double NodeContext::power_share() const { return runtime_->power_shares()[id_]; }
+double NodeContext::now_s() const {
+  return runtime_->now_s();
+}
+const std::vector<PeerLink>& NodeContext::peers() const {
+  return runtime_->network().topology().peers(id_);
+}
+const NodeInfo& NodeContext::info() const {
+  return runtime_->network().node(id_);
+}
+std::uint32_t NodeContext::node_count() const {
+  return runtime_->network().size();
+}
+double NodeContext::power_share() const {
+  return runtime_->power_shares()[id_];
+}
 void NodeContext::send(NodeId to, MessageType type, std::uint32_t size_bytes, PayloadPtr payload) {
   runtime_->send(Message{id_, to, type, size_bytes, std::move(payload)});
 }
-TimerId NodeContext::set_timer(double delay_s, std::uint64_t tag) { return runtime_->set_timer(id_, delay_s, tag); }
-void NodeContext::cancel_timer(TimerId timer) { runtime_->cancel_timer(timer); }
-bool NodeContext::producing() const { return runtime_->producing(); }
-void NodeContext::count_produced() { runtime_->count_produced(); }
-Recorder& NodeContext::recorder() const { return runtime_->recorder(); }
+TimerId NodeContext::set_timer(double delay_s, std::uint64_t tag) {
+  return runtime_->set_timer(id_, delay_s, tag);
+}
+void NodeContext::cancel_timer(TimerId timer) {
+  runtime_->cancel_timer(timer);
+}
+bool NodeContext::producing() const {
+  return runtime_->producing();
+}
+void NodeContext::count_produced() {
+  runtime_->count_produced();
+}
+Recorder& NodeContext::recorder() const {
+  return runtime_->recorder();
+}
 
 // ---- Runtime ----
 Runtime::Runtime(Network& network, const Platform* platform, const StopSpec& stop, const SeedTree& node_seeds,
@@ -59,11 +84,17 @@ Runtime::~Runtime() {
   if (armed_ != nullptr) armed_->remove();
 }
 
-void Runtime::install(NodeId node, std::unique_ptr<Protocol> protocol) { protocols_[node] = std::move(protocol); }
+void Runtime::install(NodeId node, std::unique_ptr<Protocol> protocol) {
+  protocols_[node] = std::move(protocol);
+}
 
-double Runtime::now_s() const { return sg4::Engine::get_clock(); }
+double Runtime::now_s() const {
+  return sg4::Engine::get_clock();
+}
 
-void Runtime::send(Message&& msg) { transport_.send(std::move(msg), now_s()); }
+void Runtime::send(Message&& msg) {
+  transport_.send(std::move(msg), now_s());
+}
 
 std::uint64_t Runtime::push(double time_s, EventKind kind, std::uint32_t node, std::uint64_t data) {
   const std::uint64_t seq = queue_.push(time_s, kind, node, data);
@@ -182,7 +213,8 @@ std::optional<EndReason> Runtime::finished() const {
   return std::nullopt;
 }
 
-RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress, const std::atomic<bool>* interrupt) {
+RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
+                      const std::atomic<bool>* interrupt) {
   for (NodeId i = 0; i < protocols_.size(); ++i) {
     if (!protocols_[i]) throw std::logic_error("node without protocol");
   }

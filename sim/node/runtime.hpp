@@ -37,9 +37,9 @@ const char* end_reason_name(EndReason reason);
 
 /// Progress of a run, reported between time slices.
 struct RunProgress {
-  double now_s;              ///< simulated time
-  std::uint64_t produced;    ///< blocks produced
-  std::uint64_t events;      ///< events processed
+  double now_s;            ///< simulated time
+  std::uint64_t produced;  ///< blocks produced
+  std::uint64_t events;    ///< events processed
 };
 
 /// Counters of a finished run.

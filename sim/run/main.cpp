@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "dltsim/version.hpp"
 #include "sim/core/units.hpp"
@@ -50,7 +50,8 @@ void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
               end_reason_name(r.stats.reason), format_duration(r.stats.end_time_s).c_str(),
               format_duration(wall_s).c_str(), std::to_string(r.stats.events).c_str(),
               wall_s > 0 ? static_cast<double>(r.stats.events) / wall_s : 0.0);
-  for (const auto& [name, value] : s.entries()) std::printf("  %-24s %s\n", name.c_str(), value_text(value).c_str());
+  for (const auto& [name, value] : s.entries())
+    std::printf("  %-24s %s\n", name.c_str(), value_text(value).c_str());
   if (!r.output_path.empty()) {
     std::printf("  output: %s%s\n", r.output_path.c_str(), r.complete ? "" : " (incomplete: interrupted)");
   }
@@ -89,9 +90,12 @@ int cmd_validate(const std::string& path, const std::vector<std::string>& sets) 
 
 int cmd_list() {
   const Catalog& c = builtin_catalog();
-  for (const auto& p : c.protocols.entries()) std::printf("protocol  %-18s %s\n", p.name.c_str(), p.summary.c_str());
-  for (const auto& a : c.attacks.entries()) std::printf("attack    %-18s %s\n", a.name.c_str(), a.summary.c_str());
-  for (const auto& p : c.presets.entries()) std::printf("preset    %-18s %s\n", p.name.c_str(), p.summary.c_str());
+  for (const auto& p : c.protocols.entries())
+    std::printf("protocol  %-18s %s\n", p.name.c_str(), p.summary.c_str());
+  for (const auto& a : c.attacks.entries())
+    std::printf("attack    %-18s %s\n", a.name.c_str(), a.summary.c_str());
+  for (const auto& p : c.presets.entries())
+    std::printf("preset    %-18s %s\n", p.name.c_str(), p.summary.c_str());
   return kExitOk;
 }
 
@@ -118,7 +122,8 @@ int cmd_describe(const std::string& name) {
     return kExitOk;
   }
   if (const NetworkPreset* n = c.presets.find(name)) {
-    std::printf("network preset %s: %s\nsources: %s\n\n", n->name.c_str(), n->summary.c_str(), n->sources.c_str());
+    std::printf("network preset %s: %s\nsources: %s\n\n", n->name.c_str(), n->summary.c_str(),
+                n->sources.c_str());
     std::printf("%-6s %-8s %-14s %-14s\n", "region", "share", "download", "upload");
     for (const auto& r : n->regions) {
       std::printf("%-6s %-8.4f %-14s %-14s\n", r.name.c_str(), r.share, format_rate(r.download_bps).c_str(),
@@ -133,8 +138,8 @@ int cmd_describe(const std::string& name) {
                 fmt::format("{}", fmt::join(n->outbound_degree_cdf, " ")).c_str(), n->max_inbound);
     return kExitOk;
   }
-  throw Error(fmt::format("nothing named '{}'; protocols: {}; attacks: {}; presets: {}", name, c.protocols.names(),
-                          c.attacks.names(), c.presets.names()));
+  throw Error(fmt::format("nothing named '{}'; protocols: {}; attacks: {}; presets: {}", name,
+                          c.protocols.names(), c.attacks.names(), c.presets.names()));
 }
 
 }  // namespace
@@ -163,7 +168,8 @@ int main(int argc, char** argv) {
   app.add_subcommand("list", "registered protocols, attacks and network presets, one per line");
 
   std::string name;
-  auto* describe = app.add_subcommand("describe", "parameters of a protocol or attack, or a preset's figures");
+  auto* describe =
+      app.add_subcommand("describe", "parameters of a protocol or attack, or a preset's figures");
   describe->add_option("name", name, "protocol, attack or preset name")->required();
 
   try {

@@ -27,7 +27,9 @@ std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rn
       }
       break;
     }
-    case PowerDistribution::equal: std::fill(power.begin(), power.end(), 1.0); break;
+    case PowerDistribution::equal:
+      std::fill(power.begin(), power.end(), 1.0);
+      break;
   }
   const double total = std::accumulate(power.begin(), power.end(), 0.0);
   if (!(total > 0)) throw std::invalid_argument("total consensus power is zero");

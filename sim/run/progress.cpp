@@ -20,13 +20,15 @@ void ProgressLine::update(const RunProgress& p) {
   last_ = now;
   const double wall_s = std::chrono::duration<double>(now - start_).count();
   double fraction = 0;
-  if (stop_.blocks) fraction = std::max(fraction, static_cast<double>(p.produced) / static_cast<double>(*stop_.blocks));
+  if (stop_.blocks)
+    fraction = std::max(fraction, static_cast<double>(p.produced) / static_cast<double>(*stop_.blocks));
   if (stop_.time_s) fraction = std::max(fraction, p.now_s / *stop_.time_s);
   fraction = std::min(fraction, 1.0);
   std::string line = fmt::format("sim {} | blocks {}", format_duration(p.now_s), p.produced);
   if (stop_.blocks) line += fmt::format("/{}", *stop_.blocks);
   line += fmt::format(" | wall {}", format_duration(wall_s));
-  if (fraction > 0.01 && fraction < 1) line += fmt::format(" | ETA {}", format_duration(wall_s * (1 - fraction) / fraction));
+  if (fraction > 0.01 && fraction < 1)
+    line += fmt::format(" | ETA {}", format_duration(wall_s * (1 - fraction) / fraction));
   std::fprintf(stderr, "\r\033[K%s", line.c_str());
   std::fflush(stderr);
   printed_ = true;

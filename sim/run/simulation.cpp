@@ -48,16 +48,17 @@ struct MessageRow {
 };
 
 TableSchema node_schema() {
-  return {"nodes",
-          "Ledger nodes: placement, access bandwidth, consensus power, peer degree at the end",
-          sizeof(NodeRow),
-          {DLTSIM_COLUMN(NodeRow, id, "", "node id"), DLTSIM_COLUMN(NodeRow, region, "", "index into regions"),
-           DLTSIM_COLUMN(NodeRow, download_bps, "bit/s", "access download rate"),
-           DLTSIM_COLUMN(NodeRow, upload_bps, "bit/s", "access upload rate"),
-           DLTSIM_COLUMN(NodeRow, power_share, "", "share of hashrate or stake"),
-           DLTSIM_COLUMN(NodeRow, degree, "", "connections"),
-           DLTSIM_COLUMN(NodeRow, outbound, "", "connections it opened"),
-           DLTSIM_COLUMN(NodeRow, inbound, "", "connections others opened to it")}};
+  return {
+      "nodes",
+      "Ledger nodes: placement, access bandwidth, consensus power, peer degree at the end",
+      sizeof(NodeRow),
+      {DLTSIM_COLUMN(NodeRow, id, "", "node id"), DLTSIM_COLUMN(NodeRow, region, "", "index into regions"),
+       DLTSIM_COLUMN(NodeRow, download_bps, "bit/s", "access download rate"),
+       DLTSIM_COLUMN(NodeRow, upload_bps, "bit/s", "access upload rate"),
+       DLTSIM_COLUMN(NodeRow, power_share, "", "share of hashrate or stake"),
+       DLTSIM_COLUMN(NodeRow, degree, "", "connections"),
+       DLTSIM_COLUMN(NodeRow, outbound, "", "connections it opened"),
+       DLTSIM_COLUMN(NodeRow, inbound, "", "connections others opened to it")}};
 }
 
 TableSchema region_schema() {
@@ -75,7 +76,8 @@ TableSchema message_schema() {
   return {"messages",
           "Traffic by message type",
           sizeof(MessageRow),
-          {DLTSIM_COLUMN(MessageRow, type, "", "message type"), DLTSIM_COLUMN(MessageRow, sent, "", "messages sent"),
+          {DLTSIM_COLUMN(MessageRow, type, "", "message type"),
+           DLTSIM_COLUMN(MessageRow, sent, "", "messages sent"),
            DLTSIM_COLUMN(MessageRow, bytes, "bytes", "bytes sent"),
            DLTSIM_COLUMN(MessageRow, dropped, "", "dropped by filters (attacks)"),
            DLTSIM_COLUMN(MessageRow, as_flows, "", "sent as SimGrid flows (bandwidth shared)")}};
@@ -213,14 +215,14 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   Runtime runtime(network, &platform, sc.stop, seeds.child("nodes"), power, recorder);
   MessageTypes types;
   const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
-  const ProtocolSetup setup{sc.consensus.params, network.size(), runtime.power_shares(), types, recorder,
+  const ProtocolSetup setup{sc.consensus.params,    network.size(), runtime.power_shares(), types, recorder,
                             seeds.child("protocol")};
   std::unique_ptr<Consensus> consensus = protocol.make(setup);
 
   std::vector<std::unique_ptr<Attack>> attacks;
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
-    const AttackSetup attack_setup{sc.attacks[a], attack_nodes[a], *consensus, network, types, recorder,
-                                   seeds.child("attack").child(a)};
+    const AttackSetup attack_setup{
+        sc.attacks[a], attack_nodes[a], *consensus, network, types, recorder, seeds.child("attack").child(a)};
     attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
   }
   for (NodeId i = 0; i < network.size(); ++i) {

@@ -16,18 +16,18 @@ namespace dltsim {
 
 /// How to run.
 struct RunOptions {
-  bool write_output = true;                                  ///< write the HDF5 file
-  std::function<void(const RunProgress&)> progress;          ///< called between time slices
-  std::atomic<bool>* interrupt = nullptr;                    ///< set to stop early
+  bool write_output = true;                          ///< write the HDF5 file
+  std::function<void(const RunProgress&)> progress;  ///< called between time slices
+  std::atomic<bool>* interrupt = nullptr;            ///< set to stop early
   bool handle_sigint = false;  ///< SIGINT sets *interrupt (installed after SimGrid's own handler)
 };
 
 /// What a run produced.
 struct RunResult {
-  RunStats stats;             ///< counters and end reason
-  Summary summary;            ///< summary values (also in the file)
-  std::string output_path;    ///< the file written ("" if none): final name, or the incomplete name
-  bool complete = false;      ///< false if interrupted
+  RunStats stats;           ///< counters and end reason
+  Summary summary;          ///< summary values (also in the file)
+  std::string output_path;  ///< the file written ("" if none): final name, or the incomplete name
+  bool complete = false;    ///< false if interrupted
 };
 
 /// Runs a validated scenario.

@@ -9,9 +9,9 @@ namespace dltsim {
 
 /// All extension registries.
 struct Catalog {
-  ProtocolRegistry protocols{"protocol"};     ///< consensus protocols
-  AttackRegistry attacks{"attack"};           ///< attacks
-  PresetRegistry presets{"network preset"};   ///< network presets
+  ProtocolRegistry protocols{"protocol"};    ///< consensus protocols
+  AttackRegistry attacks{"attack"};          ///< attacks
+  PresetRegistry presets{"network preset"};  ///< network presets
 };
 
 }  // namespace dltsim

@@ -17,9 +17,9 @@ namespace dltsim {
 
 /// When the run ends.
 struct StopSpec {
-  std::optional<double> time_s;          ///< simulated-time limit
-  std::optional<std::uint64_t> blocks;   ///< stop producing after this many blocks
-  double drain_s = 3600;                 ///< after production stops, time left for in-flight messages
+  std::optional<double> time_s;         ///< simulated-time limit
+  std::optional<std::uint64_t> blocks;  ///< stop producing after this many blocks
+  double drain_s = 3600;                ///< after production stops, time left for in-flight messages
 };
 
 /// How bandwidth is shared between concurrent transfers.
@@ -31,37 +31,37 @@ enum class Contention {
 
 /// Peer graph construction.
 struct TopologySpec {
-  std::string model = "random";              ///< "random" or "complete"
-  std::vector<double> outbound_degree_cdf;   ///< P(outbound <= k+1); a fixed degree d is a step at d
-  std::uint32_t max_inbound = 125;           ///< inbound cap per node
+  std::string model = "random";             ///< "random" or "complete"
+  std::vector<double> outbound_degree_cdf;  ///< P(outbound <= k+1); a fixed degree d is a step at d
+  std::uint32_t max_inbound = 125;          ///< inbound cap per node
 };
 
 /// The network: nodes, regions, latencies, bandwidth, peers.
 struct NetworkSpec {
-  std::string preset;                          ///< preset it started from, "" if none
-  std::uint32_t nodes = 0;                     ///< number of ledger nodes
-  std::vector<RegionSpec> regions;             ///< regions with node shares and access bandwidth
-  std::vector<std::vector<double>> latency_s;  ///< one-way latency between regions
-  LatencyModel latency_model = LatencyModel::fixed;  ///< per-connection latency law
-  TopologySpec topology;                       ///< peer graph
+  std::string preset;                                   ///< preset it started from, "" if none
+  std::uint32_t nodes = 0;                              ///< number of ledger nodes
+  std::vector<RegionSpec> regions;                      ///< regions with node shares and access bandwidth
+  std::vector<std::vector<double>> latency_s;           ///< one-way latency between regions
+  LatencyModel latency_model = LatencyModel::fixed;     ///< per-connection latency law
+  TopologySpec topology;                                ///< peer graph
   Contention contention = Contention::upload_download;  ///< bandwidth sharing model
-  double flow_threshold_bytes = 1000;          ///< messages at least this large go through SimGrid flows
+  double flow_threshold_bytes = 1000;  ///< messages at least this large go through SimGrid flows
 };
 
 /// Law of consensus power over nodes.
 enum class PowerDistribution {
-  equal,    ///< every node the same
-  normal,   ///< each node draws from a normal law (SimBlock's model)
-  shares,   ///< explicit shares for the first nodes
+  equal,   ///< every node the same
+  normal,  ///< each node draws from a normal law (SimBlock's model)
+  shares,  ///< explicit shares for the first nodes
 };
 
 /// How consensus power (hashrate, stake) is spread over nodes.
 struct PowerSpec {
   PowerDistribution distribution = PowerDistribution::equal;  ///< the law
-  double mean = 1;                     ///< normal: mean power (arbitrary units)
-  double stddev = 0;                   ///< normal: standard deviation
-  std::vector<double> shares;          ///< shares: shares of nodes 0..k-1
-  bool others_equal = false;           ///< shares: split the remainder equally over the other nodes (else 0)
+  double mean = 1;                                            ///< normal: mean power (arbitrary units)
+  double stddev = 0;                                          ///< normal: standard deviation
+  std::vector<double> shares;                                 ///< shares: shares of nodes 0..k-1
+  bool others_equal = false;  ///< shares: split the remainder equally over the other nodes (else 0)
 };
 
 /// The consensus protocol and its parameters.
@@ -90,31 +90,31 @@ struct NodeSelection {
 
 /// One attack in the scenario.
 struct AttackSpec {
-  std::string name;                 ///< registered attack name
-  ParamValues params;               ///< resolved parameters
-  NodeSelection nodes;              ///< nodes it controls
-  double start_s = 0;               ///< active from
+  std::string name;                                        ///< registered attack name
+  ParamValues params;                                      ///< resolved parameters
+  NodeSelection nodes;                                     ///< nodes it controls
+  double start_s = 0;                                      ///< active from
   double end_s = std::numeric_limits<double>::infinity();  ///< active until
 };
 
 /// Where results go and what is recorded.
 struct OutputSpec {
-  std::string path;               ///< HDF5 result file
-  std::set<std::string> record;   ///< tables to write (summary and provenance are always written)
+  std::string path;              ///< HDF5 result file
+  std::set<std::string> record;  ///< tables to write (summary and provenance are always written)
 };
 
 /// A complete, validated scenario.
 struct Scenario {
-  std::string source_name;    ///< file name (or "<string>")
-  std::string source_text;    ///< the document as written
+  std::string source_name;             ///< file name (or "<string>")
+  std::string source_text;             ///< the document as written
   std::vector<std::string> overrides;  ///< command-line overrides applied, in order
-  std::string effective_yaml; ///< the document after overrides (re-emitted, comments dropped)
-  std::uint64_t seed = 1;     ///< master seed
-  StopSpec stop;              ///< end condition
-  NetworkSpec network;        ///< network
-  ConsensusSpec consensus;    ///< protocol
-  std::vector<AttackSpec> attacks;  ///< attacks, in scenario order
-  OutputSpec output;          ///< output
+  std::string effective_yaml;          ///< the document after overrides (re-emitted, comments dropped)
+  std::uint64_t seed = 1;              ///< master seed
+  StopSpec stop;                       ///< end condition
+  NetworkSpec network;                 ///< network
+  ConsensusSpec consensus;             ///< protocol
+  std::vector<AttackSpec> attacks;     ///< attacks, in scenario order
+  OutputSpec output;                   ///< output
 };
 
 }  // namespace dltsim

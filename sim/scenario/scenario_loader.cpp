@@ -31,7 +31,8 @@ Enum enum_of(const std::vector<std::string>& names, const std::string& name) {
 }
 
 std::string stem_of(const std::string& path) {
-  std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  std::string base =
+      path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   const auto dot = base.find_last_of('.');
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
@@ -41,7 +42,8 @@ std::vector<double> read_cdf(const YamlValue& v) {
   double last = 0;
   for (const YamlValue& item : v.items()) {
     const double p = item.as_real(between(0, 1));
-    if (p < last) item.fail(fmt::format("a cumulative distribution must not decrease ({} after {})", p, last));
+    if (p < last)
+      item.fail(fmt::format("a cumulative distribution must not decrease ({} after {})", p, last));
     cdf.push_back(p);
     last = p;
   }
@@ -70,11 +72,13 @@ void read_latency(const YamlValue& v, NetworkSpec& net, bool regions_from_preset
   if (matrix && uniform) v.fail("give either matrix_ms or uniform, not both");
   if (matrix) {
     const auto rows = matrix->items();
-    if (rows.size() != n) matrix->fail(fmt::format("expected {} rows (one per region), got {}", n, rows.size()));
+    if (rows.size() != n)
+      matrix->fail(fmt::format("expected {} rows (one per region), got {}", n, rows.size()));
     net.latency_s.assign(n, std::vector<double>(n, 0));
     for (std::size_t i = 0; i < n; ++i) {
       const auto cols = rows[i].items();
-      if (cols.size() != n) rows[i].fail(fmt::format("expected {} columns (one per region), got {}", n, cols.size()));
+      if (cols.size() != n)
+        rows[i].fail(fmt::format("expected {} columns (one per region), got {}", n, cols.size()));
       for (std::size_t j = 0; j < n; ++j) net.latency_s[i][j] = cols[j].as_real(between(0, 1e6)) / 1000.0;
     }
   } else if (uniform) {
@@ -154,9 +158,12 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
 
 PowerSpec read_power(const YamlValue& v, std::uint32_t nodes) {
   PowerSpec p;
-  p.distribution = enum_of<PowerDistribution>(kPowerDistributions, v.at("distribution").as_choice(kPowerDistributions));
+  p.distribution =
+      enum_of<PowerDistribution>(kPowerDistributions, v.at("distribution").as_choice(kPowerDistributions));
   switch (p.distribution) {
-    case PowerDistribution::equal: v.expect_keys({"distribution"}); break;
+    case PowerDistribution::equal:
+      v.expect_keys({"distribution"});
+      break;
     case PowerDistribution::normal:
       v.expect_keys({"distribution", "mean", "stddev"});
       p.mean = v.at("mean").as_real(greater_than(0));
@@ -189,9 +196,13 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
   NodeSelection s;
   s.by = enum_of<SelectBy>(kSelectors, by);
   switch (s.by) {
-    case SelectBy::count: s.amount = static_cast<double>(value.as_int(between(1, net.nodes))); break;
+    case SelectBy::count:
+      s.amount = static_cast<double>(value.as_int(between(1, net.nodes)));
+      break;
     case SelectBy::fraction:
-    case SelectBy::power_share: s.amount = value.as_real(Range{0, 1, true, false}); break;
+    case SelectBy::power_share:
+      s.amount = value.as_real(Range{0, 1, true, false});
+      break;
     case SelectBy::region: {
       std::vector<std::string> names;
       for (const auto& r : net.regions) names.push_back(r.name);
@@ -241,7 +252,9 @@ StopSpec read_stop(const YamlValue& v) {
 
 }  // namespace
 
-std::vector<std::string> runtime_table_names() { return {"nodes", "regions", "messages"}; }
+std::vector<std::string> runtime_table_names() {
+  return {"nodes", "regions", "messages"};
+}
 
 ScenarioInput read_scenario_file(const std::string& path) {
   std::ifstream in(path);
@@ -256,7 +269,8 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   sources->file = input.name;
   YAML::Node doc = parse_yaml(input.text, *sources);
   if (!doc.IsMap()) {
-    YamlValue(doc, "", sources).fail("a scenario is a mapping with keys general, network, consensus, attacks, output");
+    YamlValue(doc, "", sources)
+        .fail("a scenario is a mapping with keys general, network, consensus, attacks, output");
   }
   for (const std::string& o : input.overrides) apply_override(doc, o, *sources);
   const YamlValue root(doc, "", sources);

@@ -12,11 +12,16 @@ namespace dltsim {
 
 std::string_view yaml_kind(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Null: return "nothing (null)";
-    default: return "an undefined value";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Null:
+      return "nothing (null)";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -36,7 +41,9 @@ SourceLocation YamlValue::where() const {
   return SourceLocation{sources_->file, m.line + 1, m.column + 1};
 }
 
-void YamlValue::fail(const std::string& detail) const { throw ScenarioError(where(), path_, detail); }
+void YamlValue::fail(const std::string& detail) const {
+  throw ScenarioError(where(), path_, detail);
+}
 
 std::string YamlValue::child_path(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
@@ -58,7 +65,8 @@ void YamlValue::expect_keys(const std::vector<std::string>& allowed) const {
     const YamlValue located(kv.first, child_path(name), sources_);
     if (name == "<<") {
       located.fail(
-          "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys out");
+          "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys "
+          "out");
     }
     bool known = false;
     for (const auto& a : allowed) known = known || a == name;
@@ -92,7 +100,8 @@ std::vector<std::pair<std::string, YamlValue>> YamlValue::entries() const {
     const YamlValue located(kv.first, child_path(name), sources_);
     if (name == "<<") {
       located.fail(
-          "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys out");
+          "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys "
+          "out");
     }
     if (!seen.insert(name).second) located.fail(fmt::format("duplicate key '{}'", name));
     out.emplace_back(name, YamlValue(kv.second, child_path(name), sources_));

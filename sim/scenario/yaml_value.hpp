@@ -21,7 +21,7 @@ namespace dltsim {
 
 /// Where the parts of a scenario document came from: the file, and key paths set on the command line.
 struct YamlSources {
-  std::string file;                                ///< file name used in messages
+  std::string file;                               ///< file name used in messages
   std::map<std::string, std::string> overridden;  ///< key path -> "--set path=value"
 };
 

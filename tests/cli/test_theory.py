@@ -32,7 +32,7 @@ consensus:
 out = os.path.join(d, "miners.h5")
 dltsim("run", miners, "-o", out, "--no-progress")
 with h5py.File(out, "r") as f:
-    produced = {int(r["node"]): int(r["blocks_produced"]) for r in f["producers"][:]}
+    produced = {int(r["node"]): int(r["blocks_produced"]) for r in f["miners"][:]}
     check(int(f["summary"].attrs["blocks_stale"]) == 0, "no stale blocks at zero delay")
 for node, p in enumerate(shares):
     k = produced.get(node, 0)

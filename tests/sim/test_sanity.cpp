@@ -39,14 +39,14 @@ consensus:
   power: {{distribution: shares, shares: [1]}}
 )",
                      fmt::arg("blocks", blocks), fmt::arg("nodes", nodes), fmt::arg("rate", rate),
-                     fmt::arg("latency", latency), fmt::arg("topology", topology), fmt::arg("contention", contention),
-                     fmt::arg("params", params));
+                     fmt::arg("latency", latency), fmt::arg("topology", topology),
+                     fmt::arg("contention", contention), fmt::arg("params", params));
 }
 
 const std::string kFullBlocks = "block_size: \"100 KB\", compact_blocks: false";
-constexpr double kLatency = 0.1;        // s
-constexpr double kRate = 8e6;           // bit/s
-constexpr double kBlockBits = 800000;   // 100 KB
+constexpr double kLatency = 0.1;       // s
+constexpr double kRate = 8e6;          // bit/s
+constexpr double kBlockBits = 800000;  // 100 KB
 
 }  // namespace
 
@@ -113,7 +113,8 @@ TEST_CASE("concurrent uploads share the sender's bandwidth", "[transport]") {
 
 TEST_CASE("shared download links give the same result when downloads are idle", "[transport]") {
   const double expected = 3 * kLatency + 4 * kBlockBits / kRate + 2 * 61 * 8 / kRate;
-  const RunResult r = run(single_miner(5, "{model: complete}", "100 ms", "8 Mbit/s", "upload_download", kFullBlocks));
+  const RunResult r =
+      run(single_miner(5, "{model: complete}", "100 ms", "8 Mbit/s", "upload_download", kFullBlocks));
   CHECK(r.summary.number("propagation_p100_s") == Approx(expected).epsilon(1e-6));
 }
 
@@ -126,7 +127,8 @@ TEST_CASE("without contention every transfer gets the full rate", "[transport]")
 
 TEST_CASE("a compact block replaces the full block between supporting nodes", "[relay]") {
   const std::string params =
-      "block_size: \"100 KB\", compact_block_usage: 1, compact_failure_rate: 0, compact_block_size: \"18 KB\"";
+      "block_size: \"100 KB\", compact_block_usage: 1, compact_failure_rate: 0, compact_block_size: \"18 "
+      "KB\"";
   const double expected = 3 * kLatency + 18000 * 8 / kRate + 2 * 61 * 8 / kRate;
   const RunResult r = run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload", params));
   CHECK(r.summary.number("propagation_p100_s") == Approx(expected).epsilon(1e-6));
@@ -134,11 +136,11 @@ TEST_CASE("a compact block replaces the full block between supporting nodes", "[
 
 TEST_CASE("a failed reconstruction costs a round trip and the missing part", "[relay]") {
   const std::string params =
-      "block_size: \"100 KB\", compact_block_usage: 1, compact_failure_rate: 1, compact_block_size: \"18 KB\", "
+      "block_size: \"100 KB\", compact_block_usage: 1, compact_failure_rate: 1, compact_block_size: \"18 "
+      "KB\", "
       "compact_missing_fraction: 0.1";
   // ... then getblocktxn (64 B, L) and blocktxn (10 KB, L).
-  const double expected =
-      5 * kLatency + (18000 + 10000) * 8 / kRate + (2 * 61 + 64) * 8 / kRate;
+  const double expected = 5 * kLatency + (18000 + 10000) * 8 / kRate + (2 * 61 + 64) * 8 / kRate;
   const RunResult r = run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload", params));
   CHECK(r.summary.number("propagation_p100_s") == Approx(expected).epsilon(1e-6));
 }

@@ -52,7 +52,9 @@ struct Row {
   char label[8];
 };
 TableSchema row_schema() {
-  return {"rows", "test rows", sizeof(Row),
+  return {"rows",
+          "test rows",
+          sizeof(Row),
           {DLTSIM_COLUMN(Row, id, "", "id"), DLTSIM_COLUMN(Row, value_s, "s", "value"),
            DLTSIM_COLUMN(Row, label, "", "label")}};
 }
@@ -70,7 +72,8 @@ void write_file(const std::string& path, int n_rows) {
     t.append(&r);
   }
   t.rewrite([](std::uint64_t first, unsigned char* rows, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) reinterpret_cast<Row*>(rows)[i].label[0] = (first + i) % 2 ? 'o' : 'e';
+    for (std::size_t i = 0; i < count; ++i)
+      reinterpret_cast<Row*>(rows)[i].label[0] = (first + i) % 2 ? 'o' : 'e';
   });
   Summary s;
   s.set("x_s", 1.5);
@@ -95,7 +98,8 @@ TEST_CASE("result files are byte-reproducible and appear only when committed") {
   }
   CHECK(std::ifstream("test_metrics_c.incomplete.h5").good());
   CHECK_FALSE(std::ifstream("test_metrics_c.h5").good());
-  for (const char* p : {"test_metrics_a.h5", "test_metrics_b.h5", "test_metrics_c.incomplete.h5"}) std::remove(p);
+  for (const char* p : {"test_metrics_a.h5", "test_metrics_b.h5", "test_metrics_c.incomplete.h5"})
+    std::remove(p);
 }
 
 TEST_CASE("an output file in a missing directory is a clear error") {

@@ -35,7 +35,11 @@ TEST_CASE("sibling streams are statistically independent") {
   double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
   for (int i = 0; i < n; ++i) {
     const double a = u(x), b = u(y);
-    sx += a; sy += b; sxx += a * a; syy += b * b; sxy += a * b;
+    sx += a;
+    sy += b;
+    sxx += a * a;
+    syy += b * b;
+    sxy += a * b;
   }
   const double cov = sxy / n - (sx / n) * (sy / n);
   const double r = cov / std::sqrt((sxx / n - sx * sx / n / n) * (syy / n - sy * sy / n / n));

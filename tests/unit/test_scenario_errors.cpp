@@ -123,7 +123,8 @@ TEST_CASE("unknown protocol parameter lists the declared ones") {
   const auto e = error_of(replace(kValid, "    block_interval", "    block_intervall"));
   CHECK(e.where().line == 11);
   CHECK(e.key_path() == "consensus.params.block_intervall");
-  CHECK_THAT(e.detail(), Catch::Contains("unknown parameter 'block_intervall'; allowed: block_interval, block_size"));
+  CHECK_THAT(e.detail(),
+             Catch::Contains("unknown parameter 'block_intervall'; allowed: block_interval, block_size"));
 }
 
 TEST_CASE("YAML syntax errors carry the parser's position") {
@@ -140,11 +141,12 @@ TEST_CASE("no stop condition") {
 }
 
 TEST_CASE("inconsistent shapes: latency matrix and regions") {
-  const std::string text = replace(kValid, "  preset: bitcoin-2019\n",
-                                   "  regions:\n"
-                                   "    - {name: A, share: 1, download: \"10 Mbit/s\", upload: \"10 Mbit/s\"}\n"
-                                   "  latency:\n"
-                                   "    matrix_ms: [[10, 20]]\n");
+  const std::string text =
+      replace(kValid, "  preset: bitcoin-2019\n",
+              "  regions:\n"
+              "    - {name: A, share: 1, download: \"10 Mbit/s\", upload: \"10 Mbit/s\"}\n"
+              "  latency:\n"
+              "    matrix_ms: [[10, 20]]\n");
   const auto e = error_of(text);
   CHECK(e.where().line == 9);
   CHECK(e.key_path() == "network.latency.matrix_ms[0]");
@@ -177,15 +179,18 @@ TEST_CASE("command-line overrides apply and their errors name the override") {
 }
 
 TEST_CASE("unknown table in output.record") {
-  const auto e = error_of(replace(kValid, "  path: out.h5\n", "  path: out.h5\n  record: [blocks, blokcs]\n"));
+  const auto e =
+      error_of(replace(kValid, "  path: out.h5\n", "  path: out.h5\n  record: [blocks, blokcs]\n"));
   CHECK(e.where().line == 14);
   CHECK(e.key_path() == "output.record[1]");
-  CHECK_THAT(e.detail(), Catch::Contains("'blokcs' is not allowed; allowed values: nodes, regions, messages, blocks"));
+  CHECK_THAT(e.detail(),
+             Catch::Contains("'blokcs' is not allowed; allowed values: nodes, regions, messages, blocks"));
 }
 
 TEST_CASE("every shipped scenario validates") {
   for (const char* name : {"quickstart.yaml", "bitcoin-2019.yaml"}) {
     INFO(name);
-    CHECK_NOTHROW(load_scenario(read_scenario_file(std::string(DLTSIM_SCENARIO_DIR) + "/" + name), builtin_catalog()));
+    CHECK_NOTHROW(
+        load_scenario(read_scenario_file(std::string(DLTSIM_SCENARIO_DIR) + "/" + name), builtin_catalog()));
   }
 }

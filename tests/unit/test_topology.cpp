@@ -10,7 +10,7 @@ using namespace dltsim;
 
 namespace {
 const LatencyDraw kConstLatency = [](NodeId, NodeId, Rng&) { return 0.05; };
-const std::vector<double> kBitcoinCdf = {0.025, 0.050, 0.075, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60, 0.70,
+const std::vector<double> kBitcoinCdf = {0.025, 0.050, 0.075, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60,  0.70,
                                          0.80,  0.85,  0.90,  0.95, 0.97, 0.97, 0.98, 0.99, 0.995, 1.0};
 }  // namespace
 

@@ -22,8 +22,8 @@ NetworkPreset bitcoin_2019_preset() {
   };
   // One-way latency, milliseconds, converted to seconds below.
   const double latency_ms[6][6] = {
-      {32, 124, 184, 198, 151, 189},  {124, 11, 227, 237, 252, 294}, {184, 227, 88, 325, 301, 322},
-      {198, 237, 325, 85, 58, 198},   {151, 252, 301, 58, 12, 126},  {189, 294, 322, 198, 126, 16},
+      {32, 124, 184, 198, 151, 189}, {124, 11, 227, 237, 252, 294}, {184, 227, 88, 325, 301, 322},
+      {198, 237, 325, 85, 58, 198},  {151, 252, 301, 58, 12, 126},  {189, 294, 322, 198, 126, 16},
   };
   for (const auto& row : latency_ms) {
     std::vector<double> r;
@@ -32,7 +32,7 @@ NetworkPreset bitcoin_2019_preset() {
   }
   // SimBlock draws latencies from Pareto(scale = table - 5 ms, shape = 0.2 x table), mean = table.
   p.latency_model = LatencyModel::pareto;
-  p.outbound_degree_cdf = {0.025, 0.050, 0.075, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60, 0.70,
+  p.outbound_degree_cdf = {0.025, 0.050, 0.075, 0.10, 0.20, 0.30, 0.40, 0.50, 0.60,  0.70,
                            0.80,  0.85,  0.90,  0.95, 0.97, 0.97, 0.98, 0.99, 0.995, 1.0};
   p.max_inbound = 117;
   return p;
