@@ -25,8 +25,12 @@ std::vector<ParamSpec> param_specs() {
       param::duration("request_timeout", "60 s", greater_than(0),
                       "wait for a requested block before asking the next peer that announced it"),
       param::choice("tie_break", "first_seen", tie_break_names(),
-                    "fork choice among chains of equal work: keep the first seen (Bitcoin Core), or pick "
-                    "uniformly at random (Eyal and Sirer's mitigation)"),
+                    "fork choice among chains of equal work: keep the first seen (Bitcoin Core), pick "
+                    "uniformly at random (Eyal and Sirer's mitigation), or (idealised studies) take the "
+                    "attacker's block with probability tie_gamma"),
+      param::probability("tie_gamma", 0.5,
+                         "with tie_break: gamma, the probability that an honest node takes the attacker's block "
+                         "in a tie (Eyal and Sirer's gamma)"),
   };
 }
 
@@ -41,7 +45,7 @@ Config read_config(const ParamValues& v) {
   c.compact_failure_rate = v.number("compact_failure_rate");
   c.compact_missing_fraction = v.number("compact_missing_fraction");
   c.request_timeout_s = v.number("request_timeout");
-  c.tie_break = tie_break_from_name(v.choice("tie_break"));
+  c.tie_rule = TieRule{tie_break_from_name(v.choice("tie_break")), v.number("tie_gamma")};
   return c;
 }
 

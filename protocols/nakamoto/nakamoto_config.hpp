@@ -21,7 +21,7 @@ struct Config {
   double compact_failure_rate;      ///< probability that reconstruction fails
   double compact_missing_fraction;  ///< fraction of the full block fetched after a failure
   double request_timeout_s;         ///< wait before asking another announcer for a block
-  TieBreak tie_break;               ///< fork choice among equal chains
+  TieRule tie_rule;                 ///< fork choice among equal chains
 };
 
 /// Parameter declarations.

@@ -166,13 +166,13 @@ void NakamotoNode::on_mined(NodeContext& ctx) {
 
 BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent) {
   const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
-  const BlockId block = consensus_.tree().add(parent, id_, ctx.now_s(), size);
+  const BlockId block = consensus_.tree().add(parent, id_, ctx.now_s(), size, 1.0, consensus_.adversarial(id_));
   ctx.count_produced();
   return block;
 }
 
 ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
-  const ViewUpdate u = view_.add(block, consensus_.config().tie_break, ctx.rng());
+  const ViewUpdate u = view_.add(block, consensus_.config().tie_rule, ctx.rng());
   consensus_.metrics().on_arrival(block, id_, ctx.now_s());
   if (u.head_changed && u.reorg_depth > 0) {
     consensus_.metrics().on_reorg(id_, ctx.now_s(), u.old_head, block, u.reorg_depth);

@@ -26,6 +26,8 @@ class Summary;
 /// What an attack gets to set itself up.
 struct AttackSetup {
   const AttackSpec& spec;            ///< parameters and time window
+  std::string label;                 ///< prefix of its summary values: the name, or name_i if repeated
+  std::uint16_t index;               ///< position in the scenario's attacks list (table column `attack`)
   const std::vector<NodeId>& nodes;  ///< nodes it controls
   Consensus& consensus;              ///< the protocol's run-wide state
   Network& network;                  ///< the network

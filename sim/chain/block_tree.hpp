@@ -17,6 +17,7 @@ struct Block {
   double time_s = 0;             ///< when it was produced
   std::uint32_t size_bytes = 0;  ///< full size
   double weight = 1;             ///< chain weight it adds (work; 1 for constant difficulty)
+  bool adversarial = false;      ///< produced by a node an attack controls
 };
 
 /// All blocks of a run.
@@ -25,7 +26,8 @@ class BlockTree {
   /// A tree holding only genesis.
   BlockTree();
   /// Adds a block on `parent`; returns its id.
-  BlockId add(BlockId parent, NodeId producer, double time_s, std::uint32_t size_bytes, double weight = 1);
+  BlockId add(BlockId parent, NodeId producer, double time_s, std::uint32_t size_bytes, double weight = 1,
+              bool adversarial = false);
   /// A block.
   const Block& get(BlockId id) const { return blocks_[id]; }
   /// Number of blocks including genesis.
@@ -36,6 +38,8 @@ class BlockTree {
   BlockId common_ancestor(BlockId a, BlockId b) const;
   /// True if `ancestor` is on the path from genesis to `block` (a block is its own ancestor).
   bool is_ancestor(BlockId ancestor, BlockId block) const;
+  /// The ancestor of `block` at `height` (<= the block's height).
+  BlockId ancestor_at(BlockId block, std::uint32_t height) const;
   /// Flags the blocks on the path from genesis to `tip`.
   std::vector<bool> chain_flags(BlockId tip) const;
 

@@ -7,7 +7,7 @@
 namespace dltsim {
 
 const std::vector<std::string>& tie_break_names() {
-  static const std::vector<std::string> names{"first_seen", "random"};
+  static const std::vector<std::string> names{"first_seen", "random", "gamma"};
   return names;
 }
 
@@ -37,14 +37,26 @@ ViewUpdate ChainView::switch_to(BlockId block) {
   return u;
 }
 
-ViewUpdate ChainView::add(BlockId block, TieBreak tie, Rng& rng) {
+bool ChainView::take_on_tie(BlockId block, const TieRule& tie, Rng& rng) const {
+  switch (tie.kind) {
+    case TieBreak::first_seen: return false;
+    case TieBreak::random: return boost::random::bernoulli_distribution<>(0.5)(rng);
+    case TieBreak::gamma: {
+      const bool new_adversarial = tree_.get(block).adversarial;
+      if (new_adversarial == tree_.get(head_).adversarial) return false;
+      // The attacker's side of the tie wins with probability gamma, whichever arrived first.
+      return boost::random::bernoulli_distribution<>(new_adversarial ? tie.gamma : 1 - tie.gamma)(rng);
+    }
+  }
+  return false;
+}
+
+ViewUpdate ChainView::add(BlockId block, const TieRule& tie, Rng& rng) {
   if (!knows(tree_.get(block).parent)) throw std::logic_error("ChainView::add: parent unknown");
   learn(block);
   const double w_new = tree_.chain_weight(block);
   const double w_head = tree_.chain_weight(head_);
-  bool take = w_new > w_head;
-  if (!take && w_new == w_head && tie == TieBreak::random)
-    take = boost::random::bernoulli_distribution<>(0.5)(rng);
+  const bool take = w_new > w_head || (w_new == w_head && take_on_tie(block, tie, rng));
   if (!take) return ViewUpdate{false, head_, 0};
   return switch_to(block);
 }

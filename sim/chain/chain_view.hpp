@@ -16,6 +16,14 @@ namespace dltsim {
 enum class TieBreak {
   first_seen,  ///< keep the current head (Bitcoin Core)
   random,      ///< switch with probability 1/2 (uniform random tie-breaking, Eyal and Sirer 2014)
+  gamma,       ///< idealised studies: between an attacker's and an honest head, take the attacker's with
+               ///< probability gamma (Eyal and Sirer's gamma); otherwise keep the first seen
+};
+
+/// A tie-break rule with its parameter.
+struct TieRule {
+  TieBreak kind = TieBreak::first_seen;  ///< the rule
+  double gamma = 0;                      ///< for TieBreak::gamma
 };
 
 /// Names of the tie-break rules as written in scenarios, in enum order.
@@ -40,7 +48,7 @@ class ChainView {
   /// The head of the chain the node follows.
   BlockId head() const { return head_; }
   /// Adds a block whose parent the node has, and applies fork choice.
-  ViewUpdate add(BlockId block, TieBreak tie, Rng& rng);
+  ViewUpdate add(BlockId block, const TieRule& tie, Rng& rng);
   /// Follows `block` (known) regardless of weight, as an attacker adopting a chain does.
   ViewUpdate adopt(BlockId block);
   /// Marks a block as known without changing the head (an attacker's private blocks).
@@ -48,6 +56,7 @@ class ChainView {
 
  private:
   ViewUpdate switch_to(BlockId block);
+  bool take_on_tie(BlockId block, const TieRule& tie, Rng& rng) const;
   const BlockTree& tree_;
   std::vector<bool> known_;
   BlockId head_ = 0;

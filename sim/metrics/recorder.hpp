@@ -4,6 +4,8 @@
 
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/metrics/result_file.hpp"
 #include "sim/metrics/summary.hpp"
@@ -15,10 +17,16 @@ class Recorder {
  public:
   /// file may be null (no output); `record` names the tables to write.
   Recorder(ResultFile* file, std::set<std::string> record) : file_(file), record_(std::move(record)) {}
-  /// Declares a table; returns null when it is not recorded (appending to null is a no-op).
+  /// Declares a table (or returns the one already declared under that name, so several instances of
+  /// an attack share it); returns null when it is not recorded (appending to null is a no-op).
   TableWriter* table(const TableSchema& schema) {
     if (file_ == nullptr || record_.count(schema.name) == 0) return nullptr;
-    return &file_->create_table(schema);
+    for (auto& [name, writer] : tables_) {
+      if (name == schema.name) return writer;
+    }
+    TableWriter* writer = &file_->create_table(schema);
+    tables_.emplace_back(schema.name, writer);
+    return writer;
   }
   /// Appends a row if the table is recorded.
   template <class Row>
@@ -31,6 +39,7 @@ class Recorder {
  private:
   ResultFile* file_;
   std::set<std::string> record_;
+  std::vector<std::pair<std::string, TableWriter*>> tables_;
   Summary summary_;
 };
 

@@ -8,6 +8,7 @@ const Catalog& builtin_catalog() {
     register_builtin_protocols(c.protocols);
     register_builtin_attacks(c.attacks);
     register_builtin_presets(c.presets);
+    register_builtin_theories(c.theories);
     return c;
   }();
   return catalog;

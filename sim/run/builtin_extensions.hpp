@@ -10,6 +10,8 @@ namespace dltsim {
 void register_builtin_protocols(ProtocolRegistry& registry);
 /// Adds every attack in attacks/.
 void register_builtin_attacks(AttackRegistry& registry);
+/// Adds the closed forms of attacks/theory/.
+void register_builtin_theories(TheoryRegistry& registry);
 /// The catalog of all built-in protocols, attacks and network presets (built once).
 const Catalog& builtin_catalog();
 

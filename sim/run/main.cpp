@@ -96,6 +96,8 @@ int cmd_list() {
     std::printf("attack    %-18s %s\n", a.name.c_str(), a.summary.c_str());
   for (const auto& p : c.presets.entries())
     std::printf("preset    %-18s %s\n", p.name.c_str(), p.summary.c_str());
+  for (const auto& t : c.theories.entries())
+    std::printf("theory    %-18s %s\n", t.name.c_str(), t.summary.c_str());
   return kExitOk;
 }
 
@@ -142,6 +144,20 @@ int cmd_describe(const std::string& name) {
                           c.protocols.names(), c.attacks.names(), c.presets.names()));
 }
 
+int cmd_theory(const std::string& name, const std::vector<std::string>& args) {
+  const Catalog& c = builtin_catalog();
+  if (name.empty()) {
+    for (const auto& t : c.theories.entries()) std::printf("%-18s %s\n", t.name.c_str(), t.summary.c_str());
+    return kExitOk;
+  }
+  const TheoryInfo& info = c.theories.get(name);
+  const ParamValues values = theory_arguments(info, args);
+  for (const auto& p : info.params) std::printf("%-20s %s\n", p.name.c_str(), values.text(p.name).c_str());
+  const Summary results = info.evaluate(values);
+  for (const auto& [k, v] : results.entries()) std::printf("%-20s %s\n", k.c_str(), value_text(v).c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +183,12 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("list", "registered protocols, attacks and network presets, one per line");
 
+  std::string theory_name;
+  std::vector<std::string> theory_args;
+  auto* theory = app.add_subcommand("theory", "closed-form predictions: dltsim theory [NAME [param=value ...]]");
+  theory->add_option("name", theory_name, "selfish_mining, double_spending, majority (none: list them)");
+  theory->add_option("params", theory_args, "param=value, e.g. alpha=0.3 gamma=0.5");
+
   std::string name;
   auto* describe =
       app.add_subcommand("describe", "parameters of a protocol or attack, or a preset's figures");
@@ -183,6 +205,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet);
     if (validate->parsed()) return cmd_validate(scenario, sets);
     if (describe->parsed()) return cmd_describe(name);
+    if (theory->parsed()) return cmd_theory(theory_name, theory_args);
     return cmd_list();
   } catch (const dltsim::Error& e) {
     std::fprintf(stderr, "dltsim: error: %s\n", e.what());

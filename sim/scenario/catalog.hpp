@@ -2,6 +2,7 @@
 // The registries a scenario is validated against and run with: protocols, attacks, network presets.
 
 #include "sim/adversary/attack.hpp"
+#include "sim/adversary/theory_registry.hpp"
 #include "sim/net/network_preset.hpp"
 #include "sim/node/protocol.hpp"
 
@@ -11,7 +12,8 @@ namespace dltsim {
 struct Catalog {
   ProtocolRegistry protocols{"protocol"};    ///< consensus protocols
   AttackRegistry attacks{"attack"};          ///< attacks
-  PresetRegistry presets{"network preset"};  ///< network presets
+  PresetRegistry presets{"network preset"};
+  TheoryRegistry theories{"theory"};  ///< network presets
 };
 
 }  // namespace dltsim

@@ -38,6 +38,7 @@ struct TopologySpec {
 
 /// The network: nodes, regions, latencies, bandwidth, peers.
 struct NetworkSpec {
+  bool idealised = false;  ///< textbook model: no propagation delay (scenarios/README.md)
   std::string preset;                                   ///< preset it started from, "" if none
   std::uint32_t nodes = 0;                              ///< number of ledger nodes
   std::vector<RegionSpec> regions;                      ///< regions with node shares and access bandwidth

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <sstream>
 
@@ -110,8 +111,25 @@ void read_topology(const YamlValue& v, NetworkSpec& net) {
   }
 }
 
+// The textbook model of selfish-mining and double-spending analyses: every message arrives at the
+// instant it is sent (no latency, unlimited bandwidth) over a complete graph.
+NetworkSpec idealised_network(const YamlValue& v) {
+  v.expect_keys({"idealised", "nodes"});
+  NetworkSpec net;
+  net.idealised = true;
+  net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, 10000)));
+  const double unlimited = std::numeric_limits<double>::infinity();
+  net.regions = {RegionSpec{"ideal", 1.0, unlimited, unlimited}};
+  net.latency_s = {{0.0}};
+  net.latency_model = LatencyModel::fixed;
+  net.topology.model = "complete";
+  net.contention = Contention::none;
+  return net;
+}
+
 NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
-  v.expect_keys({"preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
+  if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
+  v.expect_keys({"idealised", "preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
   NetworkSpec net;
   bool regions_from_preset = false;
   if (const auto p = v.get("preset")) {

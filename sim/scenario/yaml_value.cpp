@@ -37,7 +37,13 @@ SourceLocation YamlValue::where() const {
     }
   }
   const YAML::Mark m = node_.Mark();
-  if (m.line < 0) return SourceLocation{sources_->file, 0, 0};
+  if (m.line < 0) {
+    // A node without position was created by an override below it.
+    for (const auto& [p, text] : sources_->overridden) {
+      if (p.size() > path_.size() && p.compare(0, path_.size(), path_) == 0) return SourceLocation{text, 0, 0};
+    }
+    return SourceLocation{sources_->file, 0, 0};
+  }
   return SourceLocation{sources_->file, m.line + 1, m.column + 1};
 }
 
@@ -247,25 +253,37 @@ void apply_override(YAML::Node root, const std::string& assignment, YamlSources&
   } catch (const YAML::ParserException& e) {
     throw ScenarioError(SourceLocation{where, 0, 0}, path, "value is not valid YAML: " + e.msg);
   }
-  // Walk the dotted path, creating mappings as needed; yaml-cpp nodes are handles, so assignments stick.
+  // Walk the path ("a.b[2].c"), creating mappings as needed; a [i] step must name an existing
+  // sequence item. yaml-cpp nodes are handles, so the final assignment changes the document.
+  const auto fail = [&](const std::string& why) { throw ScenarioError(SourceLocation{where, 0, 0}, path, why); };
   std::vector<YAML::Node> chain{root};
-  size_t start = 0;
-  while (true) {
-    const size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (key.empty()) throw ScenarioError(SourceLocation{where, 0, 0}, path, "empty key in path");
-    YAML::Node parent = chain.back();
-    if (!parent.IsMap() && !parent.IsNull()) {
-      throw ScenarioError(SourceLocation{where, 0, 0}, path,
-                          fmt::format("cannot set a key inside {}", yaml_kind(parent)));
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    const std::size_t end = path.find_first_of(".[", pos);
+    const std::string key = path.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (key.empty()) fail("empty key in path");
+    if (chain.back().IsDefined() && !chain.back().IsMap() && !chain.back().IsNull()) {
+      fail(fmt::format("cannot set key '{}' inside {}", key, yaml_kind(chain.back())));
     }
-    if (dot == std::string::npos) {
-      parent[key] = value;
-      break;
+    chain.push_back(chain.back()[key]);
+    pos = end == std::string::npos ? path.size() : end;
+    while (pos < path.size() && path[pos] == '[') {
+      const std::size_t close = path.find(']', pos);
+      if (close == std::string::npos) fail("unclosed [ in path");
+      std::size_t index = 0;
+      const auto [ptr, ec] = std::from_chars(path.data() + pos + 1, path.data() + close, index);
+      if (ec != std::errc() || ptr != path.data() + close) fail("a [index] must be a non-negative integer");
+      const YAML::Node seq = chain.back();
+      if (!seq.IsSequence() || index >= seq.size()) {
+        fail(fmt::format("no item [{}]: '{}' is not a sequence of more than {} items", index, key, index));
+      }
+      chain.push_back(seq[index]);
+      pos = close + 1;
     }
-    chain.push_back(parent[key]);
-    start = dot + 1;
+    if (pos < path.size() && path[pos] == '.') ++pos;
   }
+  // Assign through the parent so a missing key is created.
+  chain.back() = value;
   sources.overridden[path] = where;
 }
 

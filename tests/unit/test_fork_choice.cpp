@@ -13,12 +13,12 @@ TEST_CASE("a longer chain wins and the reorg depth is reported") {
   const BlockId b1 = tree.add(0, 2, 1.5, 100);
   const BlockId b2 = tree.add(b1, 2, 2.5, 100);
   const BlockId b3 = tree.add(b2, 2, 3.0, 100);
-  view.add(a1, TieBreak::first_seen, rng);
-  view.add(a2, TieBreak::first_seen, rng);
+  view.add(a1, TieRule{}, rng);
+  view.add(a2, TieRule{}, rng);
   CHECK(view.head() == a2);
-  CHECK_FALSE(view.add(b1, TieBreak::first_seen, rng).head_changed);
-  CHECK_FALSE(view.add(b2, TieBreak::first_seen, rng).head_changed);  // tie at height 2: keep a2
-  const ViewUpdate u = view.add(b3, TieBreak::first_seen, rng);
+  CHECK_FALSE(view.add(b1, TieRule{}, rng).head_changed);
+  CHECK_FALSE(view.add(b2, TieRule{}, rng).head_changed);  // tie at height 2: keep a2
+  const ViewUpdate u = view.add(b3, TieRule{}, rng);
   CHECK(u.head_changed);
   CHECK(u.reorg_depth == 2);
   CHECK(u.old_head == a2);
@@ -31,8 +31,8 @@ TEST_CASE("a tie keeps the block seen first") {
   ChainView view(tree);
   const BlockId x = tree.add(0, 1, 1.0, 100);
   const BlockId y = tree.add(0, 2, 1.0, 100);
-  view.add(y, TieBreak::first_seen, rng);
-  view.add(x, TieBreak::first_seen, rng);
+  view.add(y, TieRule{}, rng);
+  view.add(x, TieRule{}, rng);
   CHECK(view.head() == y);
 }
 
@@ -43,8 +43,8 @@ TEST_CASE("random tie-breaking switches about half the time") {
   for (int i = 0; i < 2000; ++i) {
     BlockTree tree;
     ChainView view(tree);
-    view.add(tree.add(0, 1, 1.0, 1), TieBreak::random, rng);
-    switched += view.add(tree.add(0, 2, 1.0, 1), TieBreak::random, rng).head_changed ? 1 : 0;
+    view.add(tree.add(0, 1, 1.0, 1), TieRule{TieBreak::random, 0}, rng);
+    switched += view.add(tree.add(0, 2, 1.0, 1), TieRule{TieBreak::random, 0}, rng).head_changed ? 1 : 0;
   }
   CHECK(std::abs(switched - 1000) < 90);
 }
@@ -55,7 +55,7 @@ TEST_CASE("a block needs its parent") {
   ChainView view(tree);
   const BlockId a = tree.add(0, 1, 1.0, 1);
   const BlockId b = tree.add(a, 1, 2.0, 1);
-  CHECK_THROWS(view.add(b, TieBreak::first_seen, rng));
+  CHECK_THROWS(view.add(b, TieRule{}, rng));
 }
 
 TEST_CASE("common ancestor and main-chain flags") {

@@ -65,7 +65,7 @@ TEST_CASE("unknown key: line, path and the allowed keys") {
   CHECK(e.where().line == 8);
   CHECK(e.key_path() == "network.node_count");
   CHECK_THAT(e.what(), Catch::StartsWith("test.yaml:8:3: network.node_count: unknown key 'node_count'"));
-  CHECK_THAT(e.detail(), Catch::Contains("allowed keys: preset, nodes, regions"));
+  CHECK_THAT(e.detail(), Catch::Contains("allowed keys: idealised, preset, nodes, regions"));
 }
 
 TEST_CASE("wrong type") {

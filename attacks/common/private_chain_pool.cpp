@@ -1,0 +1,191 @@
+#include "attacks/common/private_chain_pool.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/node/runtime.hpp"
+
+namespace dltsim::attacks {
+
+// ---- PoolNode ----
+
+PoolNode::PoolNode(nakamoto::NakamotoConsensus& consensus, NodeId id, PrivateChainPool& pool)
+    : NakamotoNode(consensus, id), pool_(pool) {}
+
+void PoolNode::on_start(NodeContext& ctx) {
+  ctx_ = &ctx;
+  NakamotoNode::on_start(ctx);
+}
+
+void PoolNode::on_mined(NodeContext& ctx) {
+  if (!pool_.active()) return NakamotoNode::on_mined(ctx);
+  pool_.on_mined(*this);
+}
+
+void PoolNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
+  if (!pool_.active()) return NakamotoNode::on_block(ctx, block, from);
+  // Record the arrival and keep the view current; the pool decides what to mine and publish, and
+  // does not relay the honest network's blocks.
+  accept(ctx, block);
+  pool_.on_public_block(block);
+}
+
+void PoolNode::follow(BlockId block) {
+  // Members may not all have every public block: the pool shares them internally.
+  std::vector<BlockId> missing;
+  for (BlockId b = block; !view_.knows(b); b = consensus_.tree().get(b).parent) missing.push_back(b);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) view_.learn(*it);
+  view_.adopt(block);
+}
+
+// ---- PrivateChainPool ----
+
+PrivateChainPool::PrivateChainPool(nakamoto::NakamotoConsensus& consensus, const AttackSpec& spec)
+    : consensus_(consensus), start_s_(spec.start_s), end_s_(spec.end_s) {}
+
+std::unique_ptr<Protocol> PrivateChainPool::make_member(NodeId id, std::unique_ptr<Protocol> honest) {
+  const auto* plain = dynamic_cast<const nakamoto::NakamotoNode*>(honest.get());
+  if (plain == nullptr || dynamic_cast<const PoolNode*>(honest.get()) != nullptr) {
+    throw Error(fmt::format("node {} is controlled by two private-chain attacks; give them disjoint nodes", id));
+  }
+  consensus_.mark_adversarial(id);
+  auto node = std::make_unique<PoolNode>(consensus_, id, *this);
+  members_.push_back(node.get());
+  return node;
+}
+
+void PrivateChainPool::schedule(Runtime& runtime) {
+  runtime_ = &runtime;
+  runtime.call_at(start_s_, [this] { begin(); });
+  if (std::isfinite(end_s_)) runtime.call_at(end_s_, [this] { finish_window(); });
+}
+
+double PrivateChainPool::now_s() const { return runtime_->now_s(); }
+
+void PrivateChainPool::begin() {
+  const BlockTree& tree = consensus_.tree();
+  BlockId best = 0;
+  for (const PoolNode* m : members_) {
+    if (tree.chain_weight(m->view().head()) > tree.chain_weight(best)) best = m->view().head();
+  }
+  public_head_ = private_head_ = best;
+  published_height_ = tree.get(best).height;
+  fork_label_ = Fork::irrelevant;
+  active_ = true;
+  on_begin();
+}
+
+void PrivateChainPool::finish_window() {
+  const BlockTree& tree = consensus_.tree();
+  if (tree.chain_weight(private_head_) > tree.chain_weight(public_head_)) publish_all();
+  for (PoolNode* m : members_) m->follow(public_head_);
+  active_ = false;
+}
+
+void PrivateChainPool::on_mined(PoolNode& miner) {
+  const BlockId block = miner.mine_on(private_head_);
+  for (PoolNode* m : members_) {
+    m->learn(block);
+    consensus_.metrics().on_arrival(block, m->context().id(), now_s());
+  }
+  private_head_ = block;
+  if (fork_label_ != Fork::active) fork_label_ = Fork::irrelevant;
+  after_pool_block();
+}
+
+void PrivateChainPool::on_public_block(BlockId block) {
+  if (block >= processed_.size()) processed_.resize(std::max<std::size_t>(block + 1, processed_.size() * 2));
+  if (processed_[block]) return;
+  processed_[block] = true;
+  const BlockTree& tree = consensus_.tree();
+  if (!(tree.chain_weight(block) > tree.chain_weight(public_head_))) return;  // first seen wins ties
+  const std::uint32_t fork_height = tree.get(tree.common_ancestor(private_head_, public_head_)).height;
+  const bool on_published = tree.get(tree.common_ancestor(private_head_, block)).height > fork_height;
+  public_head_ = block;
+  fork_label_ = Fork::relevant;
+  after_public_block(block, on_published);
+}
+
+RaceState PrivateChainPool::state() const {
+  const BlockTree& tree = consensus_.tree();
+  const std::uint32_t fork = tree.get(tree.common_ancestor(private_head_, public_head_)).height;
+  return RaceState{tree.get(private_head_).height - fork, tree.get(public_head_).height - fork, fork_label_};
+}
+
+void PrivateChainPool::adopt() {
+  private_head_ = public_head_;
+  published_height_ = consensus_.tree().get(public_head_).height;
+  fork_label_ = Fork::irrelevant;
+}
+
+void PrivateChainPool::publish_up_to(std::uint32_t height) {
+  const BlockTree& tree = consensus_.tree();
+  height = std::min(height, tree.get(private_head_).height);
+  for (std::uint32_t ht = published_height_ + 1; ht <= height; ++ht) {
+    const BlockId b = tree.ancestor_at(private_head_, ht);
+    for (PoolNode* m : members_) m->publish(b);
+  }
+  published_height_ = std::max(published_height_, height);
+}
+
+void PrivateChainPool::override_chain() {
+  const RaceState s = state();
+  if (s.a <= s.h) return;
+  const BlockTree& tree = consensus_.tree();
+  const std::uint32_t target = tree.get(public_head_).height + 1;
+  publish_up_to(target);
+  public_head_ = tree.ancestor_at(private_head_, target);
+  fork_label_ = Fork::irrelevant;
+}
+
+void PrivateChainPool::match() {
+  const RaceState s = state();
+  if (s.a < s.h || s.h == 0) return;
+  publish_up_to(consensus_.tree().get(public_head_).height);
+  fork_label_ = Fork::active;
+}
+
+void PrivateChainPool::publish_all() {
+  const BlockTree& tree = consensus_.tree();
+  publish_up_to(tree.get(private_head_).height);
+  if (tree.chain_weight(private_head_) > tree.chain_weight(public_head_)) public_head_ = private_head_;
+  fork_label_ = Fork::irrelevant;
+}
+
+void PrivateChainPool::restart_from(BlockId block) {
+  private_head_ = block;
+  published_height_ = consensus_.tree().get(block).height;
+  fork_label_ = Fork::irrelevant;
+}
+
+void assign_pool_power(const std::string& attack, double share, const std::vector<NodeId>& nodes,
+                       std::vector<double>& power) {
+  if (nodes.empty()) throw Error(fmt::format("attack '{}' selected no node", attack));
+  if (nodes.size() >= power.size()) {
+    throw Error(fmt::format("attack '{}' selected every node: leave some honest nodes", attack));
+  }
+  std::vector<bool> member(power.size(), false);
+  for (NodeId n : nodes) member[n] = true;
+  double others = 0;
+  for (std::size_t i = 0; i < power.size(); ++i) others += member[i] ? 0 : power[i];
+  const std::size_t n_others = power.size() - nodes.size();
+  for (std::size_t i = 0; i < power.size(); ++i) {
+    if (member[i]) {
+      power[i] = share / static_cast<double>(nodes.size());
+    } else {
+      power[i] = others > 0 ? power[i] * (1 - share) / others : (1 - share) / static_cast<double>(n_others);
+    }
+  }
+}
+
+nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack) {
+  auto* n = dynamic_cast<nakamoto::NakamotoConsensus*>(&consensus);
+  if (n == nullptr) {
+    throw Error(fmt::format("attack '{}' needs a longest-chain proof-of-work protocol (nakamoto)", attack));
+  }
+  return *n;
+}
+
+}  // namespace dltsim::attacks

@@ -1,0 +1,116 @@
+#pragma once
+// The machinery shared by attacks that mine a private chain on Nakamoto consensus (selfish mining,
+// double spending, majority rewrites): a pool of attacker nodes with one private chain, the state
+// of the race against the public chain (fork point, private length a, public length h, fork label),
+// and the actions of Sapirshtein et al.: adopt, override, match, wait. Pool members share blocks
+// among themselves instantly (a pool's internal network) and publish over the simulated network.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "attacks/common/race_state.hpp"
+#include "protocols/nakamoto/nakamoto_node.hpp"
+#include "sim/adversary/attack.hpp"
+
+namespace dltsim::attacks {
+
+class PrivateChainPool;
+
+/// A pool member: a Nakamoto node whose mining and block handling go to the pool while the attack
+/// is active, and that behaves honestly outside the attack's time window.
+class PoolNode : public nakamoto::NakamotoNode {
+ public:
+  /// A member of `pool`.
+  PoolNode(nakamoto::NakamotoConsensus& consensus, NodeId id, PrivateChainPool& pool);
+  void on_start(NodeContext& ctx) override;
+  /// This member's context (set at start).
+  NodeContext& context() { return *ctx_; }
+  /// Adds a private block to this member's knowledge (it can then serve it).
+  void learn(BlockId block) { view_.learn(block); }
+  /// Announces a block to all peers.
+  void publish(BlockId block) { announce(*ctx_, block, kNoNode); }
+  /// Follows `block` as an honest node would from now on (end of the attack window).
+  void follow(BlockId block);
+  /// Creates a block (counted toward the stop condition) on `parent`.
+  BlockId mine_on(BlockId parent) { return produce_block(*ctx_, parent); }
+
+ protected:
+  void on_mined(NodeContext& ctx) override;
+  void on_block(NodeContext& ctx, BlockId block, NodeId from) override;
+
+ private:
+  PrivateChainPool& pool_;
+  NodeContext* ctx_ = nullptr;
+};
+
+/// Shared state and actions of a private-chain attack.
+class PrivateChainPool {
+ public:
+  /// A pool of the given members, active in [start_s, end_s).
+  PrivateChainPool(nakamoto::NakamotoConsensus& consensus, const AttackSpec& spec);
+  virtual ~PrivateChainPool() = default;
+
+  /// Makes the member node for `id`, replacing its honest behaviour.
+  std::unique_ptr<Protocol> make_member(NodeId id, std::unique_ptr<Protocol> honest);
+  /// Schedules the start and end of the attack window.
+  void schedule(Runtime& runtime);
+  /// True while the attack runs.
+  bool active() const { return active_; }
+
+  /// A member found a block.
+  void on_mined(PoolNode& miner);
+  /// A member accepted a public block (honest, or published earlier by the pool and relayed back).
+  void on_public_block(BlockId block);
+
+ protected:
+  /// The pool found a block (already on the private chain).
+  virtual void after_pool_block() = 0;
+  /// The public head changed to `block`; `on_published` tells whether it extends the pool's
+  /// published blocks (an honest miner took the pool's side of a tie).
+  virtual void after_public_block(BlockId block, bool on_published) = 0;
+  /// The attack window opened (state reset to the public head).
+  virtual void on_begin() {}
+
+  /// The race state now.
+  RaceState state() const;
+  /// Abandons the private chain and mines on the public head.
+  void adopt();
+  /// Publishes h + 1 private blocks: the public chain switches to the pool's (needs a > h).
+  void override_chain();
+  /// Publishes h private blocks: a tie on the public chain (needs a >= h >= 1).
+  void match();
+  /// Publishes every private block.
+  void publish_all();
+  /// Restarts the private chain on `block` (an ancestor of the public head, majority rewrites).
+  void restart_from(BlockId block);
+  /// Current simulated time.
+  double now_s() const;
+
+  nakamoto::NakamotoConsensus& consensus_;  ///< protocol state
+  BlockId private_head_ = 0;                ///< the pool's chain head
+  BlockId public_head_ = 0;                 ///< the best public chain the pool knows
+  Fork fork_label_ = Fork::irrelevant;      ///< label of the race
+
+ private:
+  void publish_up_to(std::uint32_t height);
+  void begin();
+  void finish_window();
+  std::vector<PoolNode*> members_;
+  std::uint32_t published_height_ = 0;  // private blocks up to this height are public
+  std::vector<bool> processed_;         // public blocks already handled (several members receive each)
+  double start_s_;
+  double end_s_;
+  bool active_ = false;
+  Runtime* runtime_ = nullptr;
+};
+
+/// Gives the attack's nodes a total power share `share` (split equally) and scales the others to
+/// 1 - share; throws Error if the selection is empty or covers every node.
+void assign_pool_power(const std::string& attack, double share, const std::vector<NodeId>& nodes,
+                       std::vector<double>& power_shares);
+
+/// The Nakamoto consensus of a run, or an Error naming the attack if the protocol is another one.
+nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack);
+
+}  // namespace dltsim::attacks

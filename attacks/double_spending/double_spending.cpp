@@ -1,0 +1,184 @@
+// Double spending against a merchant who waits k confirmations (Rosenfeld's model). With `premine`
+// (default, as in Rosenfeld's and Nakamoto's analyses) the pool first mines, in private, a block with
+// the conflicting transaction on the public head, restarting if an honest block comes first; then it
+// pays the merchant, whose payment goes into the next honest block. Without it, the pool forks and
+// pays at once. Once the honest branch has k blocks the merchant delivers; the pool publishes as
+// soon as its branch is strictly longer after that, and gives up when the honest branch leads by
+// `give_up_deficit` blocks. Then the next attempt starts from the public head.
+
+#include <cmath>
+#include <memory>
+
+#include "attacks/common/private_chain_pool.hpp"
+#include "attacks/theory/longest_chain_theory.hpp"
+#include "sim/metrics/recorder.hpp"
+#include "sim/metrics/statistics.hpp"
+
+namespace dltsim {
+
+namespace {
+
+struct AttemptRow {
+  std::uint16_t attack;
+  std::uint8_t success;
+  std::uint32_t attempt;
+  double start_s;
+  double end_s;
+  std::uint32_t attacker_blocks;
+  std::uint32_t honest_blocks;
+};
+
+TableSchema attempt_schema() {
+  return {"double_spend_attempts",
+          "Double-spend attempts: outcome, duration and blocks mined on each side",
+          sizeof(AttemptRow),
+          {DLTSIM_COLUMN(AttemptRow, attack, "", "index of the attack in the scenario"),
+           DLTSIM_COLUMN(AttemptRow, success, "", "1 if the pool's branch replaced the merchant's payment"),
+           DLTSIM_COLUMN(AttemptRow, attempt, "", "attempt number"),
+           DLTSIM_COLUMN(AttemptRow, start_s, "s", "when the pool forked"),
+           DLTSIM_COLUMN(AttemptRow, end_s, "s", "success or give-up time"),
+           DLTSIM_COLUMN(AttemptRow, attacker_blocks, "blocks", "blocks on the pool's branch"),
+           DLTSIM_COLUMN(AttemptRow, honest_blocks, "blocks", "blocks on the honest branch (orphaned on success)")}};
+}
+
+class DoubleSpendPool final : public attacks::PrivateChainPool {
+ public:
+  DoubleSpendPool(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup)
+      : PrivateChainPool(consensus, setup.spec),
+        index_(setup.index),
+        k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
+        give_up_(static_cast<std::uint32_t>(setup.spec.params.integer("give_up_deficit"))),
+        premine_(setup.spec.params.flag("premine")),
+        table_(setup.recorder.table(attempt_schema())) {}
+
+  std::uint64_t attempts = 0;           ///< finished attempts (after payment)
+  std::uint64_t successes = 0;          ///< successful ones
+  std::uint64_t orphaned = 0;           ///< honest blocks reverted by successes
+  std::vector<double> success_times_s;  ///< durations of successful attempts
+
+ private:
+  void on_begin() override { next_attempt(); }
+
+  void next_attempt() {
+    premining_ = premine_;
+    start_s_ = now_s();
+  }
+
+  void after_pool_block() override {
+    if (premining_) {  // the double-spending block is ready: pay the merchant now
+      premining_ = false;
+      start_s_ = now_s();
+    }
+    check();
+  }
+
+  void after_public_block(BlockId, bool) override {
+    if (premining_) {  // an honest block came first: pre-mine again on the new head
+      adopt();
+      return;
+    }
+    check();
+  }
+
+  void check() {
+    const attacks::RaceState s = state();
+    if (s.h >= k_ && s.a > s.h) {
+      publish_all();
+      finish_attempt(true, s);
+    } else if (s.h >= s.a + give_up_) {
+      adopt();
+      finish_attempt(false, s);
+    }
+  }
+
+  void finish_attempt(bool success, const attacks::RaceState& s) {
+    const double now = now_s();
+    Recorder::append(table_, AttemptRow{index_, static_cast<std::uint8_t>(success), static_cast<std::uint32_t>(attempts),
+                                        start_s_, now, s.a, s.h});
+    ++attempts;
+    if (success) {
+      ++successes;
+      orphaned += s.h;
+      success_times_s.push_back(now - start_s_);
+    }
+    next_attempt();  // from the head everyone now follows
+  }
+
+  std::uint16_t index_;
+  std::uint32_t k_;
+  std::uint32_t give_up_;
+  bool premine_;
+  TableWriter* table_;
+  bool premining_ = false;
+  double start_s_ = 0;
+};
+
+class DoubleSpendAttack final : public Attack {
+ public:
+  explicit DoubleSpendAttack(const AttackSetup& setup)
+      : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
+        label_(setup.label),
+        q_(setup.spec.params.number("q")),
+        k_(static_cast<int>(setup.spec.params.integer("confirmations"))),
+        d_(static_cast<int>(setup.spec.params.integer("give_up_deficit"))),
+        premine_(setup.spec.params.flag("premine")) {
+    if (d_ <= k_) throw Error("double_spending: give_up_deficit must exceed confirmations");
+    pool_ = std::make_unique<DoubleSpendPool>(consensus_, setup);
+  }
+  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
+    return pool_->make_member(id, std::move(honest));
+  }
+  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
+  void finish(Summary& summary) override {
+    const Estimate rate = proportion(pool_->successes, pool_->attempts);
+    const Estimate time = sample_mean(pool_->success_times_s);
+    const auto key = [&](const char* k) { return label_ + "_" + k; };
+    summary.set(key("q"), q_);
+    summary.set(key("confirmations"), static_cast<std::int64_t>(k_));
+    summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts));
+    summary.set(key("successes"), static_cast<std::int64_t>(pool_->successes));
+    summary.set(key("success_rate"), rate.value);
+    summary.set(key("success_rate_se"), rate.standard_error);
+    summary.set(key("time_to_success_mean_s"), time.value);
+    summary.set(key("time_to_success_se_s"), time.standard_error);
+    summary.set(key("blocks_orphaned"), static_cast<std::int64_t>(pool_->orphaned));
+    summary.set(key("theory_exact"), theory::double_spend_rosenfeld_give_up(q_, k_, d_, premine_));
+    summary.set(key("theory_rosenfeld"), theory::double_spend_rosenfeld(q_, k_));
+    summary.set(key("theory_nakamoto"), theory::double_spend_nakamoto(q_, k_));
+  }
+
+ private:
+  nakamoto::NakamotoConsensus& consensus_;
+  std::string label_;
+  double q_;
+  int k_;
+  int d_;
+  bool premine_;
+  std::unique_ptr<DoubleSpendPool> pool_;
+};
+
+}  // namespace
+
+void register_double_spending(AttackRegistry& registry) {
+  AttackInfo info;
+  info.name = "double_spending";
+  info.summary = "repeated double-spend attempts against a merchant waiting k confirmations (Rosenfeld's model)";
+  info.params = {
+      param::real("q", 0.1, Range{0, 1, true, true},
+                  "hashrate share of the attacker (its nodes share it equally; the others are scaled to 1 - q)"),
+      param::integer("confirmations", 6, between(1, 1000), "blocks the merchant waits for (the payment block included)"),
+      param::integer("give_up_deficit", 20, between(2, 100000),
+                     "the attacker abandons an attempt when the honest branch leads by this many blocks (> confirmations)"),
+      param::boolean("premine", true,
+                     "mine the double-spending block before paying (Rosenfeld's and Nakamoto's model: catching up "
+                     "is enough); false: fork at payment time and need a strictly longer branch"),
+  };
+  info.tables = {"double_spend_attempts"};
+  info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {
+    attacks::assign_pool_power(spec.name, spec.params.number("q"), nodes, power);
+  };
+  info.make = [](const AttackSetup& setup) { return std::make_unique<DoubleSpendAttack>(setup); };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim

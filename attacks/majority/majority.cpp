@@ -1,0 +1,156 @@
+// Majority (51 %) attack: the pool forks `depth` blocks below the public head and mines privately
+// until its branch is longer, then publishes it, rewriting at least `depth` blocks. Attempts repeat;
+// an attempt is abandoned when the honest branch leads by `give_up_deficit` blocks (a minority pool).
+
+#include <memory>
+
+#include "attacks/common/private_chain_pool.hpp"
+#include "attacks/theory/longest_chain_theory.hpp"
+#include "sim/metrics/recorder.hpp"
+#include "sim/metrics/statistics.hpp"
+
+namespace dltsim {
+
+namespace {
+
+struct RewriteRow {
+  std::uint16_t attack;
+  std::uint8_t success;
+  std::uint32_t attempt;
+  double start_s;
+  double end_s;
+  std::uint32_t depth;
+  std::uint32_t attacker_blocks;
+};
+
+TableSchema rewrite_schema() {
+  return {"majority_attempts",
+          "Chain rewrites by a majority pool",
+          sizeof(RewriteRow),
+          {DLTSIM_COLUMN(RewriteRow, attack, "", "index of the attack in the scenario"),
+           DLTSIM_COLUMN(RewriteRow, success, "", "1 if the rewrite was published and won"),
+           DLTSIM_COLUMN(RewriteRow, attempt, "", "attempt number"),
+           DLTSIM_COLUMN(RewriteRow, start_s, "s", "when the pool forked"),
+           DLTSIM_COLUMN(RewriteRow, end_s, "s", "when it published or gave up"),
+           DLTSIM_COLUMN(RewriteRow, depth, "blocks", "public blocks reverted"),
+           DLTSIM_COLUMN(RewriteRow, attacker_blocks, "blocks", "blocks the pool published")}};
+}
+
+class MajorityPool final : public attacks::PrivateChainPool {
+ public:
+  MajorityPool(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup)
+      : PrivateChainPool(consensus, setup.spec),
+        index_(setup.index),
+        depth_(static_cast<std::uint32_t>(setup.spec.params.integer("depth"))),
+        give_up_(static_cast<std::uint32_t>(setup.spec.params.integer("give_up_deficit"))),
+        table_(setup.recorder.table(rewrite_schema())) {}
+
+  std::uint64_t attempts = 0;            ///< finished attempts
+  std::uint64_t successes = 0;           ///< rewrites that won
+  std::vector<double> durations_s;       ///< time to rewrite
+  std::vector<double> depths;            ///< blocks reverted per success
+
+ private:
+  void on_begin() override { fork_below_head(); }
+  void after_pool_block() override { check(); }
+  void after_public_block(BlockId, bool) override { check(); }
+
+  void fork_below_head() {
+    const BlockTree& tree = consensus_.tree();
+    const std::uint32_t height = tree.get(public_head_).height;
+    restart_from(tree.ancestor_at(public_head_, height > depth_ ? height - depth_ : 0));
+    start_s_ = now_s();
+  }
+
+  void check() {
+    const attacks::RaceState s = state();
+    const bool deep_enough = s.h >= depth_;
+    if (deep_enough && s.a > s.h) {
+      publish_all();
+      finish(true, s);
+    } else if (s.h >= s.a + give_up_) {
+      adopt();
+      finish(false, s);
+    }
+  }
+
+  void finish(bool success, const attacks::RaceState& s) {
+    Recorder::append(table_, RewriteRow{index_, static_cast<std::uint8_t>(success), static_cast<std::uint32_t>(attempts),
+                                        start_s_, now_s(), s.h, s.a});
+    ++attempts;
+    if (success) {
+      ++successes;
+      durations_s.push_back(now_s() - start_s_);
+      depths.push_back(s.h);
+    }
+    fork_below_head();
+  }
+
+  std::uint16_t index_;
+  std::uint32_t depth_;
+  std::uint32_t give_up_;
+  TableWriter* table_;
+  double start_s_ = 0;
+};
+
+class MajorityAttack final : public Attack {
+ public:
+  explicit MajorityAttack(const AttackSetup& setup)
+      : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
+        label_(setup.label),
+        share_(setup.spec.params.number("alpha")),
+        depth_(static_cast<int>(setup.spec.params.integer("depth"))) {
+    pool_ = std::make_unique<MajorityPool>(consensus_, setup);
+  }
+  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
+    return pool_->make_member(id, std::move(honest));
+  }
+  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
+  void finish(Summary& summary) override {
+    const auto key = [&](const char* k) { return label_ + "_" + k; };
+    const Estimate time = sample_mean(pool_->durations_s);
+    const Estimate depth = sample_mean(pool_->depths);
+    summary.set(key("alpha"), share_);
+    summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts));
+    summary.set(key("successes"), static_cast<std::int64_t>(pool_->successes));
+    summary.set(key("time_to_rewrite_mean_s"), time.value);
+    summary.set(key("time_to_rewrite_se_s"), time.standard_error);
+    summary.set(key("rewrite_depth_mean"), depth.value);
+    summary.set(key("rewrite_depth_se"), depth.standard_error);
+    if (share_ > 0.5) {
+      const int d = depth_;
+      const double interval_s = consensus_.config().block_interval_s;
+      summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(share_, d));
+      summary.set(key("theory_time_to_rewrite_mean_s"), theory::majority_expected_blocks(share_, d) * interval_s);
+    }
+  }
+
+ private:
+  nakamoto::NakamotoConsensus& consensus_;
+  std::string label_;
+  double share_;
+  int depth_;
+  std::unique_ptr<MajorityPool> pool_;
+};
+
+}  // namespace
+
+void register_majority(AttackRegistry& registry) {
+  AttackInfo info;
+  info.name = "majority";
+  info.summary = "a pool above half the hashrate rewrites the last d blocks, again and again";
+  info.params = {
+      param::real("alpha", 0.6, Range{0, 1, true, true}, "hashrate share of the pool"),
+      param::integer("depth", 6, between(1, 100000), "blocks below the public head the pool forks from"),
+      param::integer("give_up_deficit", 100, between(1, 1000000),
+                     "abandon an attempt when the honest branch leads by this many blocks"),
+  };
+  info.tables = {"majority_attempts"};
+  info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {
+    attacks::assign_pool_power(spec.name, spec.params.number("alpha"), nodes, power);
+  };
+  info.make = [](const AttackSetup& setup) { return std::make_unique<MajorityAttack>(setup); };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim

@@ -1,0 +1,210 @@
+// The selfish-mining attack: a pool with hashrate share alpha keeps a private chain and publishes
+// according to a strategy (SM1, stubborn variants, the MDP-optimal policy, or honest as a control).
+// Reports the pool's relative revenue with its standard error, the closed form beside it, and the
+// gamma that emerges on the network.
+
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "attacks/common/private_chain_pool.hpp"
+#include "attacks/selfish_mining/optimal_policy.hpp"
+#include "attacks/selfish_mining/strategy.hpp"
+#include "attacks/theory/longest_chain_theory.hpp"
+#include "sim/metrics/recorder.hpp"
+#include "sim/metrics/statistics.hpp"
+#include "sim/node/runtime.hpp"
+
+namespace dltsim {
+
+namespace {
+
+using attacks::Fork;
+using selfish::Action;
+
+struct LeadRow {
+  std::uint16_t attack;
+  std::uint8_t fork;
+  double time_s;
+  std::int32_t lead;
+  std::uint32_t a;
+  std::uint32_t h;
+};
+
+TableSchema lead_schema() {
+  return {"private_lead",
+          "Race state of private-chain attacks after every decision (time series)",
+          sizeof(LeadRow),
+          {DLTSIM_COLUMN(LeadRow, attack, "", "index of the attack in the scenario"),
+           DLTSIM_COLUMN(LeadRow, fork, "", "0 irrelevant (pool found the last block), 1 relevant, 2 active (tie race)"),
+           DLTSIM_COLUMN(LeadRow, time_s, "s", "when"),
+           DLTSIM_COLUMN(LeadRow, lead, "blocks", "private lead a - h"),
+           DLTSIM_COLUMN(LeadRow, a, "blocks", "private blocks since the fork point"),
+           DLTSIM_COLUMN(LeadRow, h, "blocks", "public blocks since the fork point")}};
+}
+
+std::vector<ParamSpec> selfish_params() {
+  std::vector<std::string> strategies = selfish::rule_strategy_names();
+  strategies.push_back("optimal");
+  return {
+      param::real("alpha", 0.3, Range{0, 1, true, true},
+                  "hashrate share of the pool (its nodes share it equally; the others are scaled to 1 - alpha)"),
+      param::choice("strategy", "sm1", strategies,
+                    "sm1 (Eyal-Sirer), lead_stubborn / equal_fork_stubborn / trail_stubborn (Nayak et al. 2016), "
+                    "optimal (Sapirshtein et al. MDP), honest (control: publish at once)"),
+      param::integer("trail_depth", 1, between(1, 100), "trail_stubborn: keeps racing while at most this far behind"),
+      param::probability("mdp_gamma", 0.5,
+                         "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
+                         "its tie_gamma is used instead"),
+      param::integer("max_lead", 40, between(2, 200), "optimal: truncation of the MDP's state space"),
+  };
+}
+
+// Strategy execution on the network, gamma measurement and the lead time series.
+class SelfishPool final : public attacks::PrivateChainPool {
+ public:
+  SelfishPool(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup,
+              std::unique_ptr<selfish::Strategy> strategy)
+      : PrivateChainPool(consensus, setup.spec),
+        strategy_(std::move(strategy)),
+        index_(setup.index),
+        lead_table_(setup.recorder.table(lead_schema())) {}
+
+  std::uint64_t races() const { return races_; }
+  std::uint64_t races_won_by_gamma() const { return gamma_hits_; }
+
+ private:
+  void after_pool_block() override { decide(); }
+
+  void after_public_block(BlockId /*block*/, bool on_published) override {
+    // A block found while the honest network was split by our match: did it extend our side?
+    if (was_active_) {
+      ++races_;
+      gamma_hits_ += on_published ? 1 : 0;
+    }
+    decide();
+  }
+
+  void decide() {
+    const attacks::RaceState s = state();
+    switch (strategy_->decide(s)) {
+      case Action::adopt: adopt(); break;
+      case Action::override_: override_chain(); break;
+      case Action::match: match(); break;
+      case Action::wait: break;
+    }
+    was_active_ = fork_label_ == Fork::active;
+    const attacks::RaceState after = state();
+    Recorder::append(lead_table_, LeadRow{index_, static_cast<std::uint8_t>(after.fork), now_s(),
+                                          static_cast<std::int32_t>(after.a) - static_cast<std::int32_t>(after.h),
+                                          after.a, after.h});
+  }
+
+  std::unique_ptr<selfish::Strategy> strategy_;
+  std::uint16_t index_;
+  TableWriter* lead_table_;
+  bool was_active_ = false;
+  std::uint64_t races_ = 0;
+  std::uint64_t gamma_hits_ = 0;
+};
+
+class SelfishMiningAttack final : public Attack {
+ public:
+  explicit SelfishMiningAttack(const AttackSetup& setup)
+      : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
+        spec_(setup.spec),
+        label_(setup.label),
+        alpha_(setup.spec.params.number("alpha")) {
+    const nakamoto::Config& c = consensus_.config();
+    idealised_gamma_ = c.tie_rule.kind == TieBreak::gamma;
+    const double gamma = idealised_gamma_ ? c.tie_rule.gamma : setup.spec.params.number("mdp_gamma");
+    const std::string name = setup.spec.params.choice("strategy");
+    std::unique_ptr<selfish::Strategy> strategy;
+    if (name == "optimal") {
+      const selfish::MdpSolution sol =
+          selfish::solve_selfish_mining_mdp(std::min(alpha_, 0.499), gamma, static_cast<int>(setup.spec.params.integer("max_lead")));
+      mdp_revenue_ = sol.revenue;
+      strategy = std::make_unique<selfish::TableStrategy>(sol.policy, sol.max_lead);
+    } else {
+      selfish::StrategyOptions options;
+      options.trail_depth = static_cast<int>(setup.spec.params.integer("trail_depth"));
+      strategy = selfish::make_rule_strategy(name, options);
+    }
+    pool_ = std::make_unique<SelfishPool>(consensus_, setup, std::move(strategy));
+  }
+
+  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
+    return pool_->make_member(id, std::move(honest));
+  }
+
+  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
+
+  void finish(Summary& summary) override {
+    const BlockTree& tree = consensus_.tree();
+    const std::vector<bool> main = tree.chain_flags(consensus_.metrics().main_head());
+    std::vector<double> pool_share;  // 1 per main-chain block mined by the pool, 0 otherwise, by height
+    std::uint64_t pool_mined = 0, honest_stale = 0;
+    std::vector<BlockId> by_height;
+    for (BlockId b = 1; b < tree.size(); ++b) {
+      const Block& blk = tree.get(b);
+      const bool in_window = blk.time_s >= spec_.start_s && blk.time_s < spec_.end_s;
+      if (!in_window) continue;
+      pool_mined += blk.adversarial ? 1 : 0;
+      honest_stale += (!blk.adversarial && !main[b]) ? 1 : 0;
+      if (main[b]) by_height.push_back(b);
+    }
+    std::sort(by_height.begin(), by_height.end(),
+              [&](BlockId x, BlockId y) { return tree.get(x).height < tree.get(y).height; });
+    for (BlockId b : by_height) pool_share.push_back(tree.get(b).adversarial ? 1.0 : 0.0);
+    const Estimate revenue = batch_mean(pool_share);
+    const Estimate gamma = proportion(pool_->races_won_by_gamma(), pool_->races());
+    const double gamma_for_theory =
+        idealised_gamma_ ? consensus_.config().tie_rule.gamma : (pool_->races() > 0 ? gamma.value : 0.0);
+
+    const auto key = [&](const char* k) { return label_ + "_" + k; };
+    summary.set(key("strategy"), spec_.params.choice("strategy"));
+    summary.set(key("alpha"), alpha_);
+    summary.set(key("revenue"), revenue.value);
+    summary.set(key("revenue_se"), revenue.standard_error);
+    summary.set(key("blocks_main"), static_cast<std::int64_t>(std::count(pool_share.begin(), pool_share.end(), 1.0)));
+    summary.set(key("blocks_mined"), static_cast<std::int64_t>(pool_mined));
+    summary.set(key("honest_stale_blocks"), static_cast<std::int64_t>(honest_stale));
+    summary.set(key("gamma_observed"), gamma.value);
+    summary.set(key("gamma_se"), gamma.standard_error);
+    summary.set(key("gamma_races"), static_cast<std::int64_t>(pool_->races()));
+    summary.set(key("theory_gamma"), gamma_for_theory);
+    if (alpha_ < 0.5) {
+      summary.set(key("theory_revenue_sm1"), theory::selfish_mining_revenue(alpha_, gamma_for_theory));
+    }
+    summary.set(key("theory_threshold"), theory::selfish_mining_threshold(gamma_for_theory));
+    summary.set(key("theory_upper_bound"), theory::selfish_mining_upper_bound(alpha_));
+    if (!std::isnan(mdp_revenue_)) summary.set(key("theory_revenue_mdp"), mdp_revenue_);
+  }
+
+ private:
+  nakamoto::NakamotoConsensus& consensus_;
+  const AttackSpec& spec_;
+  std::string label_;
+  double alpha_;
+  bool idealised_gamma_ = false;
+  double mdp_revenue_ = std::nan("");
+  std::unique_ptr<SelfishPool> pool_;
+};
+
+}  // namespace
+
+void register_selfish_mining(AttackRegistry& registry) {
+  AttackInfo info;
+  info.name = "selfish_mining";
+  info.summary = "a pool keeps a private chain: SM1, stubborn variants or the MDP-optimal policy";
+  info.params = selfish_params();
+  info.tables = {"private_lead"};
+  info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {
+    attacks::assign_pool_power(spec.name, spec.params.number("alpha"), nodes, power);
+  };
+  info.make = [](const AttackSetup& setup) { return std::make_unique<SelfishMiningAttack>(setup); };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim
