@@ -1,0 +1,21 @@
+"""dltsim: discrete-event simulation of distributed ledgers under attack, from Python.
+
+    import dltsim
+    r = dltsim.run("scenarios/quickstart.yaml", seed=7)
+    r.summary["stale_rate"], r.blocks.head(), r.arrivals.delay_s.describe()
+
+Simulations run in a child process (the dltsim executable; SimGrid allows one engine per process);
+validation, the registries and the closed forms run in this process through the native module.
+"""
+
+from . import theory
+from ._dltsim import git_commit, schema_version
+from ._dltsim import version as __version__
+from .api import attacks, describe, presets, protocols, run, theories, validate
+from .errors import DltsimError, ScenarioError, SimulationError
+from .result import Result, load
+
+__all__ = [
+    "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "theory",
+    "Result", "DltsimError", "ScenarioError", "SimulationError", "git_commit", "schema_version",
+]

@@ -1,0 +1,141 @@
+"""Running and validating scenarios; the registries."""
+
+import json
+import os
+import signal as _signal
+import tempfile
+import uuid
+
+from . import _dltsim
+from .errors import ScenarioError, SimulationError
+from .result import Result
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _executable():
+    """The dltsim binary: $DLTSIM_EXECUTABLE, or the one shipped in the package."""
+    return os.environ.get("DLTSIM_EXECUTABLE") or os.path.join(_PACKAGE_DIR, "_bin", "dltsim")
+
+
+def _scenario_source(scenario):
+    """(text, name, path or None) for a scenario given as a path, a YAML string or a dict."""
+    if isinstance(scenario, dict):
+        # JSON is YAML: the C++ loader reads it, and errors point at lines of this text.
+        return json.dumps(scenario, indent=2), "<dict>", None
+    if isinstance(scenario, os.PathLike):
+        scenario = os.fspath(scenario)
+    if not isinstance(scenario, str):
+        raise TypeError(f"scenario must be a path, a YAML string or a dict, not {type(scenario).__name__}")
+    if "\n" not in scenario and (os.path.exists(scenario) or scenario.endswith((".yaml", ".yml"))):
+        if not os.path.exists(scenario):
+            raise FileNotFoundError(f"scenario file not found: {scenario}")
+        with open(scenario, encoding="utf-8") as f:
+            return f.read(), scenario, scenario
+    return scenario, "<string>", None
+
+
+def _overrides(overrides, seed=None):
+    """--set assignments from a dict {"network.nodes": 500} or a list ["network.nodes=500"]."""
+    if overrides is None:
+        items = []
+    elif isinstance(overrides, dict):
+        items = [f"{k}={json.dumps(v) if isinstance(v, (bool, list, dict)) else v}" for k, v in overrides.items()]
+    else:
+        items = list(overrides)
+    if seed is not None:
+        items.append(f"general.seed={int(seed)}")
+    return items
+
+
+def _check(text, name, overrides):
+    v = _dltsim.validate(text, name, overrides)
+    if not v["ok"]:
+        raise ScenarioError(v["message"], v["source"], v["line"], v["column"], v["key_path"], v["detail"])
+    return v
+
+
+def validate(scenario, overrides=None):
+    """Checks a scenario (path, YAML string or dict) and returns it, after overrides, as a dict.
+
+    Raises ScenarioError with the key path, line and column of the first problem.
+    """
+    text, name, _ = _scenario_source(scenario)
+    v = _check(text, name, _overrides(overrides))
+    return _dltsim.yaml_to_python(v["effective_yaml"])
+
+
+def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None):
+    """Runs a scenario in a child process and returns its Result.
+
+    scenario: a path, a YAML string or a dict. seed: overrides general.seed. out: the HDF5 file to
+    write (default: a new file in the temporary directory). overrides: {"key.path": value} or
+    ["key.path=value"], as the command line's --set.
+
+    Raises ScenarioError on bad input (before anything runs), SimulationError if the child fails,
+    KeyboardInterrupt if interrupted (the child then keeps what it recorded in an .incomplete.h5).
+    """
+    text, name, path = _scenario_source(scenario)
+    sets = _overrides(overrides, seed)
+    _check(text, name, sets)
+    tmpdir = None
+    if path is None:
+        tmpdir = tempfile.mkdtemp(prefix="dltsim-")
+        path = os.path.join(tmpdir, "scenario.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    if out is None:
+        out = os.path.join(tempfile.gettempdir(), f"dltsim-{uuid.uuid4().hex[:12]}.h5")
+    out = os.fspath(out)
+    argv = [_executable_path or _executable(), "run", path, "-o", out, "-q"]
+    for s in sets:
+        argv += ["--set", s]
+    try:
+        code, sig, _stdout, stderr = _dltsim.run_child(argv)
+    finally:
+        if tmpdir is not None:
+            os.remove(path)
+            os.rmdir(tmpdir)
+    stderr = stderr.decode(errors="replace")
+    if sig:
+        raise SimulationError(
+            f"the simulation process died with signal {sig} ({_signal.Signals(sig).name}); "
+            f"nothing was written to {out}" + (f"; its stderr:\n{stderr}" if stderr else ""),
+            None, sig, stderr)
+    if code != 0:
+        raise SimulationError(f"the simulation failed (exit code {code}): {stderr.strip()}", code, None, stderr)
+    return Result(out)
+
+
+def _catalog(kind):
+    return _dltsim.catalog()[kind]
+
+
+def protocols():
+    """Registered protocols: name, summary, params (name, type, unit, default, allowed, doc), tables."""
+    return _catalog("protocols")
+
+
+def attacks():
+    """Registered attacks, as protocols()."""
+    return _catalog("attacks")
+
+
+def presets():
+    """Registered network presets: name, summary, sources."""
+    return _catalog("presets")
+
+
+def theories():
+    """Registered closed forms: name, summary, params."""
+    return _catalog("theories")
+
+
+def describe(name):
+    """The registry entry (protocol, attack, preset or theory) with that name."""
+    for kind in ("protocols", "attacks", "presets", "theories"):
+        for entry in _catalog(kind):
+            if entry["name"] == name:
+                return entry
+    raise KeyError(f"nothing named {name!r}; protocols: {[e['name'] for e in protocols()]}, "
+                   f"attacks: {[e['name'] for e in attacks()]}")

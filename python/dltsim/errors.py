@@ -1,0 +1,36 @@
+"""Exceptions raised by the dltsim package."""
+
+
+class DltsimError(Exception):
+    """Base of dltsim's errors."""
+
+
+class ScenarioError(DltsimError, ValueError):
+    """A scenario that cannot run as written.
+
+    Attributes: message (the full text, as the command line prints it), source (file name, or the
+    --set override), line and column (1-based; 0 when unknown), key_path ("network.nodes"),
+    detail (the message without location).
+    """
+
+    def __init__(self, message, source="", line=0, column=0, key_path="", detail=""):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        self.key_path = key_path
+        self.detail = detail or message
+
+
+class SimulationError(DltsimError, RuntimeError):
+    """The simulation process failed: it exited with an error or was killed by a signal.
+
+    Attributes: returncode (exit status, None if killed), signal (signal number or None), stderr.
+    """
+
+    def __init__(self, message, returncode=None, signal=None, stderr=""):
+        super().__init__(message)
+        self.returncode = returncode
+        self.signal = signal
+        self.stderr = stderr

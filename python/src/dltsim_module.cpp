@@ -1,0 +1,251 @@
+// The C++ side of `import dltsim`: scenario validation, the registries, the closed forms, YAML
+// parsing, and running the dltsim executable in a child process with the GIL released (SimGrid
+// allows one engine per process, so simulations never run inside the Python process).
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <yaml-cpp/yaml.h>
+
+#include "attacks/selfish_mining/optimal_policy.hpp"
+#include "attacks/theory/longest_chain_theory.hpp"
+#include "dltsim/version.hpp"
+#include "sim/run/builtin_extensions.hpp"
+#include "sim/scenario/scenario_loader.hpp"
+
+extern char** environ;
+
+namespace py = pybind11;
+using namespace dltsim;
+
+namespace {
+
+py::dict param_dict(const ParamSpec& p) {
+  py::dict d;
+  d["name"] = p.name;
+  d["type"] = std::string(p.type_name());
+  d["unit"] = std::string(p.unit());
+  d["default"] = p.default_value;
+  d["allowed"] = p.allowed();
+  d["doc"] = p.doc;
+  return d;
+}
+
+template <class Entry>
+py::list entries(const Registry<Entry>& registry, const char* kind) {
+  py::list out;
+  for (const auto& e : registry.entries()) {
+    py::dict d;
+    d["kind"] = kind;
+    d["name"] = e.name;
+    d["summary"] = e.summary;
+    if constexpr (!std::is_same_v<Entry, NetworkPreset>) {
+      py::list params;
+      for (const auto& p : e.params) params.append(param_dict(p));
+      d["params"] = params;
+    }
+    if constexpr (std::is_same_v<Entry, ProtocolInfo> || std::is_same_v<Entry, AttackInfo>) d["tables"] = e.tables;
+    if constexpr (std::is_same_v<Entry, NetworkPreset>) d["sources"] = e.sources;
+    out.append(d);
+  }
+  return out;
+}
+
+py::object summary_value(const SummaryValue& v) {
+  if (const auto* d = std::get_if<double>(&v)) return py::float_(*d);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return py::int_(*i);
+  return py::str(std::get<std::string>(v));
+}
+
+// YAML scalars become Python bool / int / float / None when they read as such (YAML 1.2 core
+// schema), strings otherwise; quantities such as "600 s" stay strings.
+py::object yaml_to_python(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      py::dict d;
+      for (const auto& kv : node) d[py::str(kv.first.Scalar())] = yaml_to_python(kv.second);
+      return std::move(d);
+    }
+    case YAML::NodeType::Sequence: {
+      py::list l;
+      for (const auto& item : node) l.append(yaml_to_python(item));
+      return std::move(l);
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = node.Scalar();
+      if (node.Tag() == "!") return py::str(s);  // quoted
+      if (s == "true") return py::bool_(true);
+      if (s == "false") return py::bool_(false);
+      if (s == "null" || s == "~") return py::none();
+      long long i = 0;
+      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i); ec == std::errc() && p == s.data() + s.size()) {
+        return py::int_(i);
+      }
+      double x = 0;
+      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x); ec == std::errc() && p == s.data() + s.size()) {
+        return py::float_(x);
+      }
+      return py::str(s);
+    }
+    default: return py::none();
+  }
+}
+
+py::dict validate(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+  py::dict result;
+  try {
+    const Scenario sc = load_scenario(ScenarioInput{name, text, overrides}, builtin_catalog());
+    result["ok"] = true;
+    result["effective_yaml"] = sc.effective_yaml;
+    result["output_path"] = sc.output.path;
+    result["seed"] = sc.seed;
+  } catch (const ScenarioError& e) {
+    result["ok"] = false;
+    result["message"] = std::string(e.what());
+    result["source"] = e.where().source;
+    result["line"] = e.where().line;
+    result["column"] = e.where().column;
+    result["key_path"] = e.key_path();
+    result["detail"] = e.detail();
+  } catch (const Error& e) {
+    result["ok"] = false;
+    result["message"] = std::string(e.what());
+    result["source"] = name;
+    result["line"] = 0;
+    result["column"] = 0;
+    result["key_path"] = "";
+    result["detail"] = std::string(e.what());
+  }
+  return result;
+}
+
+py::dict evaluate_theory(const std::string& name, const std::vector<std::string>& assignments) {
+  const TheoryInfo& info = builtin_catalog().theories.get(name);
+  const Summary s = info.evaluate(theory_arguments(info, assignments));
+  py::dict d;
+  for (const auto& [k, v] : s.entries()) d[py::str(k)] = summary_value(v);
+  return d;
+}
+
+// Runs argv[0] with arguments; returns (exit status or -1, terminating signal or 0, stdout, stderr).
+// The GIL is released while the child runs; a pending KeyboardInterrupt sends it SIGINT (it then
+// keeps what it recorded) and is re-raised.
+py::tuple run_child(const std::vector<std::string>& argv) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  // The child starts with default signal handling whatever Python (or Jupyter) installed.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  if (rc != 0) {
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  }
+  std::string out, err;
+  bool interrupted = false;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  int open_fds = 2;
+  char buf[65536];
+  while (open_fds > 0) {
+    {
+      py::gil_scoped_release release;
+      if (poll(fds, 2, 200) < 0 && errno != EINTR) break;
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+        if (n > 0) {
+          (i == 0 ? out : err).append(buf, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+          close(fds[i].fd);
+          fds[i].fd = -1;
+          --open_fds;
+        }
+      }
+    }
+    if (!interrupted && PyErr_CheckSignals() != 0) {
+      interrupted = true;
+      kill(pid, SIGINT);
+    }
+  }
+  int status = 0;
+  {
+    py::gil_scoped_release release;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (interrupted) throw py::error_already_set();
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  return py::make_tuple(code, sig, py::bytes(out), py::bytes(err));
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_dltsim, m) {
+  m.doc() = "dltsim native module (use the dltsim package)";
+  m.attr("version") = kVersion;
+  m.attr("git_commit") = kGitCommit;
+  m.attr("schema_version") = kResultSchemaVersion;
+  m.def("validate", &validate, py::arg("text"), py::arg("name"), py::arg("overrides"),
+        "Validates a scenario: {'ok': True, 'effective_yaml', ...} or {'ok': False, 'message', 'line', ...}");
+  m.def("catalog", [] {
+    const Catalog& c = builtin_catalog();
+    py::dict d;
+    d["protocols"] = entries(c.protocols, "protocol");
+    d["attacks"] = entries(c.attacks, "attack");
+    d["presets"] = entries(c.presets, "preset");
+    d["theories"] = entries(c.theories, "theory");
+    return d;
+  }, "Every registered protocol, attack, network preset and closed form, with its parameters");
+  m.def("theory", &evaluate_theory, py::arg("name"), py::arg("assignments"), "Evaluates a registered closed form");
+  m.def("yaml_to_python", [](const std::string& text) { return yaml_to_python(YAML::Load(text)); }, py::arg("text"),
+        "Parses YAML into dicts, lists and scalars");
+  m.def("run_child", &run_child, py::arg("argv"), "Runs a process; returns (exit code, signal, stdout, stderr)");
+  m.def("selfish_mining_revenue", &theory::selfish_mining_revenue, py::arg("alpha"), py::arg("gamma"),
+        "Eyal-Sirer SM1 relative revenue");
+  m.def("selfish_mining_threshold", &theory::selfish_mining_threshold, py::arg("gamma"),
+        "SM1 profitability threshold (1 - gamma) / (3 - 2 gamma)");
+  m.def("selfish_mining_upper_bound", &theory::selfish_mining_upper_bound, py::arg("alpha"), "alpha / (1 - alpha)");
+  m.def("selfish_mining_optimal_revenue",
+        [](double a, double g, int t) { return selfish::solve_selfish_mining_mdp(a, g, t).revenue; },
+        py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 40, "Sapirshtein et al. MDP optimum");
+  m.def("double_spend_rosenfeld", &theory::double_spend_rosenfeld, py::arg("q"), py::arg("k"),
+        "Rosenfeld's exact double-spend success probability");
+  m.def("double_spend_give_up", &theory::double_spend_rosenfeld_give_up, py::arg("q"), py::arg("k"),
+        py::arg("give_up_deficit"), py::arg("premined") = true, "The race with a give-up deficit");
+  m.def("double_spend_nakamoto", &theory::double_spend_nakamoto, py::arg("q"), py::arg("k"),
+        "Nakamoto's Poisson approximation");
+  m.def("majority_expected_blocks", &theory::majority_expected_blocks, py::arg("q"), py::arg("depth"));
+  m.def("majority_expected_depth", &theory::majority_expected_depth, py::arg("q"), py::arg("depth"));
+}

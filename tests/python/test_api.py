@@ -1,0 +1,123 @@
+"""The Python API: run / load, DataFrames, errors, determinism, a dying child process."""
+
+import filecmp
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import dltsim
+from conftest import SMALL
+
+SCENARIO_YAML = """
+general: {seed: 4, stop: {blocks: 3}}
+network: {preset: bitcoin-2019, nodes: 100}
+consensus: {protocol: nakamoto}
+"""
+
+
+def test_run_and_load_round_trip(quickstart, tmp_path):
+    out = tmp_path / "q.h5"
+    r = dltsim.run(quickstart, seed=5, out=out, overrides=SMALL)
+    assert r.complete and os.path.exists(out)
+    assert {"blocks", "arrivals", "nodes", "messages", "miners", "regions", "reorgs"} <= set(r.tables)
+    again = dltsim.load(out)
+    assert again.summary == r.summary
+    assert again.provenance["seed"] == 5
+    assert again.scenario["network"]["nodes"] == 150
+    assert r.summary["blocks_produced"] == 4
+    assert len(r.blocks) == 4
+    assert len(r.arrivals) == r.summary["arrivals"]
+
+
+def test_dataframe_columns_and_types(quickstart, tmp_path):
+    r = dltsim.run(quickstart, out=tmp_path / "t.h5", overrides=SMALL)
+    blocks = r.blocks
+    assert isinstance(blocks, pd.DataFrame)
+    assert list(blocks.columns) == ["id", "parent", "height", "miner", "time_s", "size_bytes", "on_main_chain",
+                                    "arrivals", "reach50_s", "reach90_s", "reach100_s"]
+    assert blocks.id.dtype == np.uint32 and blocks.time_s.dtype == np.float64
+    assert r.arrivals.delay_s.dtype == np.float64 and (r.arrivals.delay_s > 0).all()
+    assert r.nodes.region.dtype == np.uint16 and len(r.nodes) == 150
+    assert r.messages.type.dtype == object and set(r.messages.type) >= {"inv", "getdata", "cmpctblock"}
+    assert r.regions.name.tolist() == ["NA", "EU", "SA", "AP", "JP", "AU"]
+    assert r.units("arrivals") == {"time_s": "s", "delay_s": "s"}
+    assert "production time" in r.docs("blocks")["time_s"]
+    assert r.table("blocks") is r.blocks  # cached
+
+
+def test_scenario_as_string_and_dict(tmp_path):
+    r1 = dltsim.run(SCENARIO_YAML, out=tmp_path / "s.h5")
+    assert r1.summary["blocks_produced"] == 3
+    as_dict = dltsim.validate(SCENARIO_YAML)
+    assert as_dict["network"]["nodes"] == 100
+    r2 = dltsim.run(as_dict, out=tmp_path / "d.h5")
+    assert r2.summary["blocks_produced"] == 3
+    assert r2.summary["propagation_p50_s"] == r1.summary["propagation_p50_s"]  # same seed, same scenario
+
+
+def test_bad_scenario_raises_with_key_path_and_line(quickstart, tmp_path):
+    with pytest.raises(dltsim.ScenarioError) as e:
+        dltsim.run(SCENARIO_YAML.replace("nodes: 100", "nodes: -1"), out=tmp_path / "x.h5")
+    assert e.value.key_path == "network.nodes"
+    assert e.value.line == 3
+    assert "must be in [1, 1e+06]" in e.value.detail
+    assert not os.path.exists(tmp_path / "x.h5")
+    with pytest.raises(dltsim.ScenarioError) as e:
+        dltsim.validate(quickstart, overrides={"consensus.params.block_size": "big"})
+    assert e.value.key_path == "consensus.params.block_size"
+    assert e.value.source.startswith("--set consensus.params.block_size=big")
+    with pytest.raises(dltsim.ScenarioError) as e:
+        dltsim.validate({"general": {"stop": {"blocks": 5}}, "network": {"nodes": 5, "preset": "mars"},
+                         "consensus": {"protocol": "nakamoto"}})
+    assert e.value.key_path == "network.preset" and "bitcoin-2019" in e.value.detail
+    with pytest.raises(FileNotFoundError):
+        dltsim.run("no/such/scenario.yaml")
+    with pytest.raises(TypeError):
+        dltsim.run(42)
+
+
+def test_determinism_through_python(quickstart, tmp_path):
+    a = dltsim.run(quickstart, seed=9, out=tmp_path / "a.h5", overrides=SMALL)
+    b = dltsim.run(quickstart, seed=9, out=tmp_path / "b.h5", overrides=SMALL)
+    c = dltsim.run(quickstart, seed=10, out=tmp_path / "c.h5", overrides=SMALL)
+    assert filecmp.cmp(a.path, b.path, shallow=False)
+    assert not filecmp.cmp(a.path, c.path, shallow=False)
+
+
+def _fake_executable(tmp_path, body):
+    exe = tmp_path / "fake-dltsim"
+    exe.write_text("#!/bin/sh\n" + body + "\n")
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    return str(exe)
+
+
+def test_a_crashing_child_is_reported_cleanly(quickstart, tmp_path):
+    exe = _fake_executable(tmp_path, 'echo "about to crash" >&2\nkill -SEGV $$')
+    with pytest.raises(dltsim.SimulationError) as e:
+        dltsim.run(quickstart, out=tmp_path / "c.h5", _executable_path=exe)
+    assert e.value.signal == 11 and "SIGSEGV" in str(e.value) and "about to crash" in e.value.stderr
+    exe = _fake_executable(tmp_path, 'echo "dltsim: internal error: boom" >&2\nexit 1')
+    with pytest.raises(dltsim.SimulationError) as e:
+        dltsim.run(quickstart, out=tmp_path / "c.h5", _executable_path=exe)
+    assert e.value.returncode == 1 and "boom" in str(e.value)
+
+
+def test_registries_and_theory():
+    names = [p["name"] for p in dltsim.protocols()]
+    assert "nakamoto" in names
+    nakamoto = dltsim.describe("nakamoto")
+    interval = next(p for p in nakamoto["params"] if p["name"] == "block_interval")
+    assert interval["unit"] == "s" and interval["default"] == "600 s"
+    assert {a["name"] for a in dltsim.attacks()} >= {"selfish_mining", "double_spending", "majority"}
+    assert dltsim.presets()[0]["name"] == "bitcoin-2019"
+    with pytest.raises(KeyError):
+        dltsim.describe("nope")
+    # The closed forms are the C++ ones, also reachable by name.
+    assert dltsim.theory.selfish_mining_revenue(1 / 3, 0) == pytest.approx(1 / 3)
+    assert dltsim.theory.double_spend_rosenfeld(0.1, 1) == pytest.approx(0.2)
+    by_name = dltsim.theory.evaluate("selfish_mining", alpha=0.35, gamma=0.5)
+    assert by_name["revenue_sm1"] == pytest.approx(dltsim.theory.selfish_mining_revenue(0.35, 0.5))
+    assert by_name["revenue_sm1"] <= by_name["revenue_optimal"] <= by_name["upper_bound"]
