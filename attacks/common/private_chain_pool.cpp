@@ -48,7 +48,8 @@ PrivateChainPool::PrivateChainPool(nakamoto::NakamotoConsensus& consensus, const
 std::unique_ptr<Protocol> PrivateChainPool::make_member(NodeId id, std::unique_ptr<Protocol> honest) {
   const auto* plain = dynamic_cast<const nakamoto::NakamotoNode*>(honest.get());
   if (plain == nullptr || dynamic_cast<const PoolNode*>(honest.get()) != nullptr) {
-    throw Error(fmt::format("node {} is controlled by two private-chain attacks; give them disjoint nodes", id));
+    throw Error(
+        fmt::format("node {} is controlled by two private-chain attacks; give them disjoint nodes", id));
   }
   consensus_.mark_adversarial(id);
   auto node = std::make_unique<PoolNode>(consensus_, id, *this);
@@ -62,7 +63,9 @@ void PrivateChainPool::schedule(Runtime& runtime) {
   if (std::isfinite(end_s_)) runtime.call_at(end_s_, [this] { finish_window(); });
 }
 
-double PrivateChainPool::now_s() const { return runtime_->now_s(); }
+double PrivateChainPool::now_s() const {
+  return runtime_->now_s();
+}
 
 void PrivateChainPool::begin() {
   const BlockTree& tree = consensus_.tree();

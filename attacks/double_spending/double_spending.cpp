@@ -38,7 +38,8 @@ TableSchema attempt_schema() {
            DLTSIM_COLUMN(AttemptRow, start_s, "s", "when the pool forked"),
            DLTSIM_COLUMN(AttemptRow, end_s, "s", "success or give-up time"),
            DLTSIM_COLUMN(AttemptRow, attacker_blocks, "blocks", "blocks on the pool's branch"),
-           DLTSIM_COLUMN(AttemptRow, honest_blocks, "blocks", "blocks on the honest branch (orphaned on success)")}};
+           DLTSIM_COLUMN(AttemptRow, honest_blocks, "blocks",
+                         "blocks on the honest branch (orphaned on success)")}};
 }
 
 class DoubleSpendPool final : public attacks::PrivateChainPool {
@@ -93,8 +94,8 @@ class DoubleSpendPool final : public attacks::PrivateChainPool {
 
   void finish_attempt(bool success, const attacks::RaceState& s) {
     const double now = now_s();
-    Recorder::append(table_, AttemptRow{index_, static_cast<std::uint8_t>(success), static_cast<std::uint32_t>(attempts),
-                                        start_s_, now, s.a, s.h});
+    Recorder::append(table_, AttemptRow{index_, static_cast<std::uint8_t>(success),
+                                        static_cast<std::uint32_t>(attempts), start_s_, now, s.a, s.h});
     ++attempts;
     if (success) {
       ++successes;
@@ -162,16 +163,21 @@ class DoubleSpendAttack final : public Attack {
 void register_double_spending(AttackRegistry& registry) {
   AttackInfo info;
   info.name = "double_spending";
-  info.summary = "repeated double-spend attempts against a merchant waiting k confirmations (Rosenfeld's model)";
+  info.summary =
+      "repeated double-spend attempts against a merchant waiting k confirmations (Rosenfeld's model)";
   info.params = {
-      param::real("q", 0.1, Range{0, 1, true, true},
-                  "hashrate share of the attacker (its nodes share it equally; the others are scaled to 1 - q)"),
-      param::integer("confirmations", 6, between(1, 1000), "blocks the merchant waits for (the payment block included)"),
+      param::real(
+          "q", 0.1, Range{0, 1, true, true},
+          "hashrate share of the attacker (its nodes share it equally; the others are scaled to 1 - q)"),
+      param::integer("confirmations", 6, between(1, 1000),
+                     "blocks the merchant waits for (the payment block included)"),
       param::integer("give_up_deficit", 20, between(2, 100000),
-                     "the attacker abandons an attempt when the honest branch leads by this many blocks (> confirmations)"),
-      param::boolean("premine", true,
-                     "mine the double-spending block before paying (Rosenfeld's and Nakamoto's model: catching up "
-                     "is enough); false: fork at payment time and need a strictly longer branch"),
+                     "the attacker abandons an attempt when the honest branch leads by this many blocks (> "
+                     "confirmations)"),
+      param::boolean(
+          "premine", true,
+          "mine the double-spending block before paying (Rosenfeld's and Nakamoto's model: catching up "
+          "is enough); false: fork at payment time and need a strictly longer branch"),
   };
   info.tables = {"double_spend_attempts"};
   info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {

@@ -45,10 +45,10 @@ class MajorityPool final : public attacks::PrivateChainPool {
         give_up_(static_cast<std::uint32_t>(setup.spec.params.integer("give_up_deficit"))),
         table_(setup.recorder.table(rewrite_schema())) {}
 
-  std::uint64_t attempts = 0;            ///< finished attempts
-  std::uint64_t successes = 0;           ///< rewrites that won
-  std::vector<double> durations_s;       ///< time to rewrite
-  std::vector<double> depths;            ///< blocks reverted per success
+  std::uint64_t attempts = 0;       ///< finished attempts
+  std::uint64_t successes = 0;      ///< rewrites that won
+  std::vector<double> durations_s;  ///< time to rewrite
+  std::vector<double> depths;       ///< blocks reverted per success
 
  private:
   void on_begin() override { fork_below_head(); }
@@ -75,8 +75,8 @@ class MajorityPool final : public attacks::PrivateChainPool {
   }
 
   void finish(bool success, const attacks::RaceState& s) {
-    Recorder::append(table_, RewriteRow{index_, static_cast<std::uint8_t>(success), static_cast<std::uint32_t>(attempts),
-                                        start_s_, now_s(), s.h, s.a});
+    Recorder::append(table_, RewriteRow{index_, static_cast<std::uint8_t>(success),
+                                        static_cast<std::uint32_t>(attempts), start_s_, now_s(), s.h, s.a});
     ++attempts;
     if (success) {
       ++successes;
@@ -121,7 +121,8 @@ class MajorityAttack final : public Attack {
       const int d = depth_;
       const double interval_s = consensus_.config().block_interval_s;
       summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(share_, d));
-      summary.set(key("theory_time_to_rewrite_mean_s"), theory::majority_expected_blocks(share_, d) * interval_s);
+      summary.set(key("theory_time_to_rewrite_mean_s"),
+                  theory::majority_expected_blocks(share_, d) * interval_s);
     }
   }
 

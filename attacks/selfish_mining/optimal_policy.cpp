@@ -35,10 +35,14 @@ class SelfishMdp {
     const int a = static_cast<int>(s.a), h = static_cast<int>(s.h);
     const bool room = a < t_ && h < t_;
     switch (act) {
-      case Action::adopt: return true;
-      case Action::override_: return a > h;
-      case Action::match: return s.fork == Fork::relevant && a >= h && h >= 1 && room;
-      case Action::wait: return room && (s.fork != Fork::active || a >= h);  // active needs a >= h
+      case Action::adopt:
+        return true;
+      case Action::override_:
+        return a > h;
+      case Action::match:
+        return s.fork == Fork::relevant && a >= h && h >= 1 && room;
+      case Action::wait:
+        return room && (s.fork != Fork::active || a >= h);  // active needs a >= h
     }
     return false;
   }
@@ -75,7 +79,8 @@ class SelfishMdp {
 
   // Gain (average reward per block) of a policy for rewards pool * w_pool + honest * w_honest, and the
   // bias vector v (v(ref) = 0).
-  double evaluate(const std::vector<Action>& policy, double w_pool, double w_honest, std::vector<double>* bias) const {
+  double evaluate(const std::vector<Action>& policy, double w_pool, double w_honest,
+                  std::vector<double>* bias) const {
     const int n = states();
     const int ref = index(0, 0, Fork::irrelevant);
     std::vector<Eigen::Triplet<double>> entries;
@@ -125,7 +130,8 @@ class SelfishMdp {
           transitions(st, act, tr);
           double q = 0;
           for (const auto& t : tr) {
-            q += t.p * ((1 - rho) * t.reward_pool - rho * t.reward_honest + v[static_cast<std::size_t>(t.next)]);
+            q += t.p *
+                 ((1 - rho) * t.reward_pool - rho * t.reward_honest + v[static_cast<std::size_t>(t.next)]);
           }
           return q;
         };

@@ -37,7 +37,8 @@ TableSchema lead_schema() {
           "Race state of private-chain attacks after every decision (time series)",
           sizeof(LeadRow),
           {DLTSIM_COLUMN(LeadRow, attack, "", "index of the attack in the scenario"),
-           DLTSIM_COLUMN(LeadRow, fork, "", "0 irrelevant (pool found the last block), 1 relevant, 2 active (tie race)"),
+           DLTSIM_COLUMN(LeadRow, fork, "",
+                         "0 irrelevant (pool found the last block), 1 relevant, 2 active (tie race)"),
            DLTSIM_COLUMN(LeadRow, time_s, "s", "when"),
            DLTSIM_COLUMN(LeadRow, lead, "blocks", "private lead a - h"),
            DLTSIM_COLUMN(LeadRow, a, "blocks", "private blocks since the fork point"),
@@ -48,15 +49,19 @@ std::vector<ParamSpec> selfish_params() {
   std::vector<std::string> strategies = selfish::rule_strategy_names();
   strategies.push_back("optimal");
   return {
-      param::real("alpha", 0.3, Range{0, 1, true, true},
-                  "hashrate share of the pool (its nodes share it equally; the others are scaled to 1 - alpha)"),
-      param::choice("strategy", "sm1", strategies,
-                    "sm1 (Eyal-Sirer), lead_stubborn / equal_fork_stubborn / trail_stubborn (Nayak et al. 2016), "
-                    "optimal (Sapirshtein et al. MDP), honest (control: publish at once)"),
-      param::integer("trail_depth", 1, between(1, 100), "trail_stubborn: keeps racing while at most this far behind"),
-      param::probability("mdp_gamma", 0.5,
-                         "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
-                         "its tie_gamma is used instead"),
+      param::real(
+          "alpha", 0.3, Range{0, 1, true, true},
+          "hashrate share of the pool (its nodes share it equally; the others are scaled to 1 - alpha)"),
+      param::choice(
+          "strategy", "sm1", strategies,
+          "sm1 (Eyal-Sirer), lead_stubborn / equal_fork_stubborn / trail_stubborn (Nayak et al. 2016), "
+          "optimal (Sapirshtein et al. MDP), honest (control: publish at once)"),
+      param::integer("trail_depth", 1, between(1, 100),
+                     "trail_stubborn: keeps racing while at most this far behind"),
+      param::probability(
+          "mdp_gamma", 0.5,
+          "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
+          "its tie_gamma is used instead"),
       param::integer("max_lead", 40, between(2, 200), "optimal: truncation of the MDP's state space"),
   };
 }
@@ -89,16 +94,24 @@ class SelfishPool final : public attacks::PrivateChainPool {
   void decide() {
     const attacks::RaceState s = state();
     switch (strategy_->decide(s)) {
-      case Action::adopt: adopt(); break;
-      case Action::override_: override_chain(); break;
-      case Action::match: match(); break;
-      case Action::wait: break;
+      case Action::adopt:
+        adopt();
+        break;
+      case Action::override_:
+        override_chain();
+        break;
+      case Action::match:
+        match();
+        break;
+      case Action::wait:
+        break;
     }
     was_active_ = fork_label_ == Fork::active;
     const attacks::RaceState after = state();
-    Recorder::append(lead_table_, LeadRow{index_, static_cast<std::uint8_t>(after.fork), now_s(),
-                                          static_cast<std::int32_t>(after.a) - static_cast<std::int32_t>(after.h),
-                                          after.a, after.h});
+    Recorder::append(
+        lead_table_,
+        LeadRow{index_, static_cast<std::uint8_t>(after.fork), now_s(),
+                static_cast<std::int32_t>(after.a) - static_cast<std::int32_t>(after.h), after.a, after.h});
   }
 
   std::unique_ptr<selfish::Strategy> strategy_;
@@ -122,8 +135,8 @@ class SelfishMiningAttack final : public Attack {
     const std::string name = setup.spec.params.choice("strategy");
     std::unique_ptr<selfish::Strategy> strategy;
     if (name == "optimal") {
-      const selfish::MdpSolution sol =
-          selfish::solve_selfish_mining_mdp(std::min(alpha_, 0.499), gamma, static_cast<int>(setup.spec.params.integer("max_lead")));
+      const selfish::MdpSolution sol = selfish::solve_selfish_mining_mdp(
+          std::min(alpha_, 0.499), gamma, static_cast<int>(setup.spec.params.integer("max_lead")));
       mdp_revenue_ = sol.revenue;
       strategy = std::make_unique<selfish::TableStrategy>(sol.policy, sol.max_lead);
     } else {
@@ -167,7 +180,8 @@ class SelfishMiningAttack final : public Attack {
     summary.set(key("alpha"), alpha_);
     summary.set(key("revenue"), revenue.value);
     summary.set(key("revenue_se"), revenue.standard_error);
-    summary.set(key("blocks_main"), static_cast<std::int64_t>(std::count(pool_share.begin(), pool_share.end(), 1.0)));
+    summary.set(key("blocks_main"),
+                static_cast<std::int64_t>(std::count(pool_share.begin(), pool_share.end(), 1.0)));
     summary.set(key("blocks_mined"), static_cast<std::int64_t>(pool_mined));
     summary.set(key("honest_stale_blocks"), static_cast<std::int64_t>(honest_stale));
     summary.set(key("gamma_observed"), gamma.value);

@@ -19,8 +19,10 @@ Action sm1(const RaceState& s) {
       if (a == h) return Action::match;
       if (a == h + 1) return Action::override_;
       return Action::match;
-    case Fork::active: return a == h + 1 ? Action::override_ : Action::wait;
-    case Fork::irrelevant: return Action::wait;
+    case Fork::active:
+      return a == h + 1 ? Action::override_ : Action::wait;
+    case Fork::irrelevant:
+      return Action::wait;
   }
   return Action::wait;
 }
@@ -72,7 +74,8 @@ const std::vector<NamedRule>& rules() {
       {"honest", [](const RaceState& s, const StrategyOptions&) { return honest(s); }},
       {"sm1", [](const RaceState& s, const StrategyOptions&) { return sm1(s); }},
       {"lead_stubborn", [](const RaceState& s, const StrategyOptions&) { return lead_stubborn(s); }},
-      {"equal_fork_stubborn", [](const RaceState& s, const StrategyOptions&) { return equal_fork_stubborn(s); }},
+      {"equal_fork_stubborn",
+       [](const RaceState& s, const StrategyOptions&) { return equal_fork_stubborn(s); }},
       {"trail_stubborn",
        [](const RaceState& s, const StrategyOptions& o) { return trail_stubborn(s, o.trail_depth); }},
   };

@@ -35,7 +35,7 @@ class Strategy {
 
 /// Parameters a strategy may use.
 struct StrategyOptions {
-  int trail_depth = 1;   ///< trail_stubborn: how far behind the pool keeps racing
+  int trail_depth = 1;  ///< trail_stubborn: how far behind the pool keeps racing
 };
 
 /// Names of the rule-based strategies ("honest", "sm1", "lead_stubborn", "equal_fork_stubborn",

@@ -12,14 +12,20 @@ double selfish_mining_revenue(double a, double g) {
   return num / den;
 }
 
-double selfish_mining_threshold(double gamma) { return (1 - gamma) / (3 - 2 * gamma); }
+double selfish_mining_threshold(double gamma) {
+  return (1 - gamma) / (3 - 2 * gamma);
+}
 
-double selfish_mining_upper_bound(double alpha) { return alpha >= 0.5 ? 1.0 : alpha / (1 - alpha); }
+double selfish_mining_upper_bound(double alpha) {
+  return alpha >= 0.5 ? 1.0 : alpha / (1 - alpha);
+}
 
 namespace {
 
 // log C(n, k) for the negative binomial terms (stable for large k).
-double log_choose(int n, int k) { return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0); }
+double log_choose(int n, int k) {
+  return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
+}
 
 // P(attacker has mined m blocks when the honest network finds its k-th): negative binomial.
 double attacker_blocks_pmf(double q, int k, int m) {
@@ -40,7 +46,8 @@ double double_spend_rosenfeld(double q, int k) {
   if (q >= p) return 1.0;
   double sum = 0;
   for (int m = 0; m <= k; ++m) {
-    sum += std::exp(log_choose(m + k - 1, m)) * (std::pow(p, k) * std::pow(q, m) - std::pow(q, k) * std::pow(p, m));
+    sum += std::exp(log_choose(m + k - 1, m)) *
+           (std::pow(p, k) * std::pow(q, m) - std::pow(q, k) * std::pow(p, m));
   }
   return 1 - sum;
 }
@@ -89,6 +96,8 @@ double majority_expected_blocks(double q, int d) {
   return (d + 1) / (2 * q - 1);
 }
 
-double majority_expected_depth(double q, int d) { return d + (1 - q) * majority_expected_blocks(q, d); }
+double majority_expected_depth(double q, int d) {
+  return d + (1 - q) * majority_expected_blocks(q, d);
+}
 
 }  // namespace dltsim::theory

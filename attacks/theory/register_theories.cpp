@@ -11,7 +11,8 @@ namespace dltsim {
 void register_builtin_theories(TheoryRegistry& registry) {
   registry.add(TheoryInfo{
       "selfish_mining",
-      "relative revenue of SM1 (Eyal-Sirer 2014), its threshold, the MDP optimum (Sapirshtein et al. 2016), alpha/(1-alpha)",
+      "relative revenue of SM1 (Eyal-Sirer 2014), its threshold, the MDP optimum (Sapirshtein et al. 2016), "
+      "alpha/(1-alpha)",
       {param::real("alpha", 0.3, Range{0, 0.5, true, true}, "pool hashrate share"),
        param::probability("gamma", 0.5, "share of honest hashrate mining on the pool's block in a tie"),
        param::integer("max_lead", 40, between(2, 200), "MDP truncation")},
@@ -19,7 +20,8 @@ void register_builtin_theories(TheoryRegistry& registry) {
         const double a = v.number("alpha"), g = v.number("gamma");
         Summary s;
         s.set("revenue_sm1", theory::selfish_mining_revenue(a, g));
-        s.set("revenue_optimal", selfish::solve_selfish_mining_mdp(a, g, static_cast<int>(v.integer("max_lead"))).revenue);
+        s.set("revenue_optimal",
+              selfish::solve_selfish_mining_mdp(a, g, static_cast<int>(v.integer("max_lead"))).revenue);
         s.set("revenue_honest", a);
         s.set("upper_bound", theory::selfish_mining_upper_bound(a));
         s.set("threshold_sm1", theory::selfish_mining_threshold(g));
@@ -27,10 +29,12 @@ void register_builtin_theories(TheoryRegistry& registry) {
       }});
   registry.add(TheoryInfo{
       "double_spending",
-      "double-spend success: Rosenfeld 2014 (exact), with a give-up deficit, and Nakamoto 2008's approximation",
+      "double-spend success: Rosenfeld 2014 (exact), with a give-up deficit, and Nakamoto 2008's "
+      "approximation",
       {param::real("q", 0.1, Range{0, 1, true, true}, "attacker hashrate share"),
        param::integer("confirmations", 6, between(1, 1000), "blocks the merchant waits for"),
-       param::integer("give_up_deficit", 20, between(2, 100000), "honest lead at which the attacker gives up"),
+       param::integer("give_up_deficit", 20, between(2, 100000),
+                      "honest lead at which the attacker gives up"),
        param::boolean("premine", true, "the attacker mines its block before paying (Rosenfeld's model)")},
       [](const ParamValues& v) {
         const double q = v.number("q");
@@ -38,8 +42,9 @@ void register_builtin_theories(TheoryRegistry& registry) {
         Summary s;
         s.set("success_rosenfeld", theory::double_spend_rosenfeld(q, k));
         if (v.integer("give_up_deficit") > k) {
-          s.set("success_give_up", theory::double_spend_rosenfeld_give_up(q, k, static_cast<int>(v.integer("give_up_deficit")),
-                                                                           v.flag("premine")));
+          s.set("success_give_up",
+                theory::double_spend_rosenfeld_give_up(q, k, static_cast<int>(v.integer("give_up_deficit")),
+                                                       v.flag("premine")));
         }
         s.set("success_nakamoto", theory::double_spend_nakamoto(q, k));
         return s;

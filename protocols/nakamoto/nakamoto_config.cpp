@@ -28,9 +28,10 @@ std::vector<ParamSpec> param_specs() {
                     "fork choice among chains of equal work: keep the first seen (Bitcoin Core), pick "
                     "uniformly at random (Eyal and Sirer's mitigation), or (idealised studies) take the "
                     "attacker's block with probability tie_gamma"),
-      param::probability("tie_gamma", 0.5,
-                         "with tie_break: gamma, the probability that an honest node takes the attacker's block "
-                         "in a tie (Eyal and Sirer's gamma)"),
+      param::probability(
+          "tie_gamma", 0.5,
+          "with tie_break: gamma, the probability that an honest node takes the attacker's block "
+          "in a tie (Eyal and Sirer's gamma)"),
   };
 }
 

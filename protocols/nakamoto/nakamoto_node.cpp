@@ -166,7 +166,8 @@ void NakamotoNode::on_mined(NodeContext& ctx) {
 
 BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent) {
   const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
-  const BlockId block = consensus_.tree().add(parent, id_, ctx.now_s(), size, 1.0, consensus_.adversarial(id_));
+  const BlockId block =
+      consensus_.tree().add(parent, id_, ctx.now_s(), size, 1.0, consensus_.adversarial(id_));
   ctx.count_produced();
   return block;
 }

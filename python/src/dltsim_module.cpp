@@ -56,7 +56,8 @@ py::list entries(const Registry<Entry>& registry, const char* kind) {
       for (const auto& p : e.params) params.append(param_dict(p));
       d["params"] = params;
     }
-    if constexpr (std::is_same_v<Entry, ProtocolInfo> || std::is_same_v<Entry, AttackInfo>) d["tables"] = e.tables;
+    if constexpr (std::is_same_v<Entry, ProtocolInfo> || std::is_same_v<Entry, AttackInfo>)
+      d["tables"] = e.tables;
     if constexpr (std::is_same_v<Entry, NetworkPreset>) d["sources"] = e.sources;
     out.append(d);
   }
@@ -90,20 +91,24 @@ py::object yaml_to_python(const YAML::Node& node) {
       if (s == "false") return py::bool_(false);
       if (s == "null" || s == "~") return py::none();
       long long i = 0;
-      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i); ec == std::errc() && p == s.data() + s.size()) {
+      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+          ec == std::errc() && p == s.data() + s.size()) {
         return py::int_(i);
       }
       double x = 0;
-      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x); ec == std::errc() && p == s.data() + s.size()) {
+      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+          ec == std::errc() && p == s.data() + s.size()) {
         return py::float_(x);
       }
       return py::str(s);
     }
-    default: return py::none();
+    default:
+      return py::none();
   }
 }
 
-py::dict validate(const std::string& text, const std::string& name, const std::vector<std::string>& overrides) {
+py::dict validate(const std::string& text, const std::string& name,
+                  const std::vector<std::string>& overrides) {
   py::dict result;
   try {
     const Scenario sc = load_scenario(ScenarioInput{name, text, overrides}, builtin_catalog());
@@ -144,7 +149,8 @@ py::dict evaluate_theory(const std::string& name, const std::vector<std::string>
 // keeps what it recorded) and is re-raised.
 py::tuple run_child(const std::vector<std::string>& argv) {
   int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
@@ -219,27 +225,35 @@ PYBIND11_MODULE(_dltsim, m) {
   m.attr("schema_version") = kResultSchemaVersion;
   m.def("validate", &validate, py::arg("text"), py::arg("name"), py::arg("overrides"),
         "Validates a scenario: {'ok': True, 'effective_yaml', ...} or {'ok': False, 'message', 'line', ...}");
-  m.def("catalog", [] {
-    const Catalog& c = builtin_catalog();
-    py::dict d;
-    d["protocols"] = entries(c.protocols, "protocol");
-    d["attacks"] = entries(c.attacks, "attack");
-    d["presets"] = entries(c.presets, "preset");
-    d["theories"] = entries(c.theories, "theory");
-    return d;
-  }, "Every registered protocol, attack, network preset and closed form, with its parameters");
-  m.def("theory", &evaluate_theory, py::arg("name"), py::arg("assignments"), "Evaluates a registered closed form");
-  m.def("yaml_to_python", [](const std::string& text) { return yaml_to_python(YAML::Load(text)); }, py::arg("text"),
-        "Parses YAML into dicts, lists and scalars");
-  m.def("run_child", &run_child, py::arg("argv"), "Runs a process; returns (exit code, signal, stdout, stderr)");
+  m.def(
+      "catalog",
+      [] {
+        const Catalog& c = builtin_catalog();
+        py::dict d;
+        d["protocols"] = entries(c.protocols, "protocol");
+        d["attacks"] = entries(c.attacks, "attack");
+        d["presets"] = entries(c.presets, "preset");
+        d["theories"] = entries(c.theories, "theory");
+        return d;
+      },
+      "Every registered protocol, attack, network preset and closed form, with its parameters");
+  m.def("theory", &evaluate_theory, py::arg("name"), py::arg("assignments"),
+        "Evaluates a registered closed form");
+  m.def(
+      "yaml_to_python", [](const std::string& text) { return yaml_to_python(YAML::Load(text)); },
+      py::arg("text"), "Parses YAML into dicts, lists and scalars");
+  m.def("run_child", &run_child, py::arg("argv"),
+        "Runs a process; returns (exit code, signal, stdout, stderr)");
   m.def("selfish_mining_revenue", &theory::selfish_mining_revenue, py::arg("alpha"), py::arg("gamma"),
         "Eyal-Sirer SM1 relative revenue");
   m.def("selfish_mining_threshold", &theory::selfish_mining_threshold, py::arg("gamma"),
         "SM1 profitability threshold (1 - gamma) / (3 - 2 gamma)");
-  m.def("selfish_mining_upper_bound", &theory::selfish_mining_upper_bound, py::arg("alpha"), "alpha / (1 - alpha)");
-  m.def("selfish_mining_optimal_revenue",
-        [](double a, double g, int t) { return selfish::solve_selfish_mining_mdp(a, g, t).revenue; },
-        py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 40, "Sapirshtein et al. MDP optimum");
+  m.def("selfish_mining_upper_bound", &theory::selfish_mining_upper_bound, py::arg("alpha"),
+        "alpha / (1 - alpha)");
+  m.def(
+      "selfish_mining_optimal_revenue",
+      [](double a, double g, int t) { return selfish::solve_selfish_mining_mdp(a, g, t).revenue; },
+      py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 40, "Sapirshtein et al. MDP optimum");
   m.def("double_spend_rosenfeld", &theory::double_spend_rosenfeld, py::arg("q"), py::arg("k"),
         "Rosenfeld's exact double-spend success probability");
   m.def("double_spend_give_up", &theory::double_spend_rosenfeld_give_up, py::arg("q"), py::arg("k"),

@@ -12,7 +12,8 @@ ParamValues theory_arguments(const TheoryInfo& info, const std::vector<std::stri
     const std::string name = a.substr(0, eq);
     const ParamSpec* spec = find_param(info.params, name);
     if (spec == nullptr) {
-      throw Error(fmt::format("{}: unknown parameter '{}'; allowed: {}", info.name, name, param_names(info.params)));
+      throw Error(
+          fmt::format("{}: unknown parameter '{}'; allowed: {}", info.name, name, param_names(info.params)));
     }
     try {
       values.set(*spec, a.substr(eq + 1));

@@ -14,10 +14,10 @@ namespace dltsim {
 
 /// One family of closed forms.
 struct TheoryInfo {
-  std::string name;                                      ///< e.g. "selfish_mining"
-  std::string summary;                                   ///< one line, with references
-  std::vector<ParamSpec> params;                         ///< inputs
-  std::function<Summary(const ParamValues&)> evaluate;   ///< named results
+  std::string name;                                     ///< e.g. "selfish_mining"
+  std::string summary;                                  ///< one line, with references
+  std::vector<ParamSpec> params;                        ///< inputs
+  std::function<Summary(const ParamValues&)> evaluate;  ///< named results
 };
 
 /// The theory registry.

@@ -13,7 +13,8 @@ BlockId BlockTree::add(BlockId parent, NodeId producer, double time_s, std::uint
                        double weight, bool adversarial) {
   if (parent >= blocks_.size()) throw std::logic_error("BlockTree::add: unknown parent");
   if (blocks_.size() >= kNoBlock) throw std::length_error("BlockTree: too many blocks");
-  blocks_.push_back(Block{parent, blocks_[parent].height + 1, producer, time_s, size_bytes, weight, adversarial});
+  blocks_.push_back(
+      Block{parent, blocks_[parent].height + 1, producer, time_s, size_bytes, weight, adversarial});
   chain_weight_.push_back(chain_weight_[parent] + weight);
   return static_cast<BlockId>(blocks_.size() - 1);
 }

@@ -39,8 +39,10 @@ ViewUpdate ChainView::switch_to(BlockId block) {
 
 bool ChainView::take_on_tie(BlockId block, const TieRule& tie, Rng& rng) const {
   switch (tie.kind) {
-    case TieBreak::first_seen: return false;
-    case TieBreak::random: return boost::random::bernoulli_distribution<>(0.5)(rng);
+    case TieBreak::first_seen:
+      return false;
+    case TieBreak::random:
+      return boost::random::bernoulli_distribution<>(0.5)(rng);
     case TieBreak::gamma: {
       const bool new_adversarial = tree_.get(block).adversarial;
       if (new_adversarial == tree_.get(head_).adversarial) return false;

@@ -185,8 +185,9 @@ int main(int argc, char** argv) {
 
   std::string theory_name;
   std::vector<std::string> theory_args;
-  auto* theory = app.add_subcommand("theory", "closed-form predictions: dltsim theory [NAME [param=value ...]]");
-  theory->add_option("name", theory_name, "selfish_mining, double_spending, majority (none: list them)");
+  auto* theory =
+      app.add_subcommand("theory", "closed-form predictions: dltsim theory [NAME [param=value ...]]");
+  theory->add_option("name", theory_name, "a registered closed form (without a name: list them)");
   theory->add_option("params", theory_args, "param=value, e.g. alpha=0.3 gamma=0.5");
 
   std::string name;

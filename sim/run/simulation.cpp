@@ -1,7 +1,7 @@
 #include "sim/run/simulation.hpp"
 
-#include <csignal>
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -225,10 +225,11 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     // Summary values are prefixed with the attack's name, or name_index when it appears twice.
     const auto same_name = std::count_if(sc.attacks.begin(), sc.attacks.end(),
                                          [&](const AttackSpec& o) { return o.name == sc.attacks[a].name; });
-    const std::string label = same_name > 1 ? sc.attacks[a].name + "_" + std::to_string(a) : sc.attacks[a].name;
-    const AttackSetup attack_setup{sc.attacks[a], label,   static_cast<std::uint16_t>(a), attack_nodes[a],
-                                   *consensus,    network, types,  recorder,
-                                   seeds.child("attack").child(a)};
+    const std::string label =
+        same_name > 1 ? sc.attacks[a].name + "_" + std::to_string(a) : sc.attacks[a].name;
+    const AttackSetup attack_setup{sc.attacks[a],   label,      static_cast<std::uint16_t>(a),
+                                   attack_nodes[a], *consensus, network,
+                                   types,           recorder,   seeds.child("attack").child(a)};
     attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
   }
   for (NodeId i = 0; i < network.size(); ++i) {

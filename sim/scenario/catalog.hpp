@@ -10,8 +10,8 @@ namespace dltsim {
 
 /// All extension registries.
 struct Catalog {
-  ProtocolRegistry protocols{"protocol"};    ///< consensus protocols
-  AttackRegistry attacks{"attack"};          ///< attacks
+  ProtocolRegistry protocols{"protocol"};  ///< consensus protocols
+  AttackRegistry attacks{"attack"};        ///< attacks
   PresetRegistry presets{"network preset"};
   TheoryRegistry theories{"theory"};  ///< network presets
 };

@@ -38,11 +38,11 @@ struct TopologySpec {
 
 /// The network: nodes, regions, latencies, bandwidth, peers.
 struct NetworkSpec {
-  bool idealised = false;  ///< textbook model: no propagation delay (scenarios/README.md)
-  std::string preset;                                   ///< preset it started from, "" if none
-  std::uint32_t nodes = 0;                              ///< number of ledger nodes
-  std::vector<RegionSpec> regions;                      ///< regions with node shares and access bandwidth
-  std::vector<std::vector<double>> latency_s;           ///< one-way latency between regions
+  bool idealised = false;                      ///< textbook model: no propagation delay (scenarios/README.md)
+  std::string preset;                          ///< preset it started from, "" if none
+  std::uint32_t nodes = 0;                     ///< number of ledger nodes
+  std::vector<RegionSpec> regions;             ///< regions with node shares and access bandwidth
+  std::vector<std::vector<double>> latency_s;  ///< one-way latency between regions
   LatencyModel latency_model = LatencyModel::fixed;     ///< per-connection latency law
   TopologySpec topology;                                ///< peer graph
   Contention contention = Contention::upload_download;  ///< bandwidth sharing model

@@ -129,7 +129,8 @@ NetworkSpec idealised_network(const YamlValue& v) {
 
 NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
   if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
-  v.expect_keys({"idealised", "preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
+  v.expect_keys(
+      {"idealised", "preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
   NetworkSpec net;
   bool regions_from_preset = false;
   if (const auto p = v.get("preset")) {

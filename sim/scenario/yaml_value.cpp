@@ -40,7 +40,8 @@ SourceLocation YamlValue::where() const {
   if (m.line < 0) {
     // A node without position was created by an override below it.
     for (const auto& [p, text] : sources_->overridden) {
-      if (p.size() > path_.size() && p.compare(0, path_.size(), path_) == 0) return SourceLocation{text, 0, 0};
+      if (p.size() > path_.size() && p.compare(0, path_.size(), path_) == 0)
+        return SourceLocation{text, 0, 0};
     }
     return SourceLocation{sources_->file, 0, 0};
   }
@@ -255,7 +256,9 @@ void apply_override(YAML::Node root, const std::string& assignment, YamlSources&
   }
   // Walk the path ("a.b[2].c"), creating mappings as needed; a [i] step must name an existing
   // sequence item. yaml-cpp nodes are handles, so the final assignment changes the document.
-  const auto fail = [&](const std::string& why) { throw ScenarioError(SourceLocation{where, 0, 0}, path, why); };
+  const auto fail = [&](const std::string& why) {
+    throw ScenarioError(SourceLocation{where, 0, 0}, path, why);
+  };
   std::vector<YAML::Node> chain{root};
   std::size_t pos = 0;
   while (pos < path.size()) {

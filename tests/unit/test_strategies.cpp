@@ -5,8 +5,8 @@
 #include "attacks/selfish_mining/strategy.hpp"
 
 using namespace dltsim;
-using selfish::Action;
 using attacks::Fork;
+using selfish::Action;
 
 namespace {
 Action act(const char* name, std::uint32_t a, std::uint32_t h, Fork f, int trail = 1) {
@@ -26,10 +26,10 @@ TEST_CASE("SM1 follows Eyal and Sirer's algorithm") {
 }
 
 TEST_CASE("stubborn variants differ from SM1 where Nayak et al. say") {
-  CHECK(act("lead_stubborn", 2, 1, Fork::relevant) == Action::match);    // never override on an honest block
+  CHECK(act("lead_stubborn", 2, 1, Fork::relevant) == Action::match);     // never override on an honest block
   CHECK(act("equal_fork_stubborn", 2, 1, Fork::active) == Action::wait);  // keep racing after a tie
   CHECK(act("trail_stubborn", 1, 2, Fork::relevant, 1) == Action::wait);  // behind by one: keep going
-  CHECK(act("trail_stubborn", 1, 3, Fork::relevant, 1) == Action::adopt); // behind by two: give up
+  CHECK(act("trail_stubborn", 1, 3, Fork::relevant, 1) == Action::adopt);    // behind by two: give up
   CHECK(act("trail_stubborn", 2, 2, Fork::irrelevant, 1) == Action::match);  // caught up: reveal for a tie
 }
 
@@ -38,4 +38,6 @@ TEST_CASE("honest publishes at once") {
   CHECK(act("honest", 0, 1, Fork::relevant) == Action::adopt);
 }
 
-TEST_CASE("unknown strategy names are rejected") { CHECK_THROWS(selfish::make_rule_strategy("greedy", {})); }
+TEST_CASE("unknown strategy names are rejected") {
+  CHECK_THROWS(selfish::make_rule_strategy("greedy", {}));
+}
