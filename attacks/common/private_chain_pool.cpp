@@ -163,26 +163,6 @@ void PrivateChainPool::restart_from(BlockId block) {
   fork_label_ = Fork::irrelevant;
 }
 
-void assign_pool_power(const std::string& attack, double share, const std::vector<NodeId>& nodes,
-                       std::vector<double>& power) {
-  if (nodes.empty()) throw Error(fmt::format("attack '{}' selected no node", attack));
-  if (nodes.size() >= power.size()) {
-    throw Error(fmt::format("attack '{}' selected every node: leave some honest nodes", attack));
-  }
-  std::vector<bool> member(power.size(), false);
-  for (NodeId n : nodes) member[n] = true;
-  double others = 0;
-  for (std::size_t i = 0; i < power.size(); ++i) others += member[i] ? 0 : power[i];
-  const std::size_t n_others = power.size() - nodes.size();
-  for (std::size_t i = 0; i < power.size(); ++i) {
-    if (member[i]) {
-      power[i] = share / static_cast<double>(nodes.size());
-    } else {
-      power[i] = others > 0 ? power[i] * (1 - share) / others : (1 - share) / static_cast<double>(n_others);
-    }
-  }
-}
-
 nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack) {
   auto* n = dynamic_cast<nakamoto::NakamotoConsensus*>(&consensus);
   if (n == nullptr) {

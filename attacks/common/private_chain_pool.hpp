@@ -105,11 +105,6 @@ class PrivateChainPool {
   Runtime* runtime_ = nullptr;
 };
 
-/// Gives the attack's nodes a total power share `share` (split equally) and scales the others to
-/// 1 - share; throws Error if the selection is empty or covers every node.
-void assign_pool_power(const std::string& attack, double share, const std::vector<NodeId>& nodes,
-                       std::vector<double>& power_shares);
-
 /// The Nakamoto consensus of a run, or an Error naming the attack if the protocol is another one.
 nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack);
 

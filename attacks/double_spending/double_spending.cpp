@@ -180,9 +180,7 @@ void register_double_spending(AttackRegistry& registry) {
           "is enough); false: fork at payment time and need a strictly longer branch"),
   };
   info.tables = {"double_spend_attempts"};
-  info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {
-    attacks::assign_pool_power(spec.name, spec.params.number("q"), nodes, power);
-  };
+  info.power_param = "q";
   info.make = [](const AttackSetup& setup) { return std::make_unique<DoubleSpendAttack>(setup); };
   registry.add(std::move(info));
 }

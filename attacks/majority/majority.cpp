@@ -147,9 +147,7 @@ void register_majority(AttackRegistry& registry) {
                      "abandon an attempt when the honest branch leads by this many blocks"),
   };
   info.tables = {"majority_attempts"};
-  info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {
-    attacks::assign_pool_power(spec.name, spec.params.number("alpha"), nodes, power);
-  };
+  info.power_param = "alpha";
   info.make = [](const AttackSetup& setup) { return std::make_unique<MajorityAttack>(setup); };
   registry.add(std::move(info));
 }

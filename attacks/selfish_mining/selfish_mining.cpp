@@ -3,6 +3,7 @@
 // Reports the pool's relative revenue with its standard error, the closed form beside it, and the
 // gamma that emerges on the network.
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -126,6 +127,7 @@ class SelfishMiningAttack final : public Attack {
  public:
   explicit SelfishMiningAttack(const AttackSetup& setup)
       : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
+        members_(setup.nodes),
         spec_(setup.spec),
         label_(setup.label),
         alpha_(setup.spec.params.number("alpha")) {
@@ -163,13 +165,14 @@ class SelfishMiningAttack final : public Attack {
       const Block& blk = tree.get(b);
       const bool in_window = blk.time_s >= spec_.start_s && blk.time_s < spec_.end_s;
       if (!in_window) continue;
-      pool_mined += blk.adversarial ? 1 : 0;
+      const bool ours = is_member(blk.producer);
+      pool_mined += ours ? 1 : 0;
       honest_stale += (!blk.adversarial && !main[b]) ? 1 : 0;
       if (main[b]) by_height.push_back(b);
     }
     std::sort(by_height.begin(), by_height.end(),
               [&](BlockId x, BlockId y) { return tree.get(x).height < tree.get(y).height; });
-    for (BlockId b : by_height) pool_share.push_back(tree.get(b).adversarial ? 1.0 : 0.0);
+    for (BlockId b : by_height) pool_share.push_back(is_member(tree.get(b).producer) ? 1.0 : 0.0);
     const Estimate revenue = batch_mean(pool_share);
     const Estimate gamma = proportion(pool_->races_won_by_gamma(), pool_->races());
     const double gamma_for_theory =
@@ -197,7 +200,10 @@ class SelfishMiningAttack final : public Attack {
   }
 
  private:
+  bool is_member(NodeId node) const { return std::binary_search(members_.begin(), members_.end(), node); }
+
   nakamoto::NakamotoConsensus& consensus_;
+  std::vector<NodeId> members_;  // sorted
   const AttackSpec& spec_;
   std::string label_;
   double alpha_;
@@ -214,9 +220,7 @@ void register_selfish_mining(AttackRegistry& registry) {
   info.summary = "a pool keeps a private chain: SM1, stubborn variants or the MDP-optimal policy";
   info.params = selfish_params();
   info.tables = {"private_lead"};
-  info.set_power = [](const AttackSpec& spec, const std::vector<NodeId>& nodes, std::vector<double>& power) {
-    attacks::assign_pool_power(spec.name, spec.params.number("alpha"), nodes, power);
-  };
+  info.power_param = "alpha";
   info.make = [](const AttackSetup& setup) { return std::make_unique<SelfishMiningAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -58,9 +58,9 @@ struct AttackInfo {
   std::string summary;              ///< one line
   std::vector<ParamSpec> params;    ///< parameters
   std::vector<std::string> tables;  ///< tables it can record
-  /// Adjusts consensus power before nodes start (e.g. give the pool its share alpha); may be empty.
-  std::function<void(const AttackSpec&, const std::vector<NodeId>&, std::vector<double>& power_shares)>
-      set_power;
+  /// Parameter holding the total share of consensus power its nodes take (split equally), e.g. a
+  /// pool's "alpha"; empty if the attack leaves power as the scenario set it.
+  std::string power_param;
   /// Factory; throws Error if the protocol is not one it can attack.
   std::function<std::unique_ptr<Attack>(const AttackSetup&)> make;
 };

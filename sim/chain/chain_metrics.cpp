@@ -37,6 +37,11 @@ struct ReorgRow {
   std::uint32_t new_head;
 };
 
+struct ReorgDepthRow {
+  std::uint32_t depth;
+  std::uint64_t count;
+};
+
 struct MinerRow {
   std::uint32_t node;
   double power_share;
@@ -83,6 +88,14 @@ TableSchema reorgs_schema() {
        DLTSIM_COLUMN(ReorgRow, new_head, "", "new head")}};
 }
 
+TableSchema reorg_depths_schema() {
+  return {"reorg_depths",
+          "Distribution of reorg depths over all nodes",
+          sizeof(ReorgDepthRow),
+          {DLTSIM_COLUMN(ReorgDepthRow, depth, "blocks", "blocks abandoned by a head switch"),
+           DLTSIM_COLUMN(ReorgDepthRow, count, "", "head switches of that depth, all nodes")}};
+}
+
 TableSchema miners_schema() {
   return {"miners",
           "Blocks per miner against its share of hashrate (or stake): every node with power or blocks",
@@ -98,7 +111,7 @@ constexpr float kNever = std::numeric_limits<float>::quiet_NaN();
 }  // namespace
 
 std::vector<std::string> chain_table_names() {
-  return {"blocks", "arrivals", "reorgs", "miners"};
+  return {"blocks", "arrivals", "reorgs", "reorg_depths", "miners"};
 }
 
 ChainMetrics::ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares)
@@ -139,6 +152,8 @@ void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId
   if (depth == 0) return;
   ++reorgs_;
   max_reorg_depth_ = std::max(max_reorg_depth_, depth);
+  if (depth >= reorg_depth_counts_.size()) reorg_depth_counts_.resize(depth + 1, 0);
+  ++reorg_depth_counts_[depth];
   Recorder::append(reorgs_table_, ReorgRow{node, depth, now_s, old_head, new_head});
 }
 
@@ -203,6 +218,13 @@ void ChainMetrics::finish(Summary& summary) {
   summary.set("block_reach90_mean_s", reach90_count ? reach90_sum / reach90_count : 0.0);
   summary.set("reorgs", static_cast<std::int64_t>(reorgs_));
   summary.set("reorg_depth_max", static_cast<std::int64_t>(max_reorg_depth_));
+  double depth_sum = 0;
+  TableWriter* depths = recorder_.table(reorg_depths_schema());
+  for (std::uint32_t d = 1; d < reorg_depth_counts_.size(); ++d) {
+    depth_sum += static_cast<double>(d) * static_cast<double>(reorg_depth_counts_[d]);
+    if (reorg_depth_counts_[d] > 0) Recorder::append(depths, ReorgDepthRow{d, reorg_depth_counts_[d]});
+  }
+  summary.set("reorg_depth_mean", reorgs_ ? depth_sum / static_cast<double>(reorgs_) : 0.0);
 }
 
 }  // namespace dltsim

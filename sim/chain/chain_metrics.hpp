@@ -43,6 +43,7 @@ class ChainMetrics {
   std::vector<float> reach_s_[3];  // time to reach 50 %, 90 %, 100 % of nodes
   std::uint64_t reorgs_ = 0;
   std::uint32_t max_reorg_depth_ = 0;
+  std::vector<std::uint64_t> reorg_depth_counts_;  // by depth
 };
 
 }  // namespace dltsim

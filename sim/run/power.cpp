@@ -4,7 +4,10 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <boost/random/normal_distribution.hpp>
+
+#include "sim/core/error.hpp"
 
 namespace dltsim {
 
@@ -35,6 +38,43 @@ std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rn
   if (!(total > 0)) throw std::invalid_argument("total consensus power is zero");
   for (auto& p : power) p /= total;
   return power;
+}
+
+void assign_group_power(std::vector<double>& power, const std::vector<PowerGroup>& groups) {
+  if (groups.empty()) return;
+  std::vector<bool> taken(power.size(), false);
+  double total_share = 0;
+  for (const PowerGroup& g : groups) {
+    if (g.nodes.empty()) throw Error(fmt::format("attack '{}' selected no node", g.owner));
+    for (NodeId n : g.nodes) {
+      if (taken[n])
+        throw Error(fmt::format("node {} is selected by two attacks that own hashrate ('{}' among them)", n,
+                                g.owner));
+      taken[n] = true;
+    }
+    total_share += g.share;
+  }
+  if (total_share >= 1) {
+    throw Error(fmt::format("attacks own {:.4g} of the hashrate in total: leave some to the honest nodes",
+                            total_share));
+  }
+  double rest = 0;
+  std::size_t others = 0;
+  for (std::size_t i = 0; i < power.size(); ++i) {
+    if (!taken[i]) {
+      rest += power[i];
+      ++others;
+    }
+  }
+  if (others == 0) throw Error("the attacks selected every node: leave some honest nodes");
+  for (std::size_t i = 0; i < power.size(); ++i) {
+    if (!taken[i])
+      power[i] =
+          rest > 0 ? power[i] * (1 - total_share) / rest : (1 - total_share) / static_cast<double>(others);
+  }
+  for (const PowerGroup& g : groups) {
+    for (NodeId n : g.nodes) power[n] = g.share / static_cast<double>(g.nodes.size());
+  }
 }
 
 }  // namespace dltsim

@@ -2,6 +2,7 @@
 // Consensus power (hashrate for proof of work, stake for proof of stake) per node, from the
 // scenario's power section, normalised to shares that sum to 1.
 
+#include <string>
 #include <vector>
 
 #include "sim/core/rng.hpp"
@@ -11,5 +12,16 @@ namespace dltsim {
 
 /// Shares of consensus power for n nodes (sum 1).
 std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rng);
+
+/// Nodes that together take a fixed share of the power (an attack's pool).
+struct PowerGroup {
+  std::string owner;          ///< who asks (attack name), for messages
+  std::vector<NodeId> nodes;  ///< its nodes (split the share equally)
+  double share;               ///< total share
+};
+
+/// Gives every group its share; the nodes in no group keep their proportions of the rest. Throws
+/// Error if a group is empty, groups overlap, the shares reach 1, or no other node is left.
+void assign_group_power(std::vector<double>& power, const std::vector<PowerGroup>& groups);
 
 }  // namespace dltsim

@@ -204,14 +204,20 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   Rng power_rng = seeds.child("power").rng();
   std::vector<double> power = power_shares(sc.consensus.power, network.size(), power_rng);
 
-  // Attack nodes are selected before power adjustments (a pool's share is a parameter of the attack).
+  // Attack nodes are selected on the scenario's power; then attacks that own a share of the power
+  // (a pool's alpha) get it, and the other nodes keep their proportions of the rest.
   std::vector<std::vector<NodeId>> attack_nodes;
+  std::vector<PowerGroup> groups;
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
     Rng rng = seeds.child("attack").child(a).child("selection").rng();
     attack_nodes.push_back(select_nodes(sc.attacks[a].nodes, network, power, rng));
     const AttackInfo& info = catalog.attacks.get(sc.attacks[a].name);
-    if (info.set_power) info.set_power(sc.attacks[a], attack_nodes.back(), power);
+    if (!info.power_param.empty()) {
+      groups.push_back(
+          {sc.attacks[a].name, attack_nodes.back(), sc.attacks[a].params.number(info.power_param)});
+    }
   }
+  assign_group_power(power, groups);
 
   Runtime runtime(network, &platform, sc.stop, seeds.child("nodes"), power, recorder);
   MessageTypes types;

@@ -22,7 +22,7 @@ def test_run_and_load_round_trip(quickstart, tmp_path):
     out = tmp_path / "q.h5"
     r = dltsim.run(quickstart, seed=5, out=out, overrides=SMALL)
     assert r.complete and os.path.exists(out)
-    assert {"blocks", "arrivals", "nodes", "messages", "miners", "regions", "reorgs"} <= set(r.tables)
+    assert {"blocks", "arrivals", "nodes", "messages", "miners", "regions", "reorgs", "reorg_depths"} <= set(r.tables)
     again = dltsim.load(out)
     assert again.summary == r.summary
     assert again.provenance["seed"] == 5
