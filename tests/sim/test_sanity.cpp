@@ -43,6 +43,21 @@ consensus:
                      fmt::arg("contention", contention), fmt::arg("params", params));
 }
 
+// 100 equal miners on one region with unlimited bandwidth and the given latency, 10 s blocks.
+std::string unlimited_bandwidth(const std::string& latency) {
+  return fmt::format(R"(
+general: {{seed: 5, stop: {{blocks: 2000}}}}
+network:
+  nodes: 100
+  regions: [{{name: A, share: 1, download: unlimited, upload: unlimited}}]
+  latency: {{uniform: "{}"}}
+consensus:
+  protocol: nakamoto
+  params: {{block_interval: "10 s"}}
+)",
+                     latency);
+}
+
 const std::string kFullBlocks = "block_size: \"100 KB\", compact_blocks: false";
 constexpr double kLatency = 0.1;       // s
 constexpr double kRate = 8e6;          // bit/s
@@ -53,16 +68,7 @@ constexpr double kBlockBits = 800000;  // 100 KB
 TEST_CASE("no stale blocks without propagation delay") {
   // Zero latency and unlimited bandwidth: every block reaches every node at the instant it is found,
   // and two blocks are never found at the same instant, so none can go stale.
-  const RunResult r = run(R"(
-general: {seed: 5, stop: {blocks: 2000}}
-network:
-  nodes: 100
-  regions: [{name: A, share: 1, download: unlimited, upload: unlimited}]
-  latency: {uniform: "0 s"}
-consensus:
-  protocol: nakamoto
-  params: {block_interval: "10 s"}
-)");
+  const RunResult r = run(unlimited_bandwidth("0 s"));
   CHECK(r.summary.number("blocks_produced") == 2000);
   CHECK(r.summary.number("blocks_stale") == 0);
   CHECK(r.summary.number("propagation_p100_s") == 0);
@@ -72,16 +78,7 @@ consensus:
 TEST_CASE("propagation delay produces stale blocks") {
   // The same network with 1 s per hop and 10 s blocks: a block takes several seconds to spread, so a
   // fork starts whenever another miner finds a block meanwhile (rate of order 1 - exp(-d/10 s)).
-  const RunResult r = run(R"(
-general: {seed: 5, stop: {blocks: 2000}}
-network:
-  nodes: 100
-  regions: [{name: A, share: 1, download: unlimited, upload: unlimited}]
-  latency: {uniform: "1 s"}
-consensus:
-  protocol: nakamoto
-  params: {block_interval: "10 s"}
-)");
+  const RunResult r = run(unlimited_bandwidth("1 s"));
   CHECK(r.summary.number("blocks_stale") > 50);
   CHECK(r.summary.number("reorgs") > 0);
 }
