@@ -51,7 +51,6 @@ std::unique_ptr<Protocol> PrivateChainPool::make_member(NodeId id, std::unique_p
     throw Error(
         fmt::format("node {} is controlled by two private-chain attacks; give them disjoint nodes", id));
   }
-  consensus_.mark_adversarial(id);
   auto node = std::make_unique<PoolNode>(consensus_, id, *this);
   members_.push_back(node.get());
   return node;

@@ -33,7 +33,7 @@ class PoolNode : public nakamoto::NakamotoNode {
   /// Follows `block` as an honest node would from now on (end of the attack window).
   void follow(BlockId block);
   /// Creates a block (counted toward the stop condition) on `parent`.
-  BlockId mine_on(BlockId parent) { return produce_block(*ctx_, parent); }
+  BlockId mine_on(BlockId parent) { return produce_block(*ctx_, parent, true); }
 
  protected:
   void on_mined(NodeContext& ctx) override;

@@ -181,6 +181,13 @@ void register_double_spending(AttackRegistry& registry) {
   };
   info.tables = {"double_spend_attempts"};
   info.power_param = "q";
+  info.protocols = {"nakamoto"};
+  info.check = [](const ParamValues& v) {
+    return v.integer("give_up_deficit") > v.integer("confirmations")
+               ? std::string()
+               : "give_up_deficit must exceed confirmations (the attacker would give up before the merchant "
+                 "delivers)";
+  };
   info.make = [](const AttackSetup& setup) { return std::make_unique<DoubleSpendAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -1,6 +1,8 @@
 // Majority (51 %) attack: the pool forks `depth` blocks below the public head and mines privately
-// until its branch is longer, then publishes it, rewriting at least `depth` blocks. Attempts repeat;
-// an attempt is abandoned when the honest branch leads by `give_up_deficit` blocks (a minority pool).
+// until its branch is longer, then publishes it, rewriting at least `depth` blocks. Between two
+// rewrites it mines honestly until `depth` new blocks are on the chain, so each rewrite reverts
+// blocks made after the previous one. An attempt is abandoned when the honest branch leads by
+// `give_up_deficit` blocks (a minority pool).
 
 #include <memory>
 
@@ -20,6 +22,7 @@ struct RewriteRow {
   double start_s;
   double end_s;
   std::uint32_t depth;
+  std::uint32_t honest_reverted;
   std::uint32_t attacker_blocks;
 };
 
@@ -33,6 +36,7 @@ TableSchema rewrite_schema() {
            DLTSIM_COLUMN(RewriteRow, start_s, "s", "when the pool forked"),
            DLTSIM_COLUMN(RewriteRow, end_s, "s", "when it published or gave up"),
            DLTSIM_COLUMN(RewriteRow, depth, "blocks", "public blocks reverted"),
+           DLTSIM_COLUMN(RewriteRow, honest_reverted, "blocks", "of those, blocks no attacker mined"),
            DLTSIM_COLUMN(RewriteRow, attacker_blocks, "blocks", "blocks the pool published")}};
 }
 
@@ -45,27 +49,45 @@ class MajorityPool final : public attacks::PrivateChainPool {
         give_up_(static_cast<std::uint32_t>(setup.spec.params.integer("give_up_deficit"))),
         table_(setup.recorder.table(rewrite_schema())) {}
 
-  std::uint64_t attempts = 0;       ///< finished attempts
-  std::uint64_t successes = 0;      ///< rewrites that won
-  std::vector<double> durations_s;  ///< time to rewrite
-  std::vector<double> depths;       ///< blocks reverted per success
+  std::uint64_t attempts = 0;         ///< finished attempts
+  std::uint64_t successes = 0;        ///< rewrites that won
+  std::vector<double> durations_s;    ///< time to rewrite
+  std::vector<double> depths;         ///< blocks reverted per success
+  std::uint64_t honest_reverted = 0;  ///< honest blocks reverted in total
 
  private:
   void on_begin() override { fork_below_head(); }
-  void after_pool_block() override { check(); }
-  void after_public_block(BlockId, bool) override { check(); }
+
+  void after_pool_block() override {
+    if (!waiting_) return check();
+    publish_all();  // between rewrites the pool mines like everyone else
+    fork_when_deep_enough();
+  }
+
+  void after_public_block(BlockId, bool) override {
+    if (!waiting_) return check();
+    adopt();
+    fork_when_deep_enough();
+  }
+
+  void fork_when_deep_enough() {
+    if (consensus_.tree().get(public_head_).height >= last_rewrite_height_ + depth_) fork_below_head();
+  }
 
   void fork_below_head() {
     const BlockTree& tree = consensus_.tree();
     const std::uint32_t height = tree.get(public_head_).height;
     restart_from(tree.ancestor_at(public_head_, height > depth_ ? height - depth_ : 0));
     start_s_ = now_s();
+    waiting_ = false;
   }
 
   void check() {
     const attacks::RaceState s = state();
     const bool deep_enough = s.h >= depth_;
     if (deep_enough && s.a > s.h) {
+      replaced_head_ = public_head_;
+      fork_height_ = consensus_.tree().get(private_head_).height - s.a;
       publish_all();
       finish(true, s);
     } else if (s.h >= s.a + give_up_) {
@@ -75,15 +97,25 @@ class MajorityPool final : public attacks::PrivateChainPool {
   }
 
   void finish(bool success, const attacks::RaceState& s) {
-    Recorder::append(table_, RewriteRow{index_, static_cast<std::uint8_t>(success),
-                                        static_cast<std::uint32_t>(attempts), start_s_, now_s(), s.h, s.a});
+    std::uint32_t honest = 0;
+    if (success) {  // the reverted public blocks sit between the fork point and the replaced head
+      const BlockTree& tree = consensus_.tree();
+      for (BlockId b = replaced_head_; tree.get(b).height > fork_height_; b = tree.get(b).parent) {
+        honest += tree.get(b).adversarial ? 0 : 1;
+      }
+    }
+    Recorder::append(
+        table_, RewriteRow{index_, static_cast<std::uint8_t>(success), static_cast<std::uint32_t>(attempts),
+                           start_s_, now_s(), s.h, honest, s.a});
     ++attempts;
     if (success) {
       ++successes;
+      honest_reverted += honest;
       durations_s.push_back(now_s() - start_s_);
       depths.push_back(s.h);
     }
-    fork_below_head();
+    waiting_ = true;
+    last_rewrite_height_ = consensus_.tree().get(public_head_).height;
   }
 
   std::uint16_t index_;
@@ -91,6 +123,10 @@ class MajorityPool final : public attacks::PrivateChainPool {
   std::uint32_t give_up_;
   TableWriter* table_;
   double start_s_ = 0;
+  bool waiting_ = false;
+  std::uint32_t last_rewrite_height_ = 0;
+  BlockId replaced_head_ = 0;
+  std::uint32_t fork_height_ = 0;
 };
 
 class MajorityAttack final : public Attack {
@@ -117,6 +153,7 @@ class MajorityAttack final : public Attack {
     summary.set(key("time_to_rewrite_se_s"), time.standard_error);
     summary.set(key("rewrite_depth_mean"), depth.value);
     summary.set(key("rewrite_depth_se"), depth.standard_error);
+    summary.set(key("honest_blocks_reverted"), static_cast<std::int64_t>(pool_->honest_reverted));
     if (share_ > 0.5) {
       const int d = depth_;
       const double interval_s = consensus_.config().block_interval_s;
@@ -148,6 +185,14 @@ void register_majority(AttackRegistry& registry) {
   };
   info.tables = {"majority_attempts"};
   info.power_param = "alpha";
+  info.protocols = {"nakamoto"};
+  info.check = [](const ParamValues& v) {
+    // The race starts depth blocks behind and an honest block can come first: giving up at depth + 1
+    // or less ends every attempt at once.
+    return v.integer("give_up_deficit") >= v.integer("depth") + 2
+               ? std::string()
+               : "give_up_deficit must be at least depth + 2 (the race starts depth blocks behind)";
+  };
   info.make = [](const AttackSetup& setup) { return std::make_unique<MajorityAttack>(setup); };
   registry.add(std::move(info));
 }

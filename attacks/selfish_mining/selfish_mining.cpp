@@ -221,6 +221,7 @@ void register_selfish_mining(AttackRegistry& registry) {
   info.params = selfish_params();
   info.tables = {"private_lead"};
   info.power_param = "alpha";
+  info.protocols = {"nakamoto"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<SelfishMiningAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -44,10 +44,12 @@ double double_spend_rosenfeld(double q, int k) {
   check(q, k);
   const double p = 1 - q;
   if (q >= p) return 1.0;
+  // Each term in log space: C(m + k - 1, m) overflows long before p^k q^m underflows.
+  const double lp = std::log(p), lq = std::log(q);
   double sum = 0;
   for (int m = 0; m <= k; ++m) {
-    sum += std::exp(log_choose(m + k - 1, m)) *
-           (std::pow(p, k) * std::pow(q, m) - std::pow(q, k) * std::pow(p, m));
+    const double lc = log_choose(m + k - 1, m);
+    sum += std::exp(lc + k * lp + m * lq) - std::exp(lc + k * lq + m * lp);
   }
   return 1 - sum;
 }

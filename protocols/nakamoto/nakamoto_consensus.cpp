@@ -19,7 +19,6 @@ NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup)
   Rng rng = setup.seeds.child("compact_support").rng();
   boost::random::bernoulli_distribution<> supports(config_.compact_usage);
   compact_.resize(setup.node_count);
-  adversarial_.assign(setup.node_count, false);
   for (NodeId i = 0; i < setup.node_count; ++i) compact_[i] = config_.compact_blocks && supports(rng);
 }
 

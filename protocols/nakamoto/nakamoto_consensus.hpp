@@ -50,10 +50,6 @@ class NakamotoConsensus : public Consensus {
   bool speaks_compact(NodeId node) const { return compact_[node]; }
   /// Power share of a node.
   double power_share(NodeId node) const { return power_shares_[node]; }
-  /// Marks a node as controlled by an attack (its blocks are flagged adversarial).
-  void mark_adversarial(NodeId node) { adversarial_[node] = true; }
-  /// True if an attack controls the node.
-  bool adversarial(NodeId node) const { return adversarial_[node]; }
   /// The shared payload naming block b.
   const PayloadPtr& ref(BlockId b);
 
@@ -64,7 +60,6 @@ class NakamotoConsensus : public Consensus {
   ChainMetrics metrics_;
   MessageTypeIds types_;
   std::vector<bool> compact_;
-  std::vector<bool> adversarial_;
   std::vector<PayloadPtr> refs_;
 };
 

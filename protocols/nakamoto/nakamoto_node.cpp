@@ -139,6 +139,7 @@ void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
     // Arrived before its parent (a chain published at once): wait for the parent, fetch it from the
     // peer that sent the child.
     orphans_[parent].emplace_back(block, from);
+    held_.insert(block);
     if (!has_or_validating(parent) && requests_.count(parent) == 0) request(ctx, parent, from);
     return;
   }
@@ -149,13 +150,21 @@ void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
   if (it == orphans_.end()) return;
   const auto children = std::move(it->second);
   orphans_.erase(it);
-  for (const auto& [child, child_from] : children) connect(ctx, child, child_from);
+  for (const auto& [child, child_from] : children) {
+    held_.erase(child);
+    connect(ctx, child, child_from);
+  }
 }
 
 void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   const ViewUpdate u = accept(ctx, block);
-  // Like Bitcoin Core, relay only blocks that become the head (a losing fork is not relayed).
-  if (u.head_changed) announce(ctx, block, from);
+  // Like Bitcoin Core, relay only blocks that become the head (a losing fork is not relayed). With
+  // random tie-breaking, also relay a block that ties the head: Eyal and Sirer's fix propagates both
+  // branches so that every node gets to choose.
+  const BlockTree& tree = consensus_.tree();
+  const bool tie = tree.chain_weight(block) == tree.chain_weight(view_.head());
+  if (u.head_changed || (tie && consensus_.config().tie_rule.kind == TieBreak::random))
+    announce(ctx, block, from);
 }
 
 void NakamotoNode::on_mined(NodeContext& ctx) {
@@ -164,10 +173,9 @@ void NakamotoNode::on_mined(NodeContext& ctx) {
   announce(ctx, block, kNoNode);
 }
 
-BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent) {
+BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adversarial) {
   const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
-  const BlockId block =
-      consensus_.tree().add(parent, id_, ctx.now_s(), size, 1.0, consensus_.adversarial(id_));
+  const BlockId block = consensus_.tree().add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
   ctx.count_produced();
   return block;
 }

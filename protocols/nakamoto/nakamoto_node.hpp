@@ -5,6 +5,7 @@
 // support them. Attacks derive from it and override on_mined / on_block.
 
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
@@ -30,8 +31,9 @@ class NakamotoNode : public Protocol {
   virtual void on_mined(NodeContext& ctx);
   /// A block arrived, validated, with its parent known. Honest: fork choice; announce a new head.
   virtual void on_block(NodeContext& ctx, BlockId block, NodeId from);
-  /// Creates a block on `parent` produced by this node (counted toward the stop condition).
-  BlockId produce_block(NodeContext& ctx, BlockId parent);
+  /// Creates a block on `parent` produced by this node (counted toward the stop condition);
+  /// `adversarial` flags blocks an attack mines (tie_break: gamma tells them apart).
+  BlockId produce_block(NodeContext& ctx, BlockId parent, bool adversarial = false);
   /// Adds a block to the view with fork choice and records arrival and reorg.
   ViewUpdate accept(NodeContext& ctx, BlockId block);
   /// Sends inv for block to every peer except `except` and peers known to have it.
@@ -59,7 +61,10 @@ class NakamotoNode : public Protocol {
   void ask_next(NodeContext& ctx, BlockId block, Request& req);
   void on_block_data(NodeContext& ctx, BlockId block, NodeId from);
   void connect(NodeContext& ctx, BlockId block, NodeId from);
-  bool has_or_validating(BlockId block) const { return view_.knows(block) || validating_.count(block) != 0; }
+  // Known, being validated, or held until its parent arrives: another copy is not needed.
+  bool has_or_validating(BlockId block) const {
+    return view_.knows(block) || validating_.count(block) != 0 || held_.count(block) != 0;
+  }
 
   NodeId id_;
   TimerId mining_timer_ = 0;
@@ -67,6 +72,7 @@ class NakamotoNode : public Protocol {
   std::unordered_map<BlockId, Request> requests_;
   std::unordered_map<BlockId, NodeId> validating_;  // block -> peer it came from
   std::unordered_map<BlockId, std::vector<std::pair<BlockId, NodeId>>> orphans_;  // parent -> children
+  std::unordered_set<BlockId> held_;                                              // blocks in orphans_
 };
 
 }  // namespace dltsim::nakamoto

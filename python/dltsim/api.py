@@ -102,6 +102,9 @@ def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None)
             f"the simulation process died with signal {sig} ({_signal.Signals(sig).name}); "
             f"nothing was written to {out}" + (f"; its stderr:\n{stderr}" if stderr else ""),
             None, sig, stderr)
+    if code == 2:  # input the validator cannot see ahead (e.g. a peer graph that cannot be connected)
+        message = stderr.strip().removeprefix("dltsim: error: ")
+        raise ScenarioError(message, name, 0, 0, "", message)
     if code != 0:
         raise SimulationError(f"the simulation failed (exit code {code}): {stderr.strip()}", code, None, stderr)
     return Result(out)

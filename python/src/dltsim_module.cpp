@@ -67,6 +67,7 @@ py::list entries(const Registry<Entry>& registry, const char* kind) {
 py::object summary_value(const SummaryValue& v) {
   if (const auto* d = std::get_if<double>(&v)) return py::float_(*d);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return py::int_(*i);
+  if (const auto* u = std::get_if<std::uint64_t>(&v)) return py::int_(*u);
   return py::str(std::get<std::string>(v));
 }
 
@@ -149,8 +150,12 @@ py::dict evaluate_theory(const std::string& name, const std::vector<std::string>
 // keeps what it recorded) and is re-raised.
 py::tuple run_child(const std::vector<std::string>& argv) {
   int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
     throw std::runtime_error("pipe failed");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
@@ -163,7 +168,10 @@ py::tuple run_child(const std::vector<std::string>& argv) {
   sigaddset(&defaults, SIGINT);
   sigaddset(&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  // Its own process group: Ctrl-C in a terminal reaches Python only, which forwards one SIGINT (a
+  // second one would kill the child before it saves what it recorded).
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

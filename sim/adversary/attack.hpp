@@ -61,6 +61,10 @@ struct AttackInfo {
   /// Parameter holding the total share of consensus power its nodes take (split equally), e.g. a
   /// pool's "alpha"; empty if the attack leaves power as the scenario set it.
   std::string power_param;
+  /// Protocols it can attack (empty: any).
+  std::vector<std::string> protocols;
+  /// Checks that involve several parameters; returns what is wrong, or "" (may be empty).
+  std::function<std::string(const ParamValues&)> check;
   /// Factory; throws Error if the protocol is not one it can attack.
   std::function<std::unique_ptr<Attack>(const AttackSetup&)> make;
 };

@@ -8,18 +8,22 @@
 
 namespace dltsim {
 
-static std::vector<NodeId> shuffled_ids(std::uint32_t n, Rng& rng) {
-  std::vector<NodeId> ids(n);
-  std::iota(ids.begin(), ids.end(), 0);
-  for (std::uint32_t i = n; i > 1; --i) {
-    boost::random::uniform_int_distribution<std::uint32_t> pick(0, i - 1);
+// The free nodes in a random order.
+static std::vector<NodeId> shuffled_free_ids(const std::vector<bool>& taken, Rng& rng) {
+  std::vector<NodeId> ids;
+  for (NodeId i = 0; i < taken.size(); ++i) {
+    if (!taken[i]) ids.push_back(i);
+  }
+  for (std::size_t i = ids.size(); i > 1; --i) {
+    boost::random::uniform_int_distribution<std::size_t> pick(0, i - 1);
     std::swap(ids[i - 1], ids[pick(rng)]);
   }
   return ids;
 }
 
 std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
-                                 const std::vector<double>& power_shares, Rng& rng) {
+                                 const std::vector<double>& power_shares, const std::vector<bool>& taken,
+                                 Rng& rng) {
   const std::uint32_t n = network.size();
   std::vector<NodeId> out;
   switch (s.by) {
@@ -28,13 +32,13 @@ std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
       const auto k = s.by == SelectBy::count
                          ? static_cast<std::uint32_t>(s.amount)
                          : std::max<std::uint32_t>(1, static_cast<std::uint32_t>(std::lround(s.amount * n)));
-      const auto ids = shuffled_ids(n, rng);
-      out.assign(ids.begin(), ids.begin() + std::min(k, n));
+      const auto ids = shuffled_free_ids(taken, rng);
+      out.assign(ids.begin(), ids.begin() + std::min<std::size_t>(k, ids.size()));
       break;
     }
     case SelectBy::power_share: {
       double sum = 0;
-      for (NodeId id : shuffled_ids(n, rng)) {
+      for (NodeId id : shuffled_free_ids(taken, rng)) {
         if (sum >= s.amount) break;
         if (power_shares[id] <= 0) continue;
         out.push_back(id);

@@ -10,8 +10,10 @@
 
 namespace dltsim {
 
-/// The nodes a selection names, in increasing id order.
+/// The nodes a selection names, in increasing id order. Random selections (count, fraction,
+/// power share) skip the nodes flagged in `taken` (held by another attack).
 std::vector<NodeId> select_nodes(const NodeSelection& selection, const Network& network,
-                                 const std::vector<double>& power_shares, Rng& rng);
+                                 const std::vector<double>& power_shares, const std::vector<bool>& taken,
+                                 Rng& rng);
 
 }  // namespace dltsim

@@ -206,6 +206,8 @@ ResultFile::ResultFile(std::string final_path)
 
 ResultFile::~ResultFile() {
   close_all();
+  // Neither committed nor abandoned: the run failed before it started (bad input); leave nothing.
+  if (!finished_) std::remove(temp_path_.c_str());
 }
 
 TableWriter& ResultFile::create_table(const TableSchema& schema) {
@@ -230,6 +232,8 @@ void ResultFile::write_attributes(const std::string& group_name, const Summary& 
   for (const auto& [name, value] : values.entries()) {
     if (const auto* d = std::get_if<double>(&value)) {
       write_number_attribute(g, name, H5T_NATIVE_DOUBLE, *d);
+    } else if (const auto* u = std::get_if<std::uint64_t>(&value)) {
+      write_number_attribute(g, name, H5T_NATIVE_UINT64, *u);
     } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
       write_number_attribute(g, name, H5T_NATIVE_INT64, *i);
     } else {
@@ -272,12 +276,14 @@ static void rename_or_throw(const std::string& from, const std::string& to) {
 }
 
 std::string ResultFile::commit() {
+  finished_ = true;
   close_all();
   rename_or_throw(temp_path_, final_path_);
   return final_path_;
 }
 
 std::string ResultFile::abandon() {
+  finished_ = true;
   close_all();
   const std::string path = incomplete_path(final_path_);
   rename_or_throw(temp_path_, path);

@@ -54,7 +54,7 @@ class ResultFile {
  public:
   /// Creates "<final_path>.partial"; throws Error if it cannot be created.
   explicit ResultFile(std::string final_path);
-  /// Closes handles; a file neither committed nor abandoned stays under its temporary name.
+  /// Closes handles; a file neither committed nor abandoned (an error before the run) is removed.
   ~ResultFile();
   ResultFile(const ResultFile&) = delete;
   ResultFile& operator=(const ResultFile&) = delete;
@@ -80,6 +80,7 @@ class ResultFile {
   std::string final_path_;
   std::string temp_path_;
   hid_t file_ = -1;
+  bool finished_ = false;
   std::vector<std::unique_ptr<TableWriter>> tables_;
   std::vector<std::pair<std::string, hid_t>> groups_;
 };

@@ -24,6 +24,7 @@ double Summary::number(const std::string& name, double fallback) const {
   if (v == nullptr) return fallback;
   if (const auto* d = std::get_if<double>(v)) return *d;
   if (const auto* i = std::get_if<std::int64_t>(v)) return static_cast<double>(*i);
+  if (const auto* u = std::get_if<std::uint64_t>(v)) return static_cast<double>(*u);
   return fallback;
 }
 

@@ -11,7 +11,7 @@
 namespace dltsim {
 
 /// A summary value.
-using SummaryValue = std::variant<double, std::int64_t, std::string>;
+using SummaryValue = std::variant<double, std::int64_t, std::uint64_t, std::string>;
 
 /// Ordered name -> value pairs.
 class Summary {

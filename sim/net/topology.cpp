@@ -12,17 +12,25 @@ namespace dltsim {
 
 Topology::Topology(std::uint32_t n) : peers_(n), opened_(n), outbound_(n, 0), inbound_(n, 0) {}
 
+namespace {
+// Peer lists are kept sorted by peer id: link() is a binary search (complete graphs have n peers).
+std::vector<PeerLink>::const_iterator find_peer(const std::vector<PeerLink>& v, NodeId peer) {
+  return std::lower_bound(v.begin(), v.end(), peer, [](const PeerLink& l, NodeId p) { return l.peer < p; });
+}
+void insert_peer(std::vector<PeerLink>& v, PeerLink link) {
+  v.insert(find_peer(v, link.peer), link);
+}
+}  // namespace
+
 const PeerLink* Topology::link(NodeId a, NodeId b) const {
-  for (const auto& l : peers_[a]) {
-    if (l.peer == b) return &l;
-  }
-  return nullptr;
+  const auto it = find_peer(peers_[a], b);
+  return it != peers_[a].end() && it->peer == b ? &*it : nullptr;
 }
 
 void Topology::connect(NodeId from, NodeId to, double latency_s) {
   if (from == to || link(from, to) != nullptr) return;
-  peers_[from].push_back({to, latency_s});
-  peers_[to].push_back({from, latency_s});
+  insert_peer(peers_[from], {to, latency_s});
+  insert_peer(peers_[to], {from, latency_s});
   opened_[from].push_back(to);
   ++outbound_[from];
   ++inbound_[to];
@@ -30,9 +38,9 @@ void Topology::connect(NodeId from, NodeId to, double latency_s) {
 
 void Topology::disconnect(NodeId a, NodeId b) {
   auto drop = [](std::vector<PeerLink>& v, NodeId x) {
-    const auto it = std::find_if(v.begin(), v.end(), [x](const PeerLink& l) { return l.peer == x; });
-    if (it == v.end()) return false;
-    v.erase(it);  // keep order: iteration order over peers is part of determinism
+    const auto it = find_peer(v, x);
+    if (it == v.end() || it->peer != x) return false;
+    v.erase(it);
     return true;
   };
   if (!drop(peers_[a], b)) return;

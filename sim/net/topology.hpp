@@ -24,7 +24,7 @@ class Topology {
   explicit Topology(std::uint32_t n);
   /// Number of nodes.
   std::uint32_t size() const { return static_cast<std::uint32_t>(peers_.size()); }
-  /// Connections of a node.
+  /// Connections of a node, in increasing peer id.
   const std::vector<PeerLink>& peers(NodeId node) const { return peers_[node]; }
   /// The connection from a to b, or nullptr.
   const PeerLink* link(NodeId a, NodeId b) const;

@@ -39,6 +39,7 @@ ScenarioInput input_from(const std::string& path, const std::vector<std::string>
 std::string value_text(const SummaryValue& v) {
   if (const auto* d = std::get_if<double>(&v)) return fmt::format("{:.6g}", *d);
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* u = std::get_if<std::uint64_t>(&v)) return std::to_string(*u);
   return std::get<std::string>(v);
 }
 

@@ -36,8 +36,9 @@ std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rn
   }
   const double total = std::accumulate(power.begin(), power.end(), 0.0);
   if (!(total > 0)) {
-    throw Error("consensus.power: every node drew zero power (a normal law with mean far below its standard "
-                "deviation?): nobody could produce blocks");
+    throw Error(
+        "consensus.power: every node drew zero power (a normal law with mean far below its standard "
+        "deviation?): nobody could produce blocks");
   }
   for (auto& p : power) p /= total;
   return power;

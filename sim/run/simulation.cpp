@@ -151,11 +151,12 @@ Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
   Summary p;
   p.set("status", std::string(complete ? "complete" : "incomplete"));
   p.set("end_reason", std::string(end_reason_name(reason)));
-  p.set("seed", static_cast<std::int64_t>(sc.seed));
+  p.set("seed", sc.seed);
   p.set("dltsim_version", std::string(kVersion));
   p.set("git_commit", std::string(kGitCommit));
   p.set("schema_version", static_cast<std::int64_t>(kResultSchemaVersion));
-  p.set("scenario_name", sc.source_name);
+  // The file's base name only: the same scenario run from another folder gives the same bytes.
+  p.set("scenario_name", sc.source_name.substr(sc.source_name.find_last_of('/') + 1));
   std::string overrides;
   for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
   p.set("overrides", overrides);
@@ -197,27 +198,31 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   // Hosts exist in every mode: SimGrid's clock needs a platform even when no flow is simulated.
   const Platform platform(*engine, network);
 
-  std::unique_ptr<ResultFile> file;
-  if (options.write_output) file = std::make_unique<ResultFile>(sc.output.path);
-  Recorder recorder(file.get(), sc.output.record);
-
   Rng power_rng = seeds.child("power").rng();
   std::vector<double> power = power_shares(sc.consensus.power, network.size(), power_rng);
 
   // Attack nodes are selected on the scenario's power; then attacks that own a share of the power
-  // (a pool's alpha) get it, and the other nodes keep their proportions of the rest.
+  // (a pool's alpha) get it, and the other nodes keep their proportions of the rest. Random
+  // selections skip nodes already held by an attack that owns hashrate.
   std::vector<std::vector<NodeId>> attack_nodes;
   std::vector<PowerGroup> groups;
+  std::vector<bool> taken(network.size(), false);
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
     Rng rng = seeds.child("attack").child(a).child("selection").rng();
-    attack_nodes.push_back(select_nodes(sc.attacks[a].nodes, network, power, rng));
+    attack_nodes.push_back(select_nodes(sc.attacks[a].nodes, network, power, taken, rng));
     const AttackInfo& info = catalog.attacks.get(sc.attacks[a].name);
     if (!info.power_param.empty()) {
       groups.push_back(
           {sc.attacks[a].name, attack_nodes.back(), sc.attacks[a].params.number(info.power_param)});
+      for (NodeId n : attack_nodes.back()) taken[n] = true;
     }
   }
   assign_group_power(power, groups);
+
+  // The result file appears once the input has proved runnable.
+  std::unique_ptr<ResultFile> file;
+  if (options.write_output) file = std::make_unique<ResultFile>(sc.output.path);
+  Recorder recorder(file.get(), sc.output.record);
 
   Runtime runtime(network, &platform, sc.stop, seeds.child("nodes"), power, recorder);
   MessageTypes types;

@@ -5,9 +5,11 @@
 #include <fstream>
 #include <limits>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sim/scenario/yaml_value.hpp"
 
@@ -16,6 +18,8 @@ namespace dltsim {
 namespace {
 
 constexpr double kMaxNodes = 1e6;
+// A complete graph holds n (n - 1) / 2 connections: 2,000 nodes already make 2 million.
+constexpr double kMaxCompleteNodes = 2000;
 constexpr double kShareTolerance = 1e-6;
 
 const std::vector<std::string> kContentionNames{"none", "upload", "upload_download"};
@@ -117,7 +121,7 @@ NetworkSpec idealised_network(const YamlValue& v) {
   v.expect_keys({"idealised", "nodes"});
   NetworkSpec net;
   net.idealised = true;
-  net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, 10000)));
+  net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxCompleteNodes)));
   const double unlimited = std::numeric_limits<double>::infinity();
   net.regions = {RegionSpec{"ideal", 1.0, unlimited, unlimited}};
   net.latency_s = {{0.0}};
@@ -167,7 +171,15 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
     v.fail("missing required key 'latency': the regions are not a preset's");
   }
   if (net.topology.outbound_degree_cdf.empty()) net.topology.outbound_degree_cdf = {0, 0, 0, 0, 0, 0, 0, 1};
-  if (const auto t = v.get("topology")) read_topology(*t, net);
+  if (const auto t = v.get("topology")) {
+    read_topology(*t, net);
+    if (net.topology.model == "complete" && net.nodes > kMaxCompleteNodes) {
+      t->at("model").fail(
+          fmt::format("a complete graph is limited to {} nodes ({} requested): it has n (n - 1) / 2 "
+                      "connections",
+                      kMaxCompleteNodes, net.nodes));
+    }
+  }
   if (const auto c = v.get("contention")) {
     net.contention = enum_of<Contention>(kContentionNames, c->as_choice(kContentionNames));
   }
@@ -238,7 +250,8 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
   return s;
 }
 
-AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, const NetworkSpec& net) {
+AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, const NetworkSpec& net,
+                       const std::string& protocol) {
   v.expect_keys({"attack", "nodes", "start", "end", "params"});
   AttackSpec a;
   std::vector<std::string> names;
@@ -247,12 +260,27 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, const Network
   if (names.empty()) name.fail(fmt::format("unknown attack '{}': no attack is registered", name.scalar()));
   a.name = name.as_choice(names);
   const AttackInfo& info = catalog.attacks.get(a.name);
+  if (!info.protocols.empty() &&
+      std::find(info.protocols.begin(), info.protocols.end(), protocol) == info.protocols.end()) {
+    name.fail(fmt::format("attack '{}' works on protocols {}, not on '{}'", a.name,
+                          fmt::join(info.protocols, ", "), protocol));
+  }
   a.nodes = read_selection(v.at("nodes"), net);
+  if (!info.power_param.empty()) {
+    const bool all =
+        (a.nodes.by == SelectBy::count && a.nodes.amount >= net.nodes) ||
+        (a.nodes.by == SelectBy::fraction && std::lround(a.nodes.amount * net.nodes) >= net.nodes) ||
+        (a.nodes.by == SelectBy::ids && a.nodes.ids.size() >= net.nodes);
+    if (all) v.at("nodes").fail("the attack would control every node: leave some honest nodes");
+  }
   if (const auto s = v.get("start")) a.start_s = s->as_duration_s(at_least(0));
   if (const auto e = v.get("end")) a.end_s = e->as_duration_s(at_least(0));
   if (a.end_s <= a.start_s) v.at("end").fail("the attack must end after it starts");
   if (const auto p = v.get("params")) {
     a.params = p->as_params(info.params);
+    if (info.check) {
+      if (const std::string problem = info.check(a.params); !problem.empty()) p->fail(problem);
+    }
   } else {
     a.params = default_params(info.params);
   }
@@ -323,10 +351,25 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   std::vector<std::string> tables = runtime_table_names();
   tables.insert(tables.end(), protocol.tables.begin(), protocol.tables.end());
   if (const auto attacks = root.get("attacks")) {
+    double owned = 0;  // hashrate the attacks take for their nodes
+    std::set<NodeId> named;
     for (const YamlValue& a : attacks->items()) {
-      sc.attacks.push_back(read_attack(a, catalog, sc.network));
-      const AttackInfo& info = catalog.attacks.get(sc.attacks.back().name);
+      sc.attacks.push_back(read_attack(a, catalog, sc.network, sc.consensus.protocol));
+      const AttackSpec& spec = sc.attacks.back();
+      const AttackInfo& info = catalog.attacks.get(spec.name);
       tables.insert(tables.end(), info.tables.begin(), info.tables.end());
+      if (info.power_param.empty()) continue;
+      owned += spec.params.number(info.power_param);
+      if (owned >= 1) {
+        a.fail(fmt::format("the attacks would own {:.4g} of the hashrate: leave some to the honest nodes",
+                           owned));
+      }
+      for (NodeId id : spec.nodes.ids) {
+        if (!named.insert(id).second) {
+          a.at("nodes").fail(
+              fmt::format("node {} is already controlled by another attack that owns hashrate", id));
+        }
+      }
     }
   }
 

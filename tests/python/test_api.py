@@ -85,6 +85,11 @@ def test_determinism_through_python(quickstart, tmp_path):
     c = dltsim.run(quickstart, seed=10, out=tmp_path / "c.h5", overrides=SMALL)
     assert filecmp.cmp(a.path, b.path, shallow=False)
     assert not filecmp.cmp(a.path, c.path, shallow=False)
+    # A scenario given as a dict goes through a temporary file: still byte-identical.
+    as_dict = dltsim.validate(SCENARIO_YAML)
+    d1 = dltsim.run(as_dict, seed=3, out=tmp_path / "d1.h5")
+    d2 = dltsim.run(as_dict, seed=3, out=tmp_path / "d2.h5")
+    assert filecmp.cmp(d1.path, d2.path, shallow=False)
 
 
 def _fake_executable(tmp_path, body):
@@ -121,3 +126,39 @@ def test_registries_and_theory():
     by_name = dltsim.theory.evaluate("selfish_mining", alpha=0.35, gamma=0.5)
     assert by_name["revenue_sm1"] == pytest.approx(dltsim.theory.selfish_mining_revenue(0.35, 0.5))
     assert by_name["revenue_sm1"] <= by_name["revenue_optimal"] <= by_name["upper_bound"]
+
+
+def test_input_errors_found_at_run_time_are_scenario_errors(tmp_path):
+    # Validates, but with 20 nodes the 0.9 % South American share rounds to no node at all.
+    bad = SCENARIO_YAML.replace("nodes: 100", "nodes: 20") + "attacks: [{attack: selfish_mining, nodes: {region: SA}}]\n"
+    with pytest.raises(dltsim.ScenarioError) as e:
+        dltsim.run(bad, out=tmp_path / "g.h5")
+    assert "selected no node" in str(e.value)
+    assert not list(tmp_path.iterdir())  # nothing written, not even a .partial
+
+
+def test_ctrl_c_keeps_what_was_recorded(tmp_path):
+    # A Python process running a long simulation gets Ctrl-C from its terminal (SIGINT to the whole
+    # process group): the child must save an .incomplete.h5 and Python must raise KeyboardInterrupt.
+    import signal
+    import subprocess
+    import sys
+    import time
+    script = f'''
+import dltsim, os
+try:
+    dltsim.run({os.path.join(os.path.dirname(__file__), "..", "..", "scenarios", "bitcoin-2019.yaml")!r},
+               out={str(tmp_path / "long.h5")!r}, overrides={{"network.nodes": 3000}})
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted")
+'''
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env=dict(os.environ))
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert out.strip() == "interrupted", err
+    assert not (tmp_path / "long.h5").exists()
+    r = dltsim.load(tmp_path / "long.incomplete.h5")
+    assert not r.complete and len(r.arrivals) > 0

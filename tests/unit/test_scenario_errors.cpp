@@ -198,3 +198,38 @@ TEST_CASE("every shipped scenario validates") {
   }
   CHECK(count >= 8);
 }
+
+TEST_CASE("attack parameters that contradict each other") {
+  const auto e = error_of(kValid +
+                          "attacks:\n"                                                // 14
+                          "  - attack: double_spending\n"                             // 15
+                          "    nodes: {count: 1}\n"                                   // 16
+                          "    params: {confirmations: 30, give_up_deficit: 20}\n");  // 17
+  CHECK(e.where().line == 17);
+  CHECK(e.key_path() == "attacks[0].params");
+  CHECK_THAT(e.detail(), Catch::Contains("give_up_deficit must exceed confirmations"));
+}
+
+TEST_CASE("attacks cannot own all the hashrate or share named nodes") {
+  const std::string two = kValid +
+                          "attacks:\n"                                                               // 14
+                          "  - {attack: selfish_mining, nodes: {ids: [1]}, params: {alpha: 0.6}}\n"  // 15
+                          "  - {attack: majority, nodes: {ids: [2]}, params: {alpha: 0.6}}\n";       // 16
+  const auto e = error_of(two);
+  CHECK(e.where().line == 16);
+  CHECK_THAT(e.detail(), Catch::Contains("would own 1.2 of the hashrate"));
+  std::string shared = two;
+  shared.replace(shared.find("alpha: 0.6}}\n  - {attack: majority"), 10, "alpha: 0.3");
+  shared.replace(shared.find("ids: [2]"), 8, "ids: [1]");
+  shared.replace(shared.find("alpha: 0.6}}\n", shared.find("majority")), 10, "alpha: 0.55");
+  const auto s = error_of(shared);
+  CHECK(s.key_path() == "attacks[1].nodes");
+  CHECK_THAT(s.detail(), Catch::Contains("node 1 is already controlled"));
+  const auto all = error_of(kValid + "attacks: [{attack: selfish_mining, nodes: {fraction: 1}}]\n");
+  CHECK_THAT(all.detail(), Catch::Contains("every node"));
+}
+
+TEST_CASE("a complete graph is capped") {
+  const auto e = error_of(kValid, {"network.nodes=5000", "network.topology.model=complete"});
+  CHECK_THAT(e.detail(), Catch::Contains("complete graph is limited to 2000 nodes"));
+}

@@ -77,6 +77,9 @@ TEST_CASE("Rosenfeld's exact formula") {
   CHECK(theory::double_spend_rosenfeld(0.3, 1) == Approx(0.6));
   CHECK(theory::double_spend_rosenfeld(0.1, 6) == Approx(0.000591).margin(2e-6));
   CHECK(theory::double_spend_rosenfeld(0.5, 6) == 1.0);
+  // Deep confirmations stay finite (each term is computed in log space).
+  CHECK(theory::double_spend_rosenfeld(0.1, 1000) == Approx(0.0).margin(1e-12));
+  CHECK(theory::double_spend_rosenfeld(0.45, 1000) == Approx(0.0).margin(1e-3));
   // With a far-away give-up point the finite-deficit race is Rosenfeld's.
   CHECK(theory::double_spend_rosenfeld_give_up(0.3, 4, 2000, true) ==
         Approx(theory::double_spend_rosenfeld(0.3, 4)).margin(1e-12));
