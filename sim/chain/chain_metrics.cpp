@@ -199,11 +199,33 @@ void ChainMetrics::finish(Summary& summary) {
     row.reach100_s = reach_s_[2][id];
     Recorder::append(blocks_table_, row);
   }
+  // Blocks per miner against hashrate share: Pearson's chi-square over the miners expected to find
+  // at least 5 blocks (the rest pooled in one bin), and the largest deviation in binomial standard
+  // deviations. Under honest mining the chi-square is about its degrees of freedom.
+  double chi2 = 0, max_z = 0, rest_expected = 0, rest_observed = 0;
+  std::int64_t bins = 0;
   for (NodeId i = 0; i < power_shares_.size(); ++i) {
     if (power_shares_[i] > 0 || per_node[i] > 0) {
       Recorder::append(miners_table_, MinerRow{i, power_shares_[i], per_node[i], per_node_main[i]});
     }
+    const double expected = produced * power_shares_[i];
+    if (expected >= 5) {
+      chi2 += (per_node[i] - expected) * (per_node[i] - expected) / expected;
+      max_z =
+          std::max(max_z, std::fabs(per_node[i] - expected) / std::sqrt(expected * (1 - power_shares_[i])));
+      ++bins;
+    } else {
+      rest_expected += expected;
+      rest_observed += per_node[i];
+    }
   }
+  if (rest_expected > 0) {
+    chi2 += (rest_observed - rest_expected) * (rest_observed - rest_expected) / rest_expected;
+    ++bins;
+  }
+  summary.set("mining_share_chi2", chi2);
+  summary.set("mining_share_chi2_dof", std::max<std::int64_t>(0, bins - 1));
+  summary.set("mining_share_max_z", max_z);
   summary.set("blocks_produced", static_cast<std::int64_t>(produced));
   summary.set("blocks_main", static_cast<std::int64_t>(on_main));
   summary.set("blocks_stale", static_cast<std::int64_t>(produced - on_main));

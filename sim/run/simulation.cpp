@@ -145,6 +145,12 @@ void record_traffic(Recorder& recorder, const Transport& transport, const Messag
   s.set("messages", static_cast<std::int64_t>(messages));
   s.set("message_bytes", static_cast<std::int64_t>(bytes));
   s.set("flows", static_cast<std::int64_t>(flows));
+  // Per type as well, so a summary alone tells where the traffic went.
+  for (std::size_t i = 0; i < types.size() && i < traffic.size(); ++i) {
+    const std::string& name = types.name(static_cast<MessageType>(i));
+    s.set("messages_" + name, static_cast<std::int64_t>(traffic[i].sent));
+    s.set("message_bytes_" + name, static_cast<std::int64_t>(traffic[i].bytes));
+  }
 }
 
 Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
