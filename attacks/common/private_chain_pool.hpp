@@ -108,4 +108,26 @@ class PrivateChainPool {
 /// The Nakamoto consensus of a run, or an Error naming the attack if the protocol is another one.
 nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack);
 
+/// An attack carried out by one private-chain pool: its nodes get the pool's behaviour and the pool's
+/// time window is scheduled. Derived attacks make pool_ and report in finish().
+template <class Pool>
+class PoolAttack : public Attack {
+ public:
+  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
+    return pool_->make_member(id, std::move(honest));
+  }
+  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
+
+ protected:
+  /// Checks the protocol and keeps the summary label.
+  explicit PoolAttack(const AttackSetup& setup)
+      : consensus_(require_nakamoto(setup.consensus, setup.spec.name)), label_(setup.label) {}
+  /// Summary key: the attack's label, "_", name.
+  std::string key(const char* name) const { return label_ + "_" + name; }
+
+  nakamoto::NakamotoConsensus& consensus_;  ///< protocol state
+  std::string label_;                       ///< summary prefix
+  std::unique_ptr<Pool> pool_;              ///< the pool
+};
+
 }  // namespace dltsim::attacks

@@ -114,26 +114,19 @@ class DoubleSpendPool final : public attacks::PrivateChainPool {
   double start_s_ = 0;
 };
 
-class DoubleSpendAttack final : public Attack {
+class DoubleSpendAttack final : public attacks::PoolAttack<DoubleSpendPool> {
  public:
   explicit DoubleSpendAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
-        label_(setup.label),
+      : PoolAttack(setup),
         q_(setup.spec.params.number("q")),
         k_(static_cast<int>(setup.spec.params.integer("confirmations"))),
         d_(static_cast<int>(setup.spec.params.integer("give_up_deficit"))),
         premine_(setup.spec.params.flag("premine")) {
-    if (d_ <= k_) throw Error("double_spending: give_up_deficit must exceed confirmations");
     pool_ = std::make_unique<DoubleSpendPool>(consensus_, setup);
   }
-  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
-    return pool_->make_member(id, std::move(honest));
-  }
-  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
   void finish(Summary& summary) override {
     const Estimate rate = proportion(pool_->successes, pool_->attempts);
     const Estimate time = sample_mean(pool_->success_times_s);
-    const auto key = [&](const char* k) { return label_ + "_" + k; };
     summary.set(key("q"), q_);
     summary.set(key("confirmations"), static_cast<std::int64_t>(k_));
     summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts));
@@ -149,13 +142,10 @@ class DoubleSpendAttack final : public Attack {
   }
 
  private:
-  nakamoto::NakamotoConsensus& consensus_;
-  std::string label_;
   double q_;
   int k_;
   int d_;
   bool premine_;
-  std::unique_ptr<DoubleSpendPool> pool_;
 };
 
 }  // namespace

@@ -129,21 +129,15 @@ class MajorityPool final : public attacks::PrivateChainPool {
   std::uint32_t fork_height_ = 0;
 };
 
-class MajorityAttack final : public Attack {
+class MajorityAttack final : public attacks::PoolAttack<MajorityPool> {
  public:
   explicit MajorityAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
-        label_(setup.label),
+      : PoolAttack(setup),
         share_(setup.spec.params.number("alpha")),
         depth_(static_cast<int>(setup.spec.params.integer("depth"))) {
     pool_ = std::make_unique<MajorityPool>(consensus_, setup);
   }
-  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
-    return pool_->make_member(id, std::move(honest));
-  }
-  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
   void finish(Summary& summary) override {
-    const auto key = [&](const char* k) { return label_ + "_" + k; };
     const Estimate time = sample_mean(pool_->durations_s);
     const Estimate depth = sample_mean(pool_->depths);
     summary.set(key("alpha"), share_);
@@ -164,11 +158,8 @@ class MajorityAttack final : public Attack {
   }
 
  private:
-  nakamoto::NakamotoConsensus& consensus_;
-  std::string label_;
   double share_;
   int depth_;
-  std::unique_ptr<MajorityPool> pool_;
 };
 
 }  // namespace

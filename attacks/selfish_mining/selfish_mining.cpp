@@ -123,13 +123,12 @@ class SelfishPool final : public attacks::PrivateChainPool {
   std::uint64_t gamma_hits_ = 0;
 };
 
-class SelfishMiningAttack final : public Attack {
+class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
  public:
   explicit SelfishMiningAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, setup.spec.name)),
+      : PoolAttack(setup),
         members_(setup.nodes),
         spec_(setup.spec),
-        label_(setup.label),
         alpha_(setup.spec.params.number("alpha")) {
     const nakamoto::Config& c = consensus_.config();
     idealised_gamma_ = c.tie_rule.kind == TieBreak::gamma;
@@ -148,12 +147,6 @@ class SelfishMiningAttack final : public Attack {
     }
     pool_ = std::make_unique<SelfishPool>(consensus_, setup, std::move(strategy));
   }
-
-  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
-    return pool_->make_member(id, std::move(honest));
-  }
-
-  void on_start(Runtime& runtime) override { pool_->schedule(runtime); }
 
   void finish(Summary& summary) override {
     const BlockTree& tree = consensus_.tree();
@@ -178,7 +171,6 @@ class SelfishMiningAttack final : public Attack {
     const double gamma_for_theory =
         idealised_gamma_ ? consensus_.config().tie_rule.gamma : (pool_->races() > 0 ? gamma.value : 0.0);
 
-    const auto key = [&](const char* k) { return label_ + "_" + k; };
     summary.set(key("strategy"), spec_.params.choice("strategy"));
     summary.set(key("alpha"), alpha_);
     summary.set(key("revenue"), revenue.value);
@@ -202,14 +194,11 @@ class SelfishMiningAttack final : public Attack {
  private:
   bool is_member(NodeId node) const { return std::binary_search(members_.begin(), members_.end(), node); }
 
-  nakamoto::NakamotoConsensus& consensus_;
   std::vector<NodeId> members_;  // sorted
   const AttackSpec& spec_;
-  std::string label_;
   double alpha_;
   bool idealised_gamma_ = false;
   double mdp_revenue_ = std::nan("");
-  std::unique_ptr<SelfishPool> pool_;
 };
 
 }  // namespace

@@ -110,20 +110,19 @@ void print_params(const std::vector<ParamSpec>& params) {
   }
 }
 
+// A protocol or attack: summary, parameters, tables.
+template <class Info>
+int print_extension(const char* kind, const Info& info) {
+  std::printf("%s %s: %s\n\n", kind, info.name.c_str(), info.summary.c_str());
+  print_params(info.params);
+  std::printf("\ntables: %s\n", fmt::format("{}", fmt::join(info.tables, ", ")).c_str());
+  return kExitOk;
+}
+
 int cmd_describe(const std::string& name) {
   const Catalog& c = builtin_catalog();
-  if (const ProtocolInfo* p = c.protocols.find(name)) {
-    std::printf("protocol %s: %s\n\n", p->name.c_str(), p->summary.c_str());
-    print_params(p->params);
-    std::printf("\ntables: %s\n", fmt::format("{}", fmt::join(p->tables, ", ")).c_str());
-    return kExitOk;
-  }
-  if (const AttackInfo* a = c.attacks.find(name)) {
-    std::printf("attack %s: %s\n\n", a->name.c_str(), a->summary.c_str());
-    print_params(a->params);
-    std::printf("\ntables: %s\n", fmt::format("{}", fmt::join(a->tables, ", ")).c_str());
-    return kExitOk;
-  }
+  if (const ProtocolInfo* p = c.protocols.find(name)) return print_extension("protocol", *p);
+  if (const AttackInfo* a = c.attacks.find(name)) return print_extension("attack", *a);
   if (const NetworkPreset* n = c.presets.find(name)) {
     std::printf("network preset %s: %s\nsources: %s\n\n", n->name.c_str(), n->summary.c_str(),
                 n->sources.c_str());
