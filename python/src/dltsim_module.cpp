@@ -23,6 +23,7 @@
 #include "attacks/theory/longest_chain_theory.hpp"
 #include "dltsim/version.hpp"
 #include "sim/run/builtin_extensions.hpp"
+#include "sim/run/run_plan.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
 extern char** environ;
@@ -113,6 +114,9 @@ py::dict validate(const std::string& text, const std::string& name,
   py::dict result;
   try {
     const Scenario sc = load_scenario(ScenarioInput{name, text, overrides}, builtin_catalog());
+    // The network as a run builds it: a peer graph that cannot be connected or a selection that
+    // leaves no honest node is reported here, located, as `dltsim validate` does.
+    make_run_plan(sc, builtin_catalog(), SeedTree(sc.seed));
     result["ok"] = true;
     result["effective_yaml"] = sc.effective_yaml;
     result["output_path"] = sc.output.path;

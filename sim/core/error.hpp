@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace dltsim {
 
@@ -37,5 +38,13 @@ class ScenarioError : public Error {
   std::string key_path_;
   std::string detail_;
 };
+
+/// A value the user wrote, for an error message: in quotes, control characters escaped, and cut
+/// (at a UTF-8 character boundary) to its first `max_chars` bytes with its length when longer, so
+/// that a megabyte of input never becomes a megabyte of message.
+std::string quote_value(std::string_view value, std::size_t max_chars = 60);
+
+/// Like quote_value without the quotes and the length note: a short, printable prefix.
+std::string short_text(std::string_view value, std::size_t max_chars = 60);
 
 }  // namespace dltsim

@@ -18,5 +18,7 @@ inline constexpr BlockId kNoBlock = std::numeric_limits<BlockId>::max();
 using MessageType = std::uint16_t;
 /// Handle of a pending timer.
 using TimerId = std::uint64_t;
+/// The id of a timer that never fires (set at infinity); no queued timer has it (ids start at 1).
+constexpr TimerId kNeverTimer = 0;
 
 }  // namespace dltsim

@@ -13,6 +13,9 @@ namespace dltsim {
 
 bool Range::contains(double v) const {
   if (std::isnan(v)) return false;
+  // An infinite value is in the range only where the range is closed at infinity ("unlimited").
+  if (std::isinf(v))
+    return v > 0 ? std::isinf(hi) && hi > 0 && !hi_open : std::isinf(lo) && lo < 0 && !lo_open;
   if (lo_open ? !(v > lo) : !(v >= lo)) return false;
   if (hi_open ? !(v < hi) : !(v <= hi)) return false;
   return true;
@@ -24,19 +27,20 @@ static std::string bound_str(double v) {
 }
 
 std::string Range::str() const {
-  const bool open_lo = lo_open || std::isinf(lo);
-  const bool open_hi = hi_open || std::isinf(hi);
-  return fmt::format("{}{}, {}{}", open_lo ? "(" : "[", bound_str(lo), bound_str(hi), open_hi ? ")" : "]");
+  return fmt::format("{}{}, {}{}", lo_open ? "(" : "[", bound_str(lo), bound_str(hi), hi_open ? ")" : "]");
 }
 
 Range any_value() {
-  return Range{};
+  return Range{-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), true, true};
 }
 Range at_least(double lo) {
+  return Range{lo, std::numeric_limits<double>::infinity(), false, true};
+}
+Range at_least_or_unlimited(double lo) {
   return Range{lo, std::numeric_limits<double>::infinity(), false, false};
 }
 Range greater_than(double lo) {
-  return Range{lo, std::numeric_limits<double>::infinity(), true, false};
+  return Range{lo, std::numeric_limits<double>::infinity(), true, true};
 }
 Range between(double lo, double hi) {
   return Range{lo, hi, false, false};
@@ -137,9 +141,11 @@ static double parse_plain_number(std::string_view text, bool integer_only) {
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) {
-    throw Error(fmt::format("expected {}, got '{}'", integer_only ? "an integer" : "a number", text));
+    throw Error(
+        fmt::format("expected {}, got {}", integer_only ? "an integer" : "a number", quote_value(text)));
   }
-  if (integer_only && v != std::floor(v)) throw Error(fmt::format("expected an integer, got '{}'", text));
+  if (integer_only && v != std::floor(v))
+    throw Error(fmt::format("expected an integer, got {}", quote_value(text)));
   return v;
 }
 
@@ -160,7 +166,7 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
       } else if (text == "false") {
         v.number = 0;
       } else {
-        throw Error(fmt::format("expected true or false, got '{}'", text));
+        throw Error(fmt::format("expected true or false, got {}", quote_value(text)));
       }
       break;
     case ParamType::duration:
@@ -175,12 +181,12 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
     case ParamType::choice: {
       bool ok = false;
       for (const auto& c : spec.choices) ok = ok || c == text;
-      if (!ok) throw Error(fmt::format("'{}' is not allowed: {}", text, spec.allowed()));
+      if (!ok) throw Error(fmt::format("{} is not allowed: {}", quote_value(text), spec.allowed()));
       break;
     }
   }
   if (spec.type != ParamType::choice && spec.type != ParamType::boolean && !spec.range.contains(v.number)) {
-    throw Error(fmt::format("'{}' is out of range: must be in {}", text, spec.allowed()));
+    throw Error(fmt::format("{} is out of range: must be in {}", quote_value(text), spec.allowed()));
   }
   values_[spec.name] = std::move(v);
 }

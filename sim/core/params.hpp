@@ -15,12 +15,13 @@ namespace dltsim {
 /// What a parameter holds; durations, sizes and rates are written with units and stored in s, bytes, bit/s.
 enum class ParamType { integer, real, boolean, duration, size, rate, probability, choice };
 
-/// An interval of allowed numeric values.
+/// An interval of allowed numeric values. Infinity is allowed only where the interval is closed at
+/// infinity ("[1, inf]": a rate that may be "unlimited"); "(0, inf)" admits every finite positive value.
 struct Range {
   double lo = -std::numeric_limits<double>::infinity();  ///< lower bound
   double hi = std::numeric_limits<double>::infinity();   ///< upper bound
-  bool lo_open = false;                                  ///< lower bound excluded
-  bool hi_open = false;                                  ///< upper bound excluded
+  bool lo_open = true;                                   ///< lower bound excluded
+  bool hi_open = true;                                   ///< upper bound excluded
   /// True if v lies in the interval.
   bool contains(double v) const;
   /// Interval notation, e.g. "[1, 100000]" or "(0, inf)".
@@ -29,8 +30,10 @@ struct Range {
 
 /// Any value.
 Range any_value();
-/// [lo, inf).
+/// [lo, inf): finite values from lo.
 Range at_least(double lo);
+/// [lo, inf]: finite values from lo, or infinity (a rate written "unlimited").
+Range at_least_or_unlimited(double lo);
 /// (lo, inf).
 Range greater_than(double lo);
 /// [lo, hi].

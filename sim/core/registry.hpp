@@ -39,7 +39,7 @@ class Registry {
   /// The entry with that name; throws Error listing the registered names otherwise.
   const Entry& get(std::string_view name) const {
     if (const Entry* e = find(name)) return *e;
-    throw Error(fmt::format("unknown {} '{}'; registered: {}", kind_, name, names()));
+    throw Error(fmt::format("unknown {} {}; registered: {}", kind_, quote_value(name), names()));
   }
 
   /// Entries sorted by name.

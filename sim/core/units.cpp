@@ -52,24 +52,32 @@ std::string list_units(const std::array<Unit, N>& units) {
 
 template <size_t N>
 double parse_quantity(std::string_view text, const std::array<Unit, N>& units, std::string_view what,
-                      std::string_view example, std::string_view accepted) {
+                      std::string_view base_unit, std::string_view example, std::string_view accepted) {
   const std::string_view s = trim(text);
   double value = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || end == s.data()) {
-    throw UnitError(fmt::format("'{}' is not a {}: expected a number and a unit, e.g. '{}' (units: {})", text,
-                                what, example, accepted));
+    throw UnitError(fmt::format("{} is not a {}: expected a number and a unit, e.g. '{}' (units: {})",
+                                quote_value(text), what, example, accepted));
   }
-  if (!std::isfinite(value)) throw UnitError(fmt::format("'{}' is not a finite {}", text, what));
+  if (!std::isfinite(value)) throw UnitError(fmt::format("{} is not a finite {}", quote_value(text), what));
   const std::string_view unit = trim(s.substr(static_cast<size_t>(end - s.data())));
   if (unit.empty()) {
-    throw UnitError(fmt::format("'{}' has no unit: write the {} with a unit, e.g. '{}' (units: {})", text,
-                                what, example, accepted));
+    throw UnitError(fmt::format("{} has no unit: write the {} with a unit, e.g. '{}' (units: {})",
+                                quote_value(text), what, example, accepted));
   }
   for (const auto& u : units) {
-    if (u.symbol == unit) return value * u.factor;
+    if (u.symbol != unit) continue;
+    // Finite as written is not enough: "1e308 d" overflows once converted to seconds.
+    const double base = value * u.factor;
+    if (!std::isfinite(base)) {
+      throw UnitError(
+          fmt::format("{} is too large: it overflows once converted to {}", quote_value(text), base_unit));
+    }
+    return base;
   }
-  throw UnitError(fmt::format("'{}': unknown {} unit '{}' (units: {})", text, what, unit, accepted));
+  throw UnitError(fmt::format("{}: unknown {} unit {} (units: {})", quote_value(text), what,
+                              quote_value(unit), accepted));
 }
 
 std::string trimmed_number(double v) {
@@ -93,16 +101,16 @@ std::string_view rate_units() {
 }
 
 double parse_duration_s(std::string_view text) {
-  return parse_quantity(text, kDurationUnits, "duration", "600 s", duration_units());
+  return parse_quantity(text, kDurationUnits, "duration", "s", "600 s", duration_units());
 }
 
 double parse_size_bytes(std::string_view text) {
-  return parse_quantity(text, kSizeUnits, "size", "535 KB", size_units());
+  return parse_quantity(text, kSizeUnits, "size", "bytes", "535 KB", size_units());
 }
 
 double parse_rate_bps(std::string_view text) {
   if (trim(text) == "unlimited") return std::numeric_limits<double>::infinity();
-  return parse_quantity(text, kRateUnits, "rate", "20 Mbit/s", rate_units());
+  return parse_quantity(text, kRateUnits, "rate", "bit/s", "20 Mbit/s", rate_units());
 }
 
 std::string format_duration(double seconds) {

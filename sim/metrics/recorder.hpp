@@ -35,6 +35,8 @@ class Recorder {
   }
   /// Summary values of the run.
   Summary& summary() { return summary_; }
+  /// True once writing the result file failed: the run should stop, nothing more can be saved.
+  bool failed() const { return file_ != nullptr && file_->failed(); }
 
  private:
   ResultFile* file_;

@@ -11,6 +11,9 @@
 
 namespace dltsim {
 
+/// Longest message type name in bytes (a fixed-width column of the result file).
+constexpr std::size_t kMaxMessageTypeBytes = 31;
+
 /// Base of protocol-defined message contents.
 struct Payload {
   virtual ~Payload() = default;

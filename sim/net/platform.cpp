@@ -46,6 +46,9 @@ std::vector<std::string> simgrid_engine_options() {
       // No TCP acknowledgement traffic on the reverse path.
       "--cfg=network/crosstraffic:0",
       "--log=root.thres:warning",
+      // dltsim destroys the engine itself after a complete run, and leaves it to the end of the
+      // process after an interrupted one (runtime.cpp): no second teardown at exit.
+      "--cfg=debug/clean-atexit:false",
   };
 }
 

@@ -95,13 +95,30 @@ Topology try_random_topology(std::uint32_t n, const std::vector<double>& cdf, st
                              const LatencyDraw& latency, Rng& rng) {
   Topology topo(n);
   boost::random::uniform_int_distribution<std::uint32_t> pick(0, n - 1);
+  const auto can_take = [&](NodeId i, NodeId j) {
+    return j != i && topo.inbound(j) < max_inbound && topo.link(i, j) == nullptr;
+  };
   for (NodeId i = 0; i < n; ++i) {
-    const std::uint32_t want = std::min(draw_degree(cdf, rng), n - 1);
-    // Bounded attempts: near saturation (tiny n, low inbound cap) a node may get fewer than drawn.
-    for (std::uint32_t attempt = 0; topo.outbound(i) < want && attempt < 50 * want + 100; ++attempt) {
+    const std::uint32_t want = draw_degree(cdf, rng);
+    // A node linked to every other node (by their connections to it) has all the peers there are.
+    const auto satisfied = [&] { return topo.outbound(i) >= want || topo.peers(i).size() >= n - 1; };
+    for (std::uint32_t attempt = 0; !satisfied() && attempt < 50 * want + 100; ++attempt) {
       const NodeId j = pick(rng);
-      if (j == i || topo.inbound(j) >= max_inbound || topo.link(i, j) != nullptr) continue;
-      topo.connect(i, j, latency(i, j, rng));
+      if (can_take(i, j)) topo.connect(i, j, latency(i, j, rng));
+    }
+    if (satisfied()) continue;
+    // Near saturation random picks keep missing the few nodes with room: scan them all, from a
+    // random start, rather than give the node fewer connections than it drew.
+    const NodeId start = pick(rng);
+    for (std::uint32_t k = 0; k < n && !satisfied(); ++k) {
+      const NodeId j = static_cast<NodeId>((start + k) % n);
+      if (can_take(i, j)) topo.connect(i, j, latency(i, j, rng));
+    }
+    if (!satisfied()) {
+      throw Error(
+          fmt::format("node {} drew {} outbound connections but could open only {}: every other node "
+                      "is already its peer or has its {} inbound connections (max_inbound)",
+                      i, want, topo.outbound(i), max_inbound));
     }
   }
   return topo;

@@ -105,20 +105,15 @@ void Transport::send(Message msg, double now_s) {
   flow.comm->start();
 }
 
-void Transport::cancel_all() {
-  cancelling_ = true;
+void Transport::abandon_in_flight() {
+  abandoned_ = true;
   for (Flow& flow : flows_) {
-    if (!flow.comm) continue;
-    flow.comm->cancel();
-    finished_.push_back(std::move(flow.comm));  // SimGrid still retires it: release later
+    if (flow.comm) (void)flow.comm.detach();  // deliberately not released: see the header
   }
-  flows_.clear();
-  free_slots_.clear();
-  active_flows_ = 0;
 }
 
 void Transport::on_flow_done(std::size_t slot) {
-  if (cancelling_) return;
+  if (abandoned_) return;
   Flow& flow = flows_[slot];
   const double now_s = simgrid::s4u::Engine::get_clock();
   const double arrival_s = std::max(now_s, flow.earliest_end_s) + flow.post_delay_s;

@@ -53,9 +53,10 @@ class Transport {
   const std::vector<TrafficCount>& traffic() const { return traffic_; }
   /// Releases completed SimGrid comms; called outside SimGrid callbacks.
   void collect_garbage() { finished_.clear(); }
-  /// Cancels flows still in progress (an interrupted run) without delivering them; SimGrid must
-  /// then advance once (to retire them) before collect_garbage().
-  void cancel_all();
+  /// Abandons the flows still in progress (a run stopped early): they are never delivered, and
+  /// their handles are dropped without being released, since SimGrid would complain of a comm freed
+  /// before completion. The engine must not be torn down afterwards (run_simulation leaves it).
+  void abandon_in_flight();
 
  private:
   struct Flow {
@@ -76,7 +77,7 @@ class Transport {
   std::vector<std::size_t> free_slots_;
   std::vector<simgrid::s4u::CommPtr> finished_;
   std::size_t active_flows_ = 0;
-  bool cancelling_ = false;
+  bool abandoned_ = false;
   double flow_threshold_bytes_;
   Contention contention_;
 };

@@ -5,6 +5,7 @@
 
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Exec.hpp>
 
 #include "sim/metrics/recorder.hpp"
 
@@ -28,6 +29,8 @@ const char* end_reason_name(EndReason reason) {
       return "idle";
     case EndReason::interrupted:
       return "interrupted";
+    case EndReason::output_failed:
+      return "output_failed";
   }
   return "?";
 }
@@ -103,6 +106,7 @@ std::uint64_t Runtime::push(double time_s, EventKind kind, std::uint32_t node, s
 }
 
 void Runtime::schedule_delivery(double time_s, Message&& msg) {
+  if (!std::isfinite(time_s)) return;  // delayed forever (a filter's infinite delay): never delivered
   std::uint64_t slot;
   if (free_messages_.empty()) {
     slot = messages_.size();
@@ -117,6 +121,9 @@ void Runtime::schedule_delivery(double time_s, Message&& msg) {
 }
 
 TimerId Runtime::set_timer(NodeId node, double delay_s, std::uint64_t tag) {
+  // A timer at infinity (a node whose rate underflows to zero) never fires: it is not queued, and
+  // its id is one no queued timer has, so cancelling it is a no-op.
+  if (!std::isfinite(delay_s)) return kNeverTimer;
   const TimerId id = push(now_s() + std::max(0.0, delay_s), EventKind::timer, node, tag);
   live_timers_.insert(id);
   return id;
@@ -127,6 +134,7 @@ void Runtime::cancel_timer(TimerId timer) {
 }
 
 void Runtime::call_at(double time_s, std::function<void()> fn) {
+  if (!std::isfinite(time_s)) return;  // "never" (an attack window without end)
   std::uint64_t slot;
   if (free_callbacks_.empty()) {
     slot = callbacks_.size();
@@ -151,9 +159,15 @@ void Runtime::count_produced() {
   }
 }
 
+bool Runtime::stop_requested() const {
+  // A relaxed load and a flag: cheap enough to ask at every event.
+  return (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) || recorder_.failed();
+}
+
 void Runtime::arm() {
-  if (queue_.empty()) return;
-  const double t = queue_.top().time_s;
+  if (queue_.empty() || stopped_) return;
+  // After a stop request (seen here from a flow completion), come back at once to stop.
+  const double t = stop_requested() ? now_s() : queue_.top().time_s;
   if (armed_ != nullptr) {
     if (armed_time_s_ <= t) return;
     armed_->remove();
@@ -169,8 +183,21 @@ void Runtime::drain() {
   const double now = now_s();
   transport_.collect_garbage();
   draining_ = true;
-  while (!queue_.empty() && queue_.top().time_s <= now) dispatch(queue_.pop());
+  while (!queue_.empty() && queue_.top().time_s <= now && !stop_requested()) dispatch(queue_.pop());
   draining_ = false;
+  if (stop_requested()) {
+    // Interrupted, or the result file failed: make SimGrid return from run_until at the end of this
+    // round instead of finishing the time slice, which can take minutes of wall time at 10^6 nodes.
+    // A start vetoed by SimGrid (an execution on no host) is its public way to stop the main loop.
+    // Transfers in flight are left as they are: cancelling them makes SimGrid 3.32 retire each one
+    // with a scan of all the others, seconds at 10^5 nodes.
+    stopped_ = true;
+    if (!stop_marker_) {
+      stop_marker_ = sg4::Exec::init();
+      stop_marker_->vetoable_start();
+    }
+    return;
+  }
   arm();
 }
 
@@ -223,8 +250,14 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
     for (NodeId i = 0; i < protocols_.size(); ++i) protocols_[i]->on_start(contexts_[i]);
   });
   sg4::Engine* engine = sg4::Engine::get_instance();
+  interrupt_ = interrupt;
+  sg4::Activity::set_vetoed_activities(&vetoed_);
   RunStats stats;
   while (true) {
+    if (recorder_.failed()) {
+      stats.reason = EndReason::output_failed;
+      break;
+    }
     if (interrupt != nullptr && interrupt->load()) {
       stats.reason = EndReason::interrupted;
       break;
@@ -242,10 +275,10 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
     engine->run_until(target);
     if (progress) progress(RunProgress{now_s(), produced_, events_});
   }
-  if (stats.reason == EndReason::interrupted) {
-    // Cancel transfers still in flight and let SimGrid retire them, so the engine shuts down cleanly.
-    transport_.cancel_all();
-    engine->run_until(now_s());
+  sg4::Activity::set_vetoed_activities(nullptr);
+  stats.flows_in_flight = transport_.active_flows();
+  if (stats.reason == EndReason::interrupted || stats.reason == EndReason::output_failed) {
+    transport_.abandon_in_flight();
   }
   transport_.collect_garbage();
   stats.end_time_s = stats.reason == EndReason::time_limit ? *stop_.time_s : last_event_s_;

@@ -10,7 +10,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_set>
+
+#include <simgrid/forward.h>
 #include <vector>
 
 #include "sim/net/network.hpp"
@@ -30,7 +33,7 @@ namespace dltsim {
 class Recorder;
 
 /// Why a run ended.
-enum class EndReason { time_limit, drained, drain_limit, idle, interrupted };
+enum class EndReason { time_limit, drained, drain_limit, idle, interrupted, output_failed };
 
 /// Name of an end reason ("time_limit", ...).
 const char* end_reason_name(EndReason reason);
@@ -49,6 +52,7 @@ struct RunStats {
   std::uint64_t events = 0;            ///< events processed
   std::uint64_t deliveries = 0;        ///< messages delivered
   std::uint64_t produced = 0;          ///< blocks produced
+  std::size_t flows_in_flight = 0;     ///< SimGrid transfers still running when the run stopped early
 };
 
 /// Runs the nodes of one simulation.
@@ -101,6 +105,7 @@ class Runtime final : public DeliverySink {
   std::uint64_t push(double time_s, EventKind kind, std::uint32_t node, std::uint64_t data);
   void arm();
   void drain();
+  bool stop_requested() const;
   void dispatch(const Event& e);
   std::optional<EndReason> finished() const;
 
@@ -122,6 +127,10 @@ class Runtime final : public DeliverySink {
   simgrid::kernel::timer::Timer* armed_ = nullptr;
   double armed_time_s_ = 0;
   bool draining_ = false;
+  const std::atomic<bool>* interrupt_ = nullptr;
+  bool stopped_ = false;                      // a stop was requested: nothing is dispatched or armed any more
+  std::set<simgrid::s4u::Activity*> vetoed_;  // SimGrid leaves run_until when this is not empty
+  simgrid::s4u::ExecPtr stop_marker_;         // the vetoed activity that stops the main loop
 
   std::uint64_t pending_deliveries_ = 0;
   std::uint64_t events_ = 0;

@@ -13,8 +13,12 @@
 
 #include "dltsim/version.hpp"
 #include "sim/core/units.hpp"
+#include "sim/metrics/output_path.hpp"
+#include "sim/metrics/result_file.hpp"
 #include "sim/run/builtin_extensions.hpp"
+#include "sim/run/interrupt.hpp"
 #include "sim/run/progress.hpp"
+#include "sim/run/run_plan.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
@@ -27,8 +31,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitRunError = 1;
 constexpr int kExitInputError = 2;
 constexpr int kExitInterrupted = 130;
-
-std::atomic<bool> g_interrupted{false};
 
 ScenarioInput input_from(const std::string& path, const std::vector<std::string>& sets) {
   ScenarioInput in = read_scenario_file(path);
@@ -58,19 +60,34 @@ void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
   }
 }
 
+// The scenario with the output path of the command line (-o, else output.path, else
+// <scenario stem>.h5), after checking that a result can go there: before anything runs.
+Scenario load_for_output(const std::string& path, const std::vector<std::string>& sets,
+                         const std::string& out) {
+  Scenario sc = load_scenario(input_from(path, sets), builtin_catalog());
+  if (!out.empty()) sc.output.path = out;
+  const std::string problem = output_path_problem(sc.output.path, path);
+  if (problem.empty()) return sc;
+  if (!out.empty()) throw Error("-o " + quote_value(out) + ": " + problem);
+  if (sc.output.path_given) throw sc.error_at("output.path", problem);
+  throw Error(fmt::format("the default output path {} (from the scenario's name): {}; give -o",
+                          quote_value(sc.output.path), problem));
+}
+
 int cmd_run(const std::string& path, const std::vector<std::string>& sets, const std::string& out,
             const std::string& seed, bool no_progress, bool quiet) {
+  // Until the result file exists, Ctrl-C or SIGTERM end the process at once (nothing to keep).
+  install_interrupt_handlers();
   std::vector<std::string> all = sets;
   // --seed is an override like any other, so provenance records it. The output path is not part of
   // the experiment: two runs written to different files must still be byte-identical.
   if (!seed.empty()) all.push_back("general.seed=" + seed);
-  Scenario sc = load_scenario(input_from(path, all), builtin_catalog());
-  if (!out.empty()) sc.output.path = out;
+  const Scenario sc = load_for_output(path, all, out);
   ProgressLine progress(sc.stop, !no_progress && !quiet && isatty(STDERR_FILENO));
   RunOptions options;
   options.progress = [&](const RunProgress& p) { progress.update(p); };
-  options.interrupt = &g_interrupted;
-  options.handle_sigint = true;
+  options.interrupt = &interrupt_flag();
+  options.handle_signals = true;
   const auto start = std::chrono::steady_clock::now();
   const RunResult result = run_simulation(sc, builtin_catalog(), options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -83,8 +100,11 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, const
   return kExitOk;
 }
 
-int cmd_validate(const std::string& path, const std::vector<std::string>& sets) {
-  load_scenario(input_from(path, sets), builtin_catalog());
+// Everything run would reject: the scenario, the network it builds (peer graph, power, attack
+// nodes) and where the result would go.
+int cmd_validate(const std::string& path, const std::vector<std::string>& sets, const std::string& out) {
+  const Scenario sc = load_for_output(path, sets, out);
+  make_run_plan(sc, builtin_catalog(), SeedTree(sc.seed));
   std::printf("ok\n");
   return kExitOk;
 }
@@ -140,7 +160,7 @@ int cmd_describe(const std::string& name) {
                 fmt::format("{}", fmt::join(n->outbound_degree_cdf, " ")).c_str(), n->max_inbound);
     return kExitOk;
   }
-  throw Error(fmt::format("nothing named '{}'; protocols: {}; attacks: {}; presets: {}", name,
+  throw Error(fmt::format("nothing named {}; protocols: {}; attacks: {}; presets: {}", quote_value(name),
                           c.protocols.names(), c.attacks.names(), c.presets.names()));
 }
 
@@ -180,6 +200,8 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "check a scenario; prints ok or the first error");
   validate->add_option("scenario", scenario, "scenario file (YAML)")->required();
   validate->add_option("--set", sets, "override a scenario value (repeatable)");
+  validate->add_option("-o,--output", out, "result file a run would write (checked as run checks it)");
+  validate->add_option("--seed", seed, "master seed (the network it builds depends on it)");
 
   app.add_subcommand("list", "registered protocols, attacks and network presets, one per line");
 
@@ -204,10 +226,16 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet);
-    if (validate->parsed()) return cmd_validate(scenario, sets);
+    if (validate->parsed()) {
+      if (!seed.empty()) sets.push_back("general.seed=" + seed);
+      return cmd_validate(scenario, sets, out);
+    }
     if (describe->parsed()) return cmd_describe(name);
     if (theory->parsed()) return cmd_theory(theory_name, theory_args);
     return cmd_list();
+  } catch (const dltsim::OutputError& e) {  // the run went, its result could not be written
+    std::fprintf(stderr, "dltsim: error: %s\n", e.what());
+    return kExitRunError;
   } catch (const dltsim::Error& e) {
     std::fprintf(stderr, "dltsim: error: %s\n", e.what());
     return kExitInputError;

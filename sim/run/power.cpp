@@ -1,6 +1,7 @@
 #include "sim/run/power.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -35,9 +36,14 @@ std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rn
       break;
   }
   const double total = std::accumulate(power.begin(), power.end(), 0.0);
+  if (!std::isfinite(total)) {
+    throw Error(
+        "the nodes' power sums to more than the largest representable number; only ratios matter: "
+        "scale the values down");
+  }
   if (!(total > 0)) {
     throw Error(
-        "consensus.power: every node drew zero power (a normal law with mean far below its standard "
+        "every node drew zero power (a normal law with mean far below its standard "
         "deviation?): nobody could produce blocks");
   }
   for (auto& p : power) p /= total;

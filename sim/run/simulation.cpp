@@ -14,7 +14,9 @@
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/result_file.hpp"
 #include "sim/net/platform.hpp"
+#include "sim/run/interrupt.hpp"
 #include "sim/run/power.hpp"
+#include "sim/run/run_plan.hpp"
 
 namespace dltsim {
 
@@ -84,10 +86,15 @@ TableSchema message_schema() {
            DLTSIM_COLUMN(MessageRow, as_flows, "", "sent as SimGrid flows (bandwidth shared)")}};
 }
 
+static_assert(sizeof(RegionRow::name) > kMaxRegionNameBytes, "the loader caps region names to fit");
+static_assert(sizeof(MessageRow::type) > kMaxMessageTypeBytes, "MessageTypes caps names to fit");
+
+// Texts are capped where they enter (loader, registries), so nothing is ever cut here.
 template <std::size_t N>
 void copy_text(char (&dst)[N], const std::string& src) {
+  if (src.size() >= N) throw std::logic_error("text column overflow: " + src);
   std::memset(dst, 0, N);
-  std::memcpy(dst, src.data(), std::min(N - 1, src.size()));
+  std::memcpy(dst, src.data(), src.size());
 }
 
 void record_network(Recorder& recorder, const Network& network, const std::vector<double>& power) {
@@ -169,13 +176,6 @@ Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
   return p;
 }
 
-std::atomic<bool>* g_interrupt = nullptr;
-
-extern "C" void on_sigint(int) {
-  if (g_interrupt != nullptr) g_interrupt->store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
-}
-
 // SimGrid wants argc/argv: build them from dltsim's fixed engine options.
 std::unique_ptr<simgrid::s4u::Engine> make_engine() {
   static bool created = false;
@@ -194,41 +194,22 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine() {
 
 RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOptions& options) {
   const SeedTree seeds(sc.seed);
+  RunPlan plan = make_run_plan(sc, catalog, seeds);
+  Network& network = *plan.network;
   auto engine = make_engine();
-  // SimGrid's engine installs a SIGINT handler that exits at once; ours keeps what was recorded.
-  if (options.handle_sigint && options.interrupt != nullptr) {
-    g_interrupt = options.interrupt;
-    std::signal(SIGINT, on_sigint);
-  }
-  Network network(sc.network, seeds.child("network"));
+  // SimGrid's engine installs a SIGINT handler that exits at once: ours comes back.
+  if (options.handle_signals) install_interrupt_handlers();
   // Hosts exist in every mode: SimGrid's clock needs a platform even when no flow is simulated.
   const Platform platform(*engine, network);
 
-  Rng power_rng = seeds.child("power").rng();
-  std::vector<double> power = power_shares(sc.consensus.power, network.size(), power_rng);
-
-  // Attack nodes are selected on the scenario's power; then attacks that own a share of the power
-  // (a pool's alpha) get it, and the other nodes keep their proportions of the rest. Random
-  // selections skip nodes already held by an attack that owns hashrate.
-  std::vector<std::vector<NodeId>> attack_nodes;
-  std::vector<PowerGroup> groups;
-  std::vector<bool> taken(network.size(), false);
-  for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
-    Rng rng = seeds.child("attack").child(a).child("selection").rng();
-    attack_nodes.push_back(select_nodes(sc.attacks[a].nodes, network, power, taken, rng));
-    const AttackInfo& info = catalog.attacks.get(sc.attacks[a].name);
-    if (!info.power_param.empty()) {
-      groups.push_back(
-          {sc.attacks[a].name, attack_nodes.back(), sc.attacks[a].params.number(info.power_param)});
-      for (NodeId n : attack_nodes.back()) taken[n] = true;
-    }
-  }
-  assign_group_power(power, groups);
-
-  // The result file appears once the input has proved runnable.
+  // The result file appears once the input has proved runnable; from here on an interrupt keeps
+  // what was recorded instead of ending the process.
+  if (options.handle_signals) keep_results_on_interrupt();
   std::unique_ptr<ResultFile> file;
   if (options.write_output) file = std::make_unique<ResultFile>(sc.output.path);
   Recorder recorder(file.get(), sc.output.record);
+  const std::vector<double>& power = plan.power;
+  const std::vector<std::vector<NodeId>>& attack_nodes = plan.attack_nodes;
 
   Runtime runtime(network, &platform, sc.stop, seeds.child("nodes"), power, recorder);
   MessageTypes types;
@@ -266,6 +247,12 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   RunResult result;
   result.stats = runtime.run(options.progress, options.interrupt);
   result.complete = result.stats.reason != EndReason::interrupted;
+  if (result.stats.flows_in_flight > 0) {
+    // Stopped early with transfers in flight: tearing the engine down would first retire each of
+    // them (seconds to minutes at scale); the process ends right after, so the engine is left to
+    // it (SimGrid's own exit-time cleanup is off, see simgrid_engine_options()).
+    (void)engine.release();
+  }
 
   Summary& summary = recorder.summary();
   summary.set("nodes", static_cast<std::int64_t>(network.size()));

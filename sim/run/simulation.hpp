@@ -19,7 +19,7 @@ struct RunOptions {
   bool write_output = true;                          ///< write the HDF5 file
   std::function<void(const RunProgress&)> progress;  ///< called between time slices
   std::atomic<bool>* interrupt = nullptr;            ///< set to stop early
-  bool handle_sigint = false;  ///< SIGINT sets *interrupt (installed after SimGrid's own handler)
+  bool handle_signals = false;  ///< manage SIGINT and SIGTERM as sim/run/interrupt.hpp describes
 };
 
 /// What a run produced.

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "sim/core/ids.hpp"
 #include "sim/core/params.hpp"
 #include "sim/net/network_preset.hpp"
@@ -101,8 +103,12 @@ struct AttackSpec {
 /// Where results go and what is recorded.
 struct OutputSpec {
   std::string path;              ///< HDF5 result file
+  bool path_given = false;       ///< output.path was written (else the default <scenario stem>.h5)
   std::set<std::string> record;  ///< tables to write (summary and provenance are always written)
 };
+
+/// Longest region name in bytes (stored in a fixed-width column of the result file).
+constexpr std::size_t kMaxRegionNameBytes = 31;
 
 /// A complete, validated scenario.
 struct Scenario {
@@ -116,6 +122,11 @@ struct Scenario {
   ConsensusSpec consensus;             ///< protocol
   std::vector<AttackSpec> attacks;     ///< attacks, in scenario order
   OutputSpec output;                   ///< output
+  std::map<std::string, SourceLocation> locations;  ///< where keys were written, by key path
+
+  /// A ScenarioError at key_path, located where that key (or its nearest recorded parent) was
+  /// written: for problems found after loading, when the network is built.
+  ScenarioError error_at(const std::string& key_path, const std::string& detail) const;
 };
 
 }  // namespace dltsim

@@ -59,13 +59,24 @@ std::vector<double> read_cdf(const YamlValue& v) {
   return cdf;
 }
 
+// Access rates: at least 1 bit/s (below that a block takes longer than any run), or "unlimited".
+const Range kAccessRate = at_least_or_unlimited(1);
+
 RegionSpec read_region(const YamlValue& v) {
   v.expect_keys({"name", "share", "download", "upload"});
   RegionSpec r;
-  r.name = v.at("name").scalar();
-  r.share = v.at("share").as_real(greater_than(0));
-  r.download_bps = v.at("download").as_rate_bps(greater_than(0));
-  r.upload_bps = v.at("upload").as_rate_bps(greater_than(0));
+  const YamlValue name = v.at("name");
+  r.name = name.scalar();
+  if (r.name.empty()) name.fail("a region needs a name");
+  if (r.name.size() > kMaxRegionNameBytes) {
+    name.fail(
+        fmt::format("a region name is at most {} bytes (the result file stores it in a fixed-width "
+                    "column), got {} bytes",
+                    kMaxRegionNameBytes, r.name.size()));
+  }
+  r.share = v.at("share").as_real(between(1e-9, 1e9));
+  r.download_bps = v.at("download").as_rate_bps(kAccessRate);
+  r.upload_bps = v.at("upload").as_rate_bps(kAccessRate);
   return r;
 }
 
@@ -98,8 +109,9 @@ void read_latency(const YamlValue& v, NetworkSpec& net, bool regions_from_preset
   }
 }
 
-void read_topology(const YamlValue& v, NetworkSpec& net) {
+void read_topology(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   v.expect_keys({"model", "outbound", "outbound_cdf", "max_inbound"});
+  for (const auto& [key, value] : v.entries()) sc.locations[value.path()] = value.where();
   if (const auto m = v.get("model")) net.topology.model = m->as_choice(kTopologyModels);
   const auto fixed = v.get("outbound");
   const auto cdf = v.get("outbound_cdf");
@@ -131,7 +143,45 @@ NetworkSpec idealised_network(const YamlValue& v) {
   return net;
 }
 
-NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
+// Largest outbound degree the distribution can draw (the first degree where the cdf reaches 1).
+std::uint32_t max_outbound_degree(const std::vector<double>& cdf) {
+  for (std::size_t k = 0; k < cdf.size(); ++k) {
+    if (cdf[k] >= 1 - kShareTolerance) return static_cast<std::uint32_t>(k + 1);
+  }
+  return static_cast<std::uint32_t>(cdf.size());
+}
+
+// A random peer graph must be buildable as asked: no degree is silently cut to what fits.
+void check_topology(const YamlValue& v, const NetworkSpec& net) {
+  if (net.topology.model != "random" || net.nodes <= 1) return;
+  const std::uint32_t degree = max_outbound_degree(net.topology.outbound_degree_cdf);
+  // Blame the key that set the degrees: topology.outbound(_cdf), else the preset, else network.
+  std::optional<YamlValue> source;
+  if (const auto t = v.get("topology")) {
+    if (const auto o = t->get("outbound")) source = o;
+    if (const auto c = t->get("outbound_cdf")) source = c;
+  }
+  const std::string from = source ? "the outbound degree"
+                           : net.preset.empty()
+                               ? "the default outbound degree (8)"
+                               : fmt::format("the outbound-degree distribution of preset '{}'", net.preset);
+  if (!source) source = v.get("preset") ? v.get("preset") : v.get("nodes");
+  if (degree > net.nodes - 1) {
+    source->fail(
+        fmt::format("{} reaches {} peers, but a node has only {} other nodes to connect to: give "
+                    "network.topology.outbound (at most {}) or at least {} nodes",
+                    from, degree, net.nodes - 1, net.nodes - 1, degree + 1));
+  }
+  if (degree > net.topology.max_inbound) {
+    source->fail(
+        fmt::format("{} reaches {} peers, more than the {} inbound connections a node accepts "
+                    "(network.topology.max_inbound): the peer graph cannot be built as asked",
+                    from, degree, net.topology.max_inbound));
+  }
+}
+
+NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& sc) {
+  sc.locations["network"] = v.where();
   if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
   v.expect_keys(
       {"idealised", "preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
@@ -150,7 +200,9 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
     regions_from_preset = true;
   }
   net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxNodes)));
+  sc.locations["network.nodes"] = v.at("nodes").where();
   if (const auto r = v.get("regions")) {
+    sc.locations["network.regions"] = r->where();
     net.regions.clear();
     for (const YamlValue& item : r->items()) net.regions.push_back(read_region(item));
     if (net.regions.empty()) r->fail("at least one region is needed");
@@ -172,7 +224,8 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
   }
   if (net.topology.outbound_degree_cdf.empty()) net.topology.outbound_degree_cdf = {0, 0, 0, 0, 0, 0, 0, 1};
   if (const auto t = v.get("topology")) {
-    read_topology(*t, net);
+    sc.locations["network.topology"] = t->where();
+    read_topology(*t, net, sc);
     if (net.topology.model == "complete" && net.nodes > kMaxCompleteNodes) {
       t->at("model").fail(
           fmt::format("a complete graph is limited to {} nodes ({} requested): it has n (n - 1) / 2 "
@@ -184,6 +237,7 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog) {
     net.contention = enum_of<Contention>(kContentionNames, c->as_choice(kContentionNames));
   }
   if (const auto f = v.get("flow_threshold")) net.flow_threshold_bytes = f->as_size_bytes(at_least(0));
+  check_topology(v, net);
   return net;
 }
 
@@ -199,6 +253,14 @@ PowerSpec read_power(const YamlValue& v, std::uint32_t nodes) {
       v.expect_keys({"distribution", "mean", "stddev"});
       p.mean = v.at("mean").as_real(greater_than(0));
       p.stddev = v.at("stddev").as_real(at_least(0));
+      // Only ratios matter, but the sum over nodes must stay a finite number (10 standard
+      // deviations cover every draw of a run).
+      if (!std::isfinite((p.mean + 10 * p.stddev) * nodes)) {
+        v.fail(
+            fmt::format("mean and stddev are so large that the power of {} nodes overflows; only ratios "
+                        "matter: scale both down",
+                        nodes));
+      }
       break;
     case PowerDistribution::shares: {
       v.expect_keys({"distribution", "shares", "others"});
@@ -240,18 +302,23 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
       s.region = value.as_choice(names);
       break;
     }
-    case SelectBy::ids:
+    case SelectBy::ids: {
+      std::set<NodeId> seen;
       for (const YamlValue& id : value.items()) {
-        s.ids.push_back(static_cast<NodeId>(id.as_int(between(0, net.nodes - 1.0))));
+        const auto node = static_cast<NodeId>(id.as_int(between(0, net.nodes - 1.0)));
+        if (!seen.insert(node).second) id.fail(fmt::format("node {} is listed twice in this attack", node));
+        s.ids.push_back(node);
       }
       if (s.ids.empty()) value.fail("at least one node id is needed");
       break;
+    }
   }
   return s;
 }
 
-AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, const NetworkSpec& net,
-                       const std::string& protocol) {
+AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc) {
+  const NetworkSpec& net = sc.network;
+  const std::string& protocol = sc.consensus.protocol;
   v.expect_keys({"attack", "nodes", "start", "end", "params"});
   AttackSpec a;
   std::vector<std::string> names;
@@ -266,6 +333,8 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, const Network
                           fmt::join(info.protocols, ", "), protocol));
   }
   a.nodes = read_selection(v.at("nodes"), net);
+  sc.locations[v.path()] = v.where();
+  sc.locations[v.path() + ".nodes"] = v.at("nodes").where();
   if (!info.power_param.empty()) {
     const bool all =
         (a.nodes.by == SelectBy::count && a.nodes.amount >= net.nodes) ||
@@ -333,7 +402,7 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   if (const auto s = general.get("seed")) sc.seed = s->as_uint64();
   sc.stop = read_stop(general.at("stop"));
 
-  sc.network = read_network(root.at("network"), catalog);
+  sc.network = read_network(root.at("network"), catalog, sc);
 
   const YamlValue consensus = root.at("consensus");
   consensus.expect_keys({"protocol", "params", "power"});
@@ -346,7 +415,11 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   } else {
     sc.consensus.params = default_params(protocol.params);
   }
-  if (const auto p = consensus.get("power")) sc.consensus.power = read_power(*p, sc.network.nodes);
+  if (const auto p = consensus.get("power")) {
+    sc.locations["consensus.power"] = p->where();
+    sc.consensus.power = read_power(*p, sc.network.nodes);
+  }
+  sc.locations["consensus"] = consensus.where();
 
   std::vector<std::string> tables = runtime_table_names();
   tables.insert(tables.end(), protocol.tables.begin(), protocol.tables.end());
@@ -354,7 +427,7 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
     double owned = 0;  // hashrate the attacks take for their nodes
     std::set<NodeId> named;
     for (const YamlValue& a : attacks->items()) {
-      sc.attacks.push_back(read_attack(a, catalog, sc.network, sc.consensus.protocol));
+      sc.attacks.push_back(read_attack(a, catalog, sc));
       const AttackSpec& spec = sc.attacks.back();
       const AttackInfo& info = catalog.attacks.get(spec.name);
       tables.insert(tables.end(), info.tables.begin(), info.tables.end());
@@ -377,7 +450,11 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   sc.output.record.insert(tables.begin(), tables.end());
   if (const auto out = root.get("output")) {
     out->expect_keys({"path", "record"});
-    if (const auto p = out->get("path")) sc.output.path = p->scalar();
+    if (const auto p = out->get("path")) {
+      sc.output.path = p->scalar();
+      sc.output.path_given = true;
+      sc.locations["output.path"] = p->where();
+    }
     if (const auto r = out->get("record")) {
       sc.output.record.clear();
       for (const YamlValue& t : r->items()) sc.output.record.insert(t.as_choice(tables));

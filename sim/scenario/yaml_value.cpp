@@ -77,8 +77,9 @@ void YamlValue::expect_keys(const std::vector<std::string>& allowed) const {
     }
     bool known = false;
     for (const auto& a : allowed) known = known || a == name;
-    if (!known) located.fail(fmt::format("unknown key '{}'; allowed keys: {}", name, join(allowed)));
-    if (!seen.insert(name).second) located.fail(fmt::format("duplicate key '{}'", name));
+    if (!known)
+      located.fail(fmt::format("unknown key {}; allowed keys: {}", quote_value(name), join(allowed)));
+    if (!seen.insert(name).second) located.fail(fmt::format("duplicate key {}", quote_value(name)));
   }
 }
 
@@ -110,7 +111,7 @@ std::vector<std::pair<std::string, YamlValue>> YamlValue::entries() const {
           "YAML merge keys ('<<') are not supported (yaml-cpp 0.7 does not implement them): write the keys "
           "out");
     }
-    if (!seen.insert(name).second) located.fail(fmt::format("duplicate key '{}'", name));
+    if (!seen.insert(name).second) located.fail(fmt::format("duplicate key {}", quote_value(name)));
     out.emplace_back(name, YamlValue(kv.second, child_path(name), sources_));
   }
   return out;
@@ -140,9 +141,9 @@ double YamlValue::as_real(const Range& range) const {
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
-    fail(fmt::format("expected a number, got '{}'", s));
+    fail(fmt::format("expected a number, got {}", quote_value(s)));
   }
-  if (!range.contains(v)) fail(fmt::format("must be in {}, got {}", range.str(), s));
+  if (!range.contains(v)) fail(fmt::format("must be in {}, got {}", range.str(), short_text(s)));
   return v;
 }
 
@@ -151,8 +152,10 @@ std::int64_t YamlValue::as_int(const Range& range) const {
   const std::string& s = node_.Scalar();
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) fail(fmt::format("expected an integer, got '{}'", s));
-  if (!range.contains(static_cast<double>(v))) fail(fmt::format("must be in {}, got {}", range.str(), s));
+  if (ec != std::errc() || end != s.data() + s.size())
+    fail(fmt::format("expected an integer, got {}", quote_value(s)));
+  if (!range.contains(static_cast<double>(v)))
+    fail(fmt::format("must be in {}, got {}", range.str(), short_text(s)));
   return v;
 }
 
@@ -162,7 +165,7 @@ std::uint64_t YamlValue::as_uint64() const {
   std::uint64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) {
-    fail(fmt::format("expected a non-negative integer below 2^64, got '{}'", s));
+    fail(fmt::format("expected a non-negative integer below 2^64, got {}", quote_value(s)));
   }
   return v;
 }
@@ -172,7 +175,7 @@ bool YamlValue::as_bool() const {
   const std::string& s = node_.Scalar();
   if (s == "true") return true;
   if (s == "false") return false;
-  fail(fmt::format("expected true or false, got '{}'", s));
+  fail(fmt::format("expected true or false, got {}", quote_value(s)));
 }
 
 template <class Parse>
@@ -183,7 +186,8 @@ static double located_quantity(const YamlValue& v, Parse parse, const Range& ran
   } catch (const Error& e) {
     v.fail(e.what());
   }
-  if (!range.contains(x)) v.fail(fmt::format("must be in {} {}, got '{}'", range.str(), unit, v.scalar()));
+  if (!range.contains(x))
+    v.fail(fmt::format("must be in {} {}, got {}", range.str(), unit, quote_value(v.scalar())));
   return x;
 }
 
@@ -208,7 +212,7 @@ std::string YamlValue::as_choice(const std::vector<std::string>& allowed) const 
   for (const auto& a : allowed) {
     if (a == s) return s;
   }
-  fail(fmt::format("'{}' is not allowed; allowed values: {}", s, join(allowed)));
+  fail(fmt::format("{} is not allowed; allowed values: {}", quote_value(s), join(allowed)));
 }
 
 ParamValues YamlValue::as_params(const std::vector<ParamSpec>& specs) const {
@@ -217,7 +221,7 @@ ParamValues YamlValue::as_params(const std::vector<ParamSpec>& specs) const {
   for (const auto& [name, value] : entries()) {
     const ParamSpec* spec = find_param(specs, name);
     if (spec == nullptr) {
-      value.fail(fmt::format("unknown parameter '{}'; allowed: {}", name, param_names(specs)));
+      value.fail(fmt::format("unknown parameter {}; allowed: {}", quote_value(name), param_names(specs)));
     }
     if (!value.is_scalar()) value.fail(fmt::format("expected a single value ({})", spec->allowed()));
     try {
@@ -230,19 +234,32 @@ ParamValues YamlValue::as_params(const std::vector<ParamSpec>& specs) const {
 }
 
 YAML::Node parse_yaml(const std::string& text, const YamlSources& sources) {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
+  const auto at = [&](const YAML::Mark& m) { return SourceLocation{sources.file, m.line + 1, m.column + 1}; };
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ScenarioError(at(e.mark), "",
+                        fmt::format("the document nests deeper than {} levels, the YAML parser's limit (a "
+                                    "scenario needs at most 6)",
+                                    e.depth() - 1));
   } catch (const YAML::ParserException& e) {
-    throw ScenarioError(SourceLocation{sources.file, e.mark.line + 1, e.mark.column + 1}, "",
-                        "YAML syntax error: " + e.msg);
+    throw ScenarioError(at(e.mark), "", "YAML syntax error: " + e.msg);
   }
+  if (documents.size() > 1) {
+    // A second document would be ignored: say so instead of running half of what was written.
+    const YAML::Mark m = documents[1].Mark();
+    throw ScenarioError(m.line >= 0 ? at(m) : SourceLocation{sources.file, 0, 0}, "",
+                        "a second YAML document ('---') follows the scenario: a scenario file holds one "
+                        "document");
+  }
+  YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   return root;
 }
 
 void apply_override(YAML::Node root, const std::string& assignment, YamlSources& sources) {
-  const std::string where = "--set " + assignment;
+  const std::string where = "--set " + short_text(assignment);
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw ScenarioError(SourceLocation{where, 0, 0}, "", "expected key.path=value, e.g. network.nodes=500");
@@ -266,7 +283,7 @@ void apply_override(YAML::Node root, const std::string& assignment, YamlSources&
     const std::string key = path.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
     if (key.empty()) fail("empty key in path");
     if (chain.back().IsDefined() && !chain.back().IsMap() && !chain.back().IsNull()) {
-      fail(fmt::format("cannot set key '{}' inside {}", key, yaml_kind(chain.back())));
+      fail(fmt::format("cannot set key {} inside {}", quote_value(key), yaml_kind(chain.back())));
     }
     chain.push_back(chain.back()[key]);
     pos = end == std::string::npos ? path.size() : end;
@@ -278,7 +295,8 @@ void apply_override(YAML::Node root, const std::string& assignment, YamlSources&
       if (ec != std::errc() || ptr != path.data() + close) fail("a [index] must be a non-negative integer");
       const YAML::Node seq = chain.back();
       if (!seq.IsSequence() || index >= seq.size()) {
-        fail(fmt::format("no item [{}]: '{}' is not a sequence of more than {} items", index, key, index));
+        fail(fmt::format("no item [{}]: {} is not a sequence of more than {} items", index, quote_value(key),
+                         index));
       }
       chain.push_back(seq[index]);
       pos = close + 1;

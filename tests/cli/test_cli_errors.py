@@ -7,7 +7,7 @@ from clitest import check, dltsim, done, scenario, workdir
 d = workdir()
 bad = os.path.join(d, "bad.yaml")
 with open(bad, "w") as f:
-    f.write("general:\n  stop:\n    blocks: 5\nnetwork:\n  preset: bitcoin-2019\n  nodes: 10\n"
+    f.write("general:\n  stop:\n    blocks: 5\nnetwork:\n  preset: bitcoin-2019\n  nodes: 30\n"
             "consensus:\n  protocol: nakamoto\n  params:\n    block_size: \"1 MiB\"\n    tie_break: coin\n"
             f"output:\n  path: {os.path.join(d, 'never.h5')}\n")
 
@@ -29,7 +29,8 @@ check(r.returncode == 2 and "--set network.nodes=abc: network.nodes: expected an
 r = dltsim("run", os.path.join(d, "missing.yaml"), check=False)
 check(r.returncode == 2 and "cannot read scenario file" in r.stderr, "a missing file is a clear error")
 r = dltsim("run", scenario("quickstart.yaml"), "-o", "/nonexistent/dir/x.h5", check=False)
-check(r.returncode == 2 and "cannot create output file" in r.stderr, "an unwritable output is a clear error")
+check(r.returncode == 2 and "-o '/nonexistent/dir/x.h5': the output directory '/nonexistent/dir' does not exist"
+      in r.stderr, "a missing output directory is a clear error before the run: " + r.stderr.strip())
 
 r = dltsim("list")
 lines = r.stdout.strip().splitlines()

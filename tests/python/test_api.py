@@ -128,13 +128,18 @@ def test_registries_and_theory():
     assert by_name["revenue_sm1"] <= by_name["revenue_optimal"] <= by_name["upper_bound"]
 
 
-def test_input_errors_found_at_run_time_are_scenario_errors(tmp_path):
-    # Validates, but with 20 nodes the 0.9 % South American share rounds to no node at all.
-    bad = SCENARIO_YAML.replace("nodes: 100", "nodes: 20") + "attacks: [{attack: selfish_mining, nodes: {region: SA}}]\n"
+def test_input_errors_found_once_the_network_exists_are_located(tmp_path):
+    # Well-formed, but with 25 nodes the 0.9 % South American share rounds to no node at all: the
+    # validator builds the network as a run would, and names the line of the selection.
+    bad = (SCENARIO_YAML.replace("nodes: 100", "nodes: 25")
+           + "attacks:\n  - attack: selfish_mining\n    nodes: {region: SA}\n")
     with pytest.raises(dltsim.ScenarioError) as e:
+        dltsim.validate(bad)
+    assert e.value.line == 7 and e.value.key_path == "attacks[0].nodes"
+    assert "selects no node: region 'SA' has no node among the 25" in str(e.value)
+    with pytest.raises(dltsim.ScenarioError):
         dltsim.run(bad, out=tmp_path / "g.h5")
-    assert "selected no node" in str(e.value)
-    assert not list(tmp_path.iterdir())  # nothing written, not even a .partial
+    assert not list(tmp_path.iterdir())  # nothing written, not even a temporary file
 
 
 def test_ctrl_c_keeps_what_was_recorded(tmp_path):

@@ -56,6 +56,10 @@ TEST_CASE("an impossible graph is an error, not a hang") {
   Rng rng(1);
   // Each node may open one connection and accept none: nothing can connect.
   CHECK_THROWS_WITH(build_random_topology(50, {1.0}, 0, kConstLatency, rng),
+                    Catch::Contains("node 0 drew 1 outbound connections but could open only 0"));
+  // Each node opens one connection and accepts one: every node gets its degree, but the graph
+  // falls apart into cycles far more often than not.
+  CHECK_THROWS_WITH(build_random_topology(1000, {1.0}, 1, kConstLatency, rng),
                     Catch::Contains("could not build a connected peer graph"));
 }
 

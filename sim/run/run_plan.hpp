@@ -1,0 +1,28 @@
+#pragma once
+// What a run decides before the engine starts: the network (node placement, peer graph), the
+// consensus power of every node and the nodes each attack controls. Deterministic for a scenario
+// and seed, and cheap next to the run, so `dltsim validate` builds it too: every input problem that
+// shows only once the network exists (a peer graph that cannot be connected, a selection that
+// leaves no honest node) is reported by validate, located in the scenario, before any run.
+
+#include <memory>
+#include <vector>
+
+#include "sim/core/rng.hpp"
+#include "sim/net/network.hpp"
+#include "sim/scenario/catalog.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace dltsim {
+
+/// The network and the assignments of a run.
+struct RunPlan {
+  std::unique_ptr<Network> network;               ///< placement and peer graph
+  std::vector<double> power;                      ///< consensus power share per node (sum 1)
+  std::vector<std::vector<NodeId>> attack_nodes;  ///< per attack (scenario order), sorted ids
+};
+
+/// Builds the plan from the seed tree of the run; throws ScenarioError located in the scenario.
+RunPlan make_run_plan(const Scenario& scenario, const Catalog& catalog, const SeedTree& seeds);
+
+}  // namespace dltsim
