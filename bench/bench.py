@@ -6,12 +6,14 @@ and to a JSON file.
 
     bash scripts/bench.sh                      # default: scaling 1k/5k/10k + options at 5k
     bash scripts/bench.sh --sizes 10000 --repeat 3
+    bash scripts/bench.sh --interrupt 100000 1000000 --interrupt-after 90   # Ctrl-C latency
 """
 
 import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,24 @@ def measure(dltsim, scenario, sets, out):
     return m
 
 
+def interrupt_latency(dltsim, scenario, nodes, after_s, sig, tmp):
+    """Seconds from a signal, sent after_s into a run, to the process's exit (results saved)."""
+    out = os.path.join(tmp, "interrupted.h5")
+    proc = subprocess.Popen([dltsim, "run", scenario, "-o", out, "-q", "--set", f"network.nodes={nodes}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(after_s)
+    start = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate()
+    latency = time.monotonic() - start
+    kept = os.path.join(tmp, "interrupted.incomplete.h5")
+    saved = os.path.exists(kept)
+    if saved:
+        os.remove(kept)
+    return {"nodes": nodes, "after_s": after_s, "signal": signal.Signals(sig).name, "exit": proc.returncode,
+            "latency_s": round(latency, 2), "incomplete_file": saved, "stderr": err.strip()[-120:]}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dltsim", default=os.path.join(ROOT, "build", "dltsim"))
@@ -50,7 +70,21 @@ def main():
     p.add_argument("--options-at", type=int, default=5000, help="network size for the options comparison (0: skip)")
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--json", default=os.path.join(ROOT, "build", "bench.json"))
+    p.add_argument("--interrupt", type=int, nargs="+", default=[],
+                   help="only measure the time from SIGINT / SIGTERM to exit at these network sizes")
+    p.add_argument("--interrupt-after", type=float, default=30, help="seconds into the run to send it")
     args = p.parse_args()
+
+    if args.interrupt:
+        tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+        print("| nodes | signal after s | signal | exit | signal to exit s | incomplete file kept |")
+        print("|---|---|---|---|---|---|")
+        for n in args.interrupt:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                r = interrupt_latency(args.dltsim, args.scenario, n, args.interrupt_after, sig, tmp)
+                print(f"| {n} | {r['after_s']} | {r['signal']} | {r['exit']} | {r['latency_s']} | "
+                      f"{r['incomplete_file']} |", flush=True)
+        return
 
     configs = [(f"scaling {n}", [f"network.nodes={n}"]) for n in args.sizes]
     if args.options_at:

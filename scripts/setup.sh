@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages dltsim needs, and only those. Idempotent: when
-# everything is present it returns after one dpkg query.
+# everything is present it returns after one dpkg query. With --test, also what the test suite
+# needs beyond the build: clang and libFuzzer for the sanitizer build and the fuzzer.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,9 @@ packages=(
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

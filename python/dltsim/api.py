@@ -72,21 +72,25 @@ def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None)
     write (default: a new file in the temporary directory). overrides: {"key.path": value} or
     ["key.path=value"], as the command line's --set.
 
-    Raises ScenarioError on bad input (before anything runs), SimulationError if the child fails,
+    Raises ScenarioError on bad input and ValueError on an output path a result cannot go to (both
+    before anything runs), SimulationError if the child fails (exit code, signal and stderr),
     KeyboardInterrupt if interrupted (the child then keeps what it recorded in an .incomplete.h5).
     """
     text, name, path = _scenario_source(scenario)
     sets = _overrides(overrides, seed)
     _check(text, name, sets)
+    if out is None:
+        out = os.path.join(tempfile.gettempdir(), f"dltsim-{uuid.uuid4().hex[:12]}.h5")
+    out = os.fspath(out)
+    problem = _dltsim.output_problem(out, path or "")
+    if problem:
+        raise ValueError(f"out={out!r}: {problem}")
     tmpdir = None
     if path is None:
         tmpdir = tempfile.mkdtemp(prefix="dltsim-")
         path = os.path.join(tmpdir, "scenario.yaml")
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-    if out is None:
-        out = os.path.join(tempfile.gettempdir(), f"dltsim-{uuid.uuid4().hex[:12]}.h5")
-    out = os.fspath(out)
     argv = [_executable_path or _executable(), "run", path, "-o", out, "-q"]
     for s in sets:
         argv += ["--set", s]
@@ -98,11 +102,16 @@ def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None)
             os.rmdir(tmpdir)
     stderr = stderr.decode(errors="replace")
     if sig:
+        # The child writes under a temporary name and renames only a complete result: a file under
+        # the final name can only be an earlier run's.
+        state = (f"{out} is left as it was before this run" if os.path.exists(out)
+                 else f"nothing was written to {out}")
         raise SimulationError(
-            f"the simulation process died with signal {sig} ({_signal.Signals(sig).name}); "
-            f"nothing was written to {out}" + (f"; its stderr:\n{stderr}" if stderr else ""),
+            f"the simulation process died with signal {sig} ({_signal.Signals(sig).name}); {state} "
+            f"(a temporary {os.path.basename(out)}.*.partial may remain beside it)"
+            + (f"; its stderr:\n{stderr}" if stderr else ""),
             None, sig, stderr)
-    if code == 2:  # input the validator cannot see ahead (e.g. a peer graph that cannot be connected)
+    if code == 2:  # the validator saw everything else: the file system changed since (output path)
         message = stderr.strip().removeprefix("dltsim: error: ")
         raise ScenarioError(message, name, 0, 0, "", message)
     if code != 0:

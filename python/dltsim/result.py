@@ -47,7 +47,12 @@ class Result:
 
     @property
     def scenario(self):
-        return _dltsim.yaml_to_python(self.effective_yaml)
+        """The scenario after overrides, as a dict. Safe whatever the file holds: a hostile or
+        corrupt embedded YAML (cyclic aliases, alias bombs, deep nesting) raises ValueError."""
+        try:
+            return _dltsim.yaml_to_python(self.effective_yaml)
+        except ValueError as e:
+            raise ValueError(f"{self.path}: provenance/effective_yaml cannot be read: {e}") from None
 
     def table(self, name):
         """The table as a DataFrame (columns keep their HDF5 types; text columns become str)."""

@@ -10,18 +10,18 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <yaml-cpp/yaml.h>
 
 #include "attacks/selfish_mining/optimal_policy.hpp"
 #include "attacks/theory/longest_chain_theory.hpp"
 #include "dltsim/version.hpp"
+#include "python/src/yaml_to_python.hpp"
+#include "sim/metrics/output_path.hpp"
 #include "sim/run/builtin_extensions.hpp"
 #include "sim/run/run_plan.hpp"
 #include "sim/scenario/scenario_loader.hpp"
@@ -40,6 +40,7 @@ py::dict param_dict(const ParamSpec& p) {
   d["unit"] = std::string(p.unit());
   d["default"] = p.default_value;
   d["allowed"] = p.allowed();
+  d["range"] = py::make_tuple(p.range.lo, p.range.hi);  // numeric types, in the stored unit
   d["doc"] = p.doc;
   return d;
 }
@@ -70,43 +71,6 @@ py::object summary_value(const SummaryValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return py::int_(*i);
   if (const auto* u = std::get_if<std::uint64_t>(&v)) return py::int_(*u);
   return py::str(std::get<std::string>(v));
-}
-
-// YAML scalars become Python bool / int / float / None when they read as such (YAML 1.2 core
-// schema), strings otherwise; quantities such as "600 s" stay strings.
-py::object yaml_to_python(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      py::dict d;
-      for (const auto& kv : node) d[py::str(kv.first.Scalar())] = yaml_to_python(kv.second);
-      return std::move(d);
-    }
-    case YAML::NodeType::Sequence: {
-      py::list l;
-      for (const auto& item : node) l.append(yaml_to_python(item));
-      return std::move(l);
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = node.Scalar();
-      if (node.Tag() == "!") return py::str(s);  // quoted
-      if (s == "true") return py::bool_(true);
-      if (s == "false") return py::bool_(false);
-      if (s == "null" || s == "~") return py::none();
-      long long i = 0;
-      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
-          ec == std::errc() && p == s.data() + s.size()) {
-        return py::int_(i);
-      }
-      double x = 0;
-      if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
-          ec == std::errc() && p == s.data() + s.size()) {
-        return py::float_(x);
-      }
-      return py::str(s);
-    }
-    default:
-      return py::none();
-  }
 }
 
 py::dict validate(const std::string& text, const std::string& name,
@@ -251,9 +215,10 @@ PYBIND11_MODULE(_dltsim, m) {
       "Every registered protocol, attack, network preset and closed form, with its parameters");
   m.def("theory", &evaluate_theory, py::arg("name"), py::arg("assignments"),
         "Evaluates a registered closed form");
-  m.def(
-      "yaml_to_python", [](const std::string& text) { return yaml_to_python(YAML::Load(text)); },
-      py::arg("text"), "Parses YAML into dicts, lists and scalars");
+  m.def("yaml_to_python", &dltsim::python::yaml_to_python, py::arg("text"),
+        "Parses one YAML document into dicts, lists and scalars (safe on hostile input: raises ValueError)");
+  m.def("output_problem", &output_path_problem, py::arg("path"), py::arg("scenario_file"),
+        "Why a result file cannot be written at path (the policy of `dltsim run -o`), or ''");
   m.def("run_child", &run_child, py::arg("argv"),
         "Runs a process; returns (exit code, signal, stdout, stderr)");
   m.def("selfish_mining_revenue", &theory::selfish_mining_revenue, py::arg("alpha"), py::arg("gamma"),

@@ -56,6 +56,11 @@ double parse_quantity(std::string_view text, const std::array<Unit, N>& units, s
   const std::string_view s = trim(text);
   double value = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    throw UnitError(
+        fmt::format("{}: the number is beyond what a double holds (about 1.8e308, or below 2.2e-308)",
+                    quote_value(text)));
+  }
   if (ec != std::errc() || end == s.data()) {
     throw UnitError(fmt::format("{} is not a {}: expected a number and a unit, e.g. '{}' (units: {})",
                                 quote_value(text), what, example, accepted));

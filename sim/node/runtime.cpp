@@ -277,9 +277,8 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
   }
   sg4::Activity::set_vetoed_activities(nullptr);
   stats.flows_in_flight = transport_.active_flows();
-  if (stats.reason == EndReason::interrupted || stats.reason == EndReason::output_failed) {
-    transport_.abandon_in_flight();
-  }
+  // A time limit, a drain limit or a stop request can end the run with transfers in flight.
+  if (stats.flows_in_flight > 0) transport_.abandon_in_flight();
   transport_.collect_garbage();
   stats.end_time_s = stats.reason == EndReason::time_limit ? *stop_.time_s : last_event_s_;
   stats.events = events_;

@@ -190,56 +190,77 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine() {
   return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
 }
 
+// Everything a run holds, in construction order (so destroyed in reverse).
+struct RunObjects {
+  RunPlan plan;
+  std::unique_ptr<simgrid::s4u::Engine> engine;
+  std::unique_ptr<Platform> platform;
+  std::unique_ptr<ResultFile> file;
+  std::unique_ptr<Recorder> recorder;
+  std::unique_ptr<Runtime> runtime;
+  MessageTypes types;
+  std::unique_ptr<Consensus> consensus;
+  std::vector<std::unique_ptr<Attack>> attacks;
+};
+
+// A run that stopped early (interrupt, write failure, time limit with transfers in flight) is not
+// torn down: SimGrid would first retire every transfer still in flight, one scan of all the others
+// each (seconds to minutes at scale), and freeing millions of node objects takes another second at
+// 10^6 nodes, while the process ends right after. The objects stay reachable from here (no leak
+// report) and SimGrid's own exit-time cleanup is off (simgrid_engine_options()).
+RunObjects* g_left_to_process_exit = nullptr;
+
 }  // namespace
 
 RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOptions& options) {
   const SeedTree seeds(sc.seed);
-  RunPlan plan = make_run_plan(sc, catalog, seeds);
-  Network& network = *plan.network;
-  auto engine = make_engine();
+  auto objects = std::make_unique<RunObjects>();
+  RunObjects& o = *objects;
+  o.plan = make_run_plan(sc, catalog, seeds);
+  Network& network = *o.plan.network;
+  o.engine = make_engine();
   // SimGrid's engine installs a SIGINT handler that exits at once: ours comes back.
   if (options.handle_signals) install_interrupt_handlers();
   // Hosts exist in every mode: SimGrid's clock needs a platform even when no flow is simulated.
-  const Platform platform(*engine, network);
+  o.platform = std::make_unique<Platform>(*o.engine, network);
 
   // The result file appears once the input has proved runnable; from here on an interrupt keeps
   // what was recorded instead of ending the process.
   if (options.handle_signals) keep_results_on_interrupt();
-  std::unique_ptr<ResultFile> file;
-  if (options.write_output) file = std::make_unique<ResultFile>(sc.output.path);
-  Recorder recorder(file.get(), sc.output.record);
-  const std::vector<double>& power = plan.power;
-  const std::vector<std::vector<NodeId>>& attack_nodes = plan.attack_nodes;
+  if (options.write_output) o.file = std::make_unique<ResultFile>(sc.output.path);
+  o.recorder = std::make_unique<Recorder>(o.file.get(), sc.output.record);
+  Recorder& recorder = *o.recorder;
+  const std::vector<std::vector<NodeId>>& attack_nodes = o.plan.attack_nodes;
 
-  Runtime runtime(network, &platform, sc.stop, seeds.child("nodes"), power, recorder);
-  MessageTypes types;
+  o.runtime = std::make_unique<Runtime>(network, o.platform.get(), sc.stop, seeds.child("nodes"),
+                                        o.plan.power, recorder);
+  Runtime& runtime = *o.runtime;
   const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
-  const ProtocolSetup setup{sc.consensus.params,    network.size(), runtime.power_shares(), types, recorder,
+  const ProtocolSetup setup{sc.consensus.params,    network.size(), runtime.power_shares(), o.types, recorder,
                             seeds.child("protocol")};
-  std::unique_ptr<Consensus> consensus = protocol.make(setup);
+  o.consensus = protocol.make(setup);
 
-  std::vector<std::unique_ptr<Attack>> attacks;
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
     // Summary values are prefixed with the attack's name, or name_index when it appears twice.
     const auto same_name = std::count_if(sc.attacks.begin(), sc.attacks.end(),
-                                         [&](const AttackSpec& o) { return o.name == sc.attacks[a].name; });
+                                         [&](const AttackSpec& x) { return x.name == sc.attacks[a].name; });
     const std::string label =
         same_name > 1 ? sc.attacks[a].name + "_" + std::to_string(a) : sc.attacks[a].name;
-    const AttackSetup attack_setup{sc.attacks[a],   label,      static_cast<std::uint16_t>(a),
-                                   attack_nodes[a], *consensus, network,
-                                   types,           recorder,   seeds.child("attack").child(a)};
-    attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
+    const AttackSetup attack_setup{sc.attacks[a],   label,        static_cast<std::uint16_t>(a),
+                                   attack_nodes[a], *o.consensus, network,
+                                   o.types,         recorder,     seeds.child("attack").child(a)};
+    o.attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
   }
   for (NodeId i = 0; i < network.size(); ++i) {
-    std::unique_ptr<Protocol> node = consensus->make_node(i);
-    for (std::size_t a = 0; a < attacks.size(); ++a) {
+    std::unique_ptr<Protocol> node = o.consensus->make_node(i);
+    for (std::size_t a = 0; a < o.attacks.size(); ++a) {
       if (std::binary_search(attack_nodes[a].begin(), attack_nodes[a].end(), i)) {
-        node = attacks[a]->make_node(i, std::move(node));
+        node = o.attacks[a]->make_node(i, std::move(node));
       }
     }
     runtime.install(i, std::move(node));
   }
-  for (auto& attack : attacks) {
+  for (auto& attack : o.attacks) {
     if (MessageFilter* f = attack->filter()) runtime.transport().add_filter(f);
     attack->on_start(runtime);
   }
@@ -247,29 +268,27 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   RunResult result;
   result.stats = runtime.run(options.progress, options.interrupt);
   result.complete = result.stats.reason != EndReason::interrupted;
-  if (result.stats.flows_in_flight > 0) {
-    // Stopped early with transfers in flight: tearing the engine down would first retire each of
-    // them (seconds to minutes at scale); the process ends right after, so the engine is left to
-    // it (SimGrid's own exit-time cleanup is off, see simgrid_engine_options()).
-    (void)engine.release();
+  if (result.stats.flows_in_flight > 0 || !result.complete ||
+      result.stats.reason == EndReason::output_failed) {
+    g_left_to_process_exit = objects.release();
   }
 
   Summary& summary = recorder.summary();
   summary.set("nodes", static_cast<std::int64_t>(network.size()));
   summary.set("end_time_s", result.stats.end_time_s);
   summary.set("events", static_cast<std::int64_t>(result.stats.events));
-  consensus->finish(summary, result.stats.end_time_s);
-  for (auto& attack : attacks) attack->finish(summary);
-  record_traffic(recorder, runtime.transport(), types);
+  o.consensus->finish(summary, result.stats.end_time_s);
+  for (auto& attack : o.attacks) attack->finish(summary);
+  record_traffic(recorder, runtime.transport(), o.types);
   record_network(recorder, network, runtime.power_shares());
   result.summary = summary;
 
-  if (file) {
-    file->write_attributes("summary", summary);
-    file->write_attributes("provenance", provenance(sc, result.complete, result.stats.reason));
-    file->write_text("provenance", "scenario_yaml", sc.source_text);
-    file->write_text("provenance", "effective_yaml", sc.effective_yaml);
-    result.output_path = result.complete ? file->commit() : file->abandon();
+  if (o.file) {
+    o.file->write_attributes("summary", summary);
+    o.file->write_attributes("provenance", provenance(sc, result.complete, result.stats.reason));
+    o.file->write_text("provenance", "scenario_yaml", sc.source_text);
+    o.file->write_text("provenance", "effective_yaml", sc.effective_yaml);
+    result.output_path = result.complete ? o.file->commit() : o.file->abandon();
   }
   return result;
 }

@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -233,11 +235,72 @@ ParamValues YamlValue::as_params(const std::vector<ParamSpec>& specs) const {
   return values;
 }
 
+namespace {
+
+// Counts documents and remembers where the second one starts; builds nothing.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  YAML::Mark second;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+};
+
+// The position of a second document, if the text has one. Asks the parser for two documents at
+// most: yaml-cpp 0.7's LoadAll loops forever on some inputs (NUL bytes), found by fuzzing.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  if (!parser.HandleNextDocument(counter)) return std::nullopt;
+  if (!parser.HandleNextDocument(counter)) return std::nullopt;
+  return counter.second;
+}
+
+// YAML text is printable: control characters other than tab and line breaks are not allowed
+// (YAML 1.2, c-printable), and yaml-cpp 0.7 misreads some (a NUL ends its stream early).
+void reject_control_characters(const std::string& text, const std::string& source) {
+  int line = 1;
+  int column = 1;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      throw ScenarioError(
+          SourceLocation{source, line, column}, "",
+          fmt::format("control character 0x{:02x}: YAML text allows only tab, line breaks and "
+                      "printable characters",
+                      c));
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {  // count characters, not UTF-8 continuation bytes
+      ++column;
+    }
+  }
+}
+
+}  // namespace
+
 YAML::Node parse_yaml(const std::string& text, const YamlSources& sources) {
-  std::vector<YAML::Node> documents;
+  reject_control_characters(text, sources.file);
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   const auto at = [&](const YAML::Mark& m) { return SourceLocation{sources.file, m.line + 1, m.column + 1}; };
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    second = second_document(text);
   } catch (const YAML::DeepRecursion& e) {
     throw ScenarioError(at(e.mark), "",
                         fmt::format("the document nests deeper than {} levels, the YAML parser's limit (a "
@@ -246,14 +309,12 @@ YAML::Node parse_yaml(const std::string& text, const YamlSources& sources) {
   } catch (const YAML::ParserException& e) {
     throw ScenarioError(at(e.mark), "", "YAML syntax error: " + e.msg);
   }
-  if (documents.size() > 1) {
+  if (second) {
     // A second document would be ignored: say so instead of running half of what was written.
-    const YAML::Mark m = documents[1].Mark();
-    throw ScenarioError(m.line >= 0 ? at(m) : SourceLocation{sources.file, 0, 0}, "",
+    throw ScenarioError(second->line >= 0 ? at(*second) : SourceLocation{sources.file, 0, 0}, "",
                         "a second YAML document ('---') follows the scenario: a scenario file holds one "
                         "document");
   }
-  YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   return root;
 }
@@ -265,6 +326,11 @@ void apply_override(YAML::Node root, const std::string& assignment, YamlSources&
     throw ScenarioError(SourceLocation{where, 0, 0}, "", "expected key.path=value, e.g. network.nodes=500");
   }
   const std::string path = assignment.substr(0, eq);
+  try {
+    reject_control_characters(assignment, where);
+  } catch (const ScenarioError& e) {
+    throw ScenarioError(SourceLocation{where, 0, 0}, path, e.detail());
+  }
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));

@@ -13,6 +13,7 @@ def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--dltsim", required=True)
     p.add_argument("--scenarios", required=True)
+    p.add_argument("--fail-io", default="", help="the fault-injection library (tests/faults/fail_io.c)")
     return p.parse_args()
 
 

@@ -167,3 +167,44 @@ except KeyboardInterrupt:
     assert not (tmp_path / "long.h5").exists()
     r = dltsim.load(tmp_path / "long.incomplete.h5")
     assert not r.complete and len(r.arrivals) > 0
+
+
+# Aliases that refer to themselves, an alias bomb (9^12 leaves if expanded) and deep nesting.
+SELF_ALIAS = "general: &a [1, *a]\n"
+ALIAS_BOMB = "a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 13))
+DEEP = "a: " + "[" * 600 + "]" * 600 + "\n"
+
+
+def test_reading_hostile_yaml_never_crashes_or_explodes():
+    from dltsim import _dltsim
+    with pytest.raises(ValueError, match="refers to a node that contains it"):
+        _dltsim.yaml_to_python(SELF_ALIAS)
+    with pytest.raises(ValueError, match="nests deeper than"):
+        _dltsim.yaml_to_python(DEEP)
+    bomb = _dltsim.yaml_to_python(ALIAS_BOMB)  # shared references, not copies: instant and small
+    assert bomb["a12"][0] is bomb["a11"] and len(bomb["a0"]) == 9
+    with pytest.raises(ValueError, match="mapping key is not a scalar"):
+        _dltsim.yaml_to_python("{[1]: 2}")
+
+
+def test_a_result_file_with_hostile_embedded_yaml_reads_safely(quickstart, tmp_path):
+    import h5py
+    out = tmp_path / "q.h5"
+    dltsim.run(quickstart, out=out, overrides=SMALL)
+    for text in (SELF_ALIAS, DEEP):
+        with h5py.File(out, "r+") as f:
+            del f["provenance/effective_yaml"]
+            f["provenance/effective_yaml"] = np.bytes_(text)
+        r = dltsim.load(out)  # loading itself never parses the YAML
+        assert r.summary["blocks_produced"] == 4
+        with pytest.raises(ValueError, match="effective_yaml cannot be read"):
+            r.scenario
+
+
+def test_a_bad_output_path_is_refused_before_the_run(quickstart, tmp_path):
+    for out, why in ((tmp_path, "is a directory"), ("/dev/null", "is a character device"),
+                     (str(tmp_path) + "/", "ends with '/'"), (tmp_path / "no" / "x.h5", "does not exist")):
+        with pytest.raises(ValueError, match=why):
+            dltsim.run(quickstart, out=out, overrides=SMALL)
+    assert not list(tmp_path.iterdir())

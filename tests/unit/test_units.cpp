@@ -43,3 +43,13 @@ TEST_CASE("quantities format for humans") {
   CHECK(format_size(18000) == "18 KB");
   CHECK(format_rate(20e6) == "20 Mbit/s");
 }
+
+TEST_CASE("a quantity is finite once converted to its base unit") {
+  CHECK(parse_duration_s("1e300 s") == 1e300);
+  CHECK_THROWS_WITH(parse_duration_s("1e308 d"), Catch::Contains("too large") && Catch::Contains("to s"));
+  CHECK_THROWS_WITH(parse_size_bytes("1e300 GiB"), Catch::Contains("too large"));
+  CHECK_THROWS_WITH(parse_rate_bps("1e300 GB/s"), Catch::Contains("too large") && Catch::Contains("bit/s"));
+  CHECK_THROWS_WITH(parse_duration_s("inf s"), Catch::Contains("not a finite duration"));
+  CHECK_THROWS_WITH(parse_duration_s("1e400 s"), Catch::Contains("beyond what a double holds"));
+  CHECK(std::isinf(parse_rate_bps("unlimited")));  // the one way to write infinity
+}
