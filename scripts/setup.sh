@@ -13,7 +13,7 @@ packages=(
   python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+  packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev python3-mpmath)
 fi
 
 missing=()

@@ -63,7 +63,11 @@ std::vector<ParamSpec> selfish_params() {
           "mdp_gamma", 0.5,
           "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
           "its tie_gamma is used instead"),
-      param::integer("max_lead", 40, between(2, 200), "optimal: truncation of the MDP's state space"),
+      param::integer("max_lead", 0, between(0, 512),
+                     "optimal: truncation of the MDP's state space; 0: doubled from 8 until the value moves by "
+                     "at most mdp_tolerance (selfish_mining_mdp_max_lead and _mdp_last_change report it)"),
+      param::real("mdp_tolerance", 1e-5, Range{0, 0.01, true, false},
+                  "optimal: convergence tolerance on the relative revenue when the truncation is chosen"),
   };
 }
 
@@ -136,9 +140,13 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
     const std::string name = setup.spec.params.choice("strategy");
     std::unique_ptr<selfish::Strategy> strategy;
     if (name == "optimal") {
-      const selfish::MdpSolution sol = selfish::solve_selfish_mining_mdp(
-          std::min(alpha_, 0.499), gamma, static_cast<int>(setup.spec.params.integer("max_lead")));
+      selfish::MdpOptions options;
+      options.max_lead = static_cast<int>(setup.spec.params.integer("max_lead"));
+      options.tolerance = setup.spec.params.number("mdp_tolerance");
+      const selfish::MdpSolution sol = selfish::solve_selfish_mining_mdp(std::min(alpha_, 0.499), gamma, options);
       mdp_revenue_ = sol.revenue;
+      mdp_max_lead_ = sol.max_lead;
+      mdp_change_ = sol.change;
       strategy = std::make_unique<selfish::TableStrategy>(sol.policy, sol.max_lead);
     } else {
       selfish::StrategyOptions options;
@@ -188,7 +196,11 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
     }
     summary.set(key("theory_threshold"), theory::selfish_mining_threshold(gamma_for_theory));
     summary.set(key("theory_upper_bound"), theory::selfish_mining_upper_bound(alpha_));
-    if (!std::isnan(mdp_revenue_)) summary.set(key("theory_revenue_mdp"), mdp_revenue_);
+    if (!std::isnan(mdp_revenue_)) {
+      summary.set(key("theory_revenue_mdp"), mdp_revenue_);
+      summary.set(key("mdp_max_lead"), static_cast<std::int64_t>(mdp_max_lead_));
+      summary.set(key("mdp_last_change"), mdp_change_);
+    }
   }
 
  private:
@@ -199,6 +211,8 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
   double alpha_;
   bool idealised_gamma_ = false;
   double mdp_revenue_ = std::nan("");
+  int mdp_max_lead_ = 0;
+  double mdp_change_ = 0;
 };
 
 }  // namespace

@@ -15,13 +15,22 @@ void register_builtin_theories(TheoryRegistry& registry) {
       "alpha/(1-alpha)",
       {param::real("alpha", 0.3, Range{0, 0.5, true, true}, "pool hashrate share"),
        param::probability("gamma", 0.5, "share of honest hashrate mining on the pool's block in a tie"),
-       param::integer("max_lead", 40, between(2, 200), "MDP truncation")},
+       param::integer("max_lead", 0, between(0, 512),
+                      "MDP truncation; 0: doubled from 8 until the value moves by at most mdp_tolerance"),
+       param::real("mdp_tolerance", 1e-5, Range{0, 0.01, true, false},
+                   "MDP: convergence tolerance on the relative revenue when the truncation is chosen")},
       [](const ParamValues& v) {
         const double a = v.number("alpha"), g = v.number("gamma");
+        selfish::MdpOptions options;
+        options.max_lead = static_cast<int>(v.integer("max_lead"));
+        options.tolerance = v.number("mdp_tolerance");
+        const selfish::MdpSolution mdp = selfish::solve_selfish_mining_mdp(a, g, options);
         Summary s;
         s.set("revenue_sm1", theory::selfish_mining_revenue(a, g));
-        s.set("revenue_optimal",
-              selfish::solve_selfish_mining_mdp(a, g, static_cast<int>(v.integer("max_lead"))).revenue);
+        s.set("revenue_optimal", mdp.revenue);
+        s.set("optimal_max_lead", static_cast<std::int64_t>(mdp.max_lead));
+        s.set("optimal_last_change", mdp.change);
+        s.set("optimal_converged", static_cast<std::int64_t>(mdp.converged ? 1 : 0));
         s.set("revenue_honest", a);
         s.set("upper_bound", theory::selfish_mining_upper_bound(a));
         s.set("threshold_sm1", theory::selfish_mining_threshold(g));

@@ -229,8 +229,22 @@ PYBIND11_MODULE(_dltsim, m) {
         "alpha / (1 - alpha)");
   m.def(
       "selfish_mining_optimal_revenue",
-      [](double a, double g, int t) { return selfish::solve_selfish_mining_mdp(a, g, t).revenue; },
-      py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 40, "Sapirshtein et al. MDP optimum");
+      [](double a, double g, int max_lead, double tolerance) {
+        selfish::MdpOptions o;
+        o.max_lead = max_lead;
+        o.tolerance = tolerance;
+        const selfish::MdpSolution s = selfish::solve_selfish_mining_mdp(a, g, o);
+        py::dict d;
+        d["revenue"] = s.revenue;
+        d["max_lead"] = s.max_lead;
+        d["change"] = s.change;
+        d["converged"] = s.converged;
+        d["evaluations"] = s.evaluations;
+        return d;
+      },
+      py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 0, py::arg("tolerance") = 1e-5,
+      "Sapirshtein et al.'s MDP optimum: revenue (a lower bound), the truncation max_lead (0: doubled "
+      "until the value moves by at most tolerance), change at the last doubling, converged");
   m.def("double_spend_rosenfeld", &theory::double_spend_rosenfeld, py::arg("q"), py::arg("k"),
         "Rosenfeld's exact double-spend success probability");
   m.def("double_spend_give_up", &theory::double_spend_rosenfeld_give_up, py::arg("q"), py::arg("k"),

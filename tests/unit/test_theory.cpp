@@ -42,23 +42,69 @@ TEST_CASE("honest mining earns the hashrate share in the MDP") {
   CHECK(selfish::mdp_strategy_revenue(0.3, 0.5, 20, *honest) == Approx(0.3).margin(1e-9));
 }
 
-TEST_CASE("optimal selfish mining lies between SM1 and alpha / (1 - alpha)") {
-  for (double a : {0.1, 0.25, 1.0 / 3, 0.4}) {
-    for (double g : {0.0, 0.5, 1.0}) {
-      INFO("alpha " << a << " gamma " << g);
-      const double opt = selfish::solve_selfish_mining_mdp(a, g, 40).revenue;
-      CHECK(opt >= theory::selfish_mining_revenue(a, g) - 1e-9);
-      CHECK(opt >= a - 1e-9);  // never worse than honest mining
-      CHECK(opt <= theory::selfish_mining_upper_bound(a) + 1e-9);
+TEST_CASE("SM1 racing to the end of a race is exact at any truncation") {
+  // The MDP's closed-form race (lead - 1) / (1 - 2 alpha) blocks long against Eyal and Sirer's state
+  // machine: the same revenue to rounding, even with a truncation of 2 and near alpha = 1/2, where
+  // cutting races short used to cost the pool (4e-5 at alpha 0.4 with a truncation of 80).
+  for (int t : {2, 5, 16}) {
+    for (double a : {0.1, 0.25, 0.35, 0.45, 0.49}) {
+      for (double g : {0.0, 0.5, 1.0}) {
+        INFO("truncation " << t << " alpha " << a << " gamma " << g);
+        CHECK(selfish::mdp_sm1_revenue(a, g, t) == Approx(theory::selfish_mining_revenue(a, g)).margin(1e-10));
+      }
     }
   }
 }
 
+TEST_CASE("optimal selfish mining never earns less than SM1 or honest mining, at any truncation") {
+  // alpha 0.48 and 0.49 with gamma 0 were below SM1 with the old fixed truncation of 40.
+  for (double a : {0.1, 0.25, 1.0 / 3, 0.4, 0.45, 0.48, 0.49}) {
+    for (double g : {0.0, 0.5, 1.0}) {
+      for (int t : {4, 16}) {
+        INFO("alpha " << a << " gamma " << g << " truncation " << t);
+        selfish::MdpOptions fixed;
+        fixed.max_lead = t;
+        const double opt = selfish::solve_selfish_mining_mdp(a, g, fixed).revenue;
+        CHECK(opt >= theory::selfish_mining_revenue(a, g) - 1e-10);
+        CHECK(opt >= a - 1e-10);
+        CHECK(opt <= theory::selfish_mining_upper_bound(a) + 1e-10);
+      }
+    }
+  }
+}
+
+TEST_CASE("the optimal value rises with the truncation and settles within the tolerance") {
+  // Larger models contain every policy of smaller ones: the value never decreases; the chosen
+  // truncation is the first whose value moved by at most the tolerance from half of it.
+  double previous = 0;
+  for (int t : {8, 16, 32, 64}) {
+    selfish::MdpOptions fixed;
+    fixed.max_lead = t;
+    const double v = selfish::solve_selfish_mining_mdp(0.4, 0.5, fixed).revenue;
+    CHECK(v >= previous - 1e-12);
+    previous = v;
+  }
+  const selfish::MdpSolution s = selfish::solve_selfish_mining_mdp(0.4, 0.5, {});
+  CHECK(s.converged);
+  CHECK(s.change <= 1e-5);
+  CHECK(s.change >= 0);
+  CHECK(s.revenue >= previous - 1e-12);  // at least the 64-truncated value it reached or passed
+  // Near 1/2 the limit is reached only with a longer truncation: the bound is reported, not hidden.
+  selfish::MdpOptions tight;
+  tight.tolerance = 1e-9;
+  tight.max_lead_limit = 32;
+  const selfish::MdpSolution capped = selfish::solve_selfish_mining_mdp(0.48, 0.5, tight);
+  CHECK_FALSE(capped.converged);
+  CHECK(capped.max_lead == 32);
+  CHECK(capped.change > 1e-9);
+}
+
 TEST_CASE("optimal selfish mining matches Sapirshtein et al.'s published value") {
-  // Sapirshtein, Sompolinsky, Zohar (FC 2016), Table 1: alpha = 1/3, gamma = 0: 0.33705 (SM1: 1/3).
-  CHECK(selfish::solve_selfish_mining_mdp(1.0 / 3, 0.0, 60).revenue == Approx(0.33705).margin(5e-5));
+  // Sapirshtein, Sompolinsky, Zohar (FC 2016), Table 1: alpha = 1/3, gamma = 0: 0.33705 (SM1: 1/3);
+  // published to 5 digits.
+  CHECK(selfish::solve_selfish_mining_mdp(1.0 / 3, 0.0).revenue == Approx(0.33705).margin(5e-5));
   // With gamma = 1 the pool wins every tie and reaches the bound alpha / (1 - alpha).
-  CHECK(selfish::solve_selfish_mining_mdp(0.25, 1.0, 60).revenue == Approx(0.25 / 0.75).margin(1e-4));
+  CHECK(selfish::solve_selfish_mining_mdp(0.25, 1.0).revenue == Approx(0.25 / 0.75).margin(1e-4));
 }
 
 TEST_CASE("Nakamoto's approximation matches the whitepaper's table") {
