@@ -34,7 +34,9 @@ struct Outcome {
   std::array<Transition, 3> t{};
   int count = 0;
   double duration = 1;
-  void add(int next, double p, double pool, double honest) { t[static_cast<std::size_t>(count++)] = {next, p, pool, honest}; }
+  void add(int next, double p, double pool, double honest) {
+    t[static_cast<std::size_t>(count++)] = {next, p, pool, honest};
+  }
 };
 
 // Gains and biases of one policy for the pool's and the honest network's rewards.
@@ -187,7 +189,8 @@ class SelfishMdp {
       const Eigen::SparseMatrix<double> cm = m;
       Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
       lu.compute(cm);
-      if (lu.info() != Eigen::Success) throw std::runtime_error("selfish-mining MDP: policy evaluation failed");
+      if (lu.info() != Eigen::Success)
+        throw std::runtime_error("selfish-mining MDP: policy evaluation failed");
       x = lu.solve(rhs);
     }
     warm_start_ = x;
@@ -312,7 +315,8 @@ std::vector<Action> playable(const SelfishMdp& mdp, const std::vector<Move>& pol
   std::vector<Action> table(policy.size());
   for (int s = 0; s < mdp.states(); ++s) {
     const Move m = policy[static_cast<std::size_t>(s)];
-    table[static_cast<std::size_t>(s)] = m == Move::sm1_race ? sm1->decide(mdp.state(s)) : static_cast<Action>(m);
+    table[static_cast<std::size_t>(s)] =
+        m == Move::sm1_race ? sm1->decide(mdp.state(s)) : static_cast<Action>(m);
   }
   return table;
 }

@@ -29,9 +29,9 @@ namespace dltsim::selfish {
 
 /// How to solve.
 struct MdpOptions {
-  double tolerance = 1e-5;  ///< stop doubling the truncation once the value moves by at most this
-  int max_lead = 0;         ///< a fixed truncation (no doubling) when > 0
-  int max_lead_limit = 256; ///< largest truncation the doubling may reach
+  double tolerance = 1e-5;   ///< stop doubling the truncation once the value moves by at most this
+  int max_lead = 0;          ///< a fixed truncation (no doubling) when > 0
+  int max_lead_limit = 256;  ///< largest truncation the doubling may reach
 };
 
 /// An optimal policy and its value.

@@ -63,9 +63,10 @@ std::vector<ParamSpec> selfish_params() {
           "mdp_gamma", 0.5,
           "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
           "its tie_gamma is used instead"),
-      param::integer("max_lead", 0, between(0, 512),
-                     "optimal: truncation of the MDP's state space; 0: doubled from 8 until the value moves by "
-                     "at most mdp_tolerance (selfish_mining_mdp_max_lead and _mdp_last_change report it)"),
+      param::integer(
+          "max_lead", 0, between(0, 512),
+          "optimal: truncation of the MDP's state space; 0: doubled from 8 until the value moves by "
+          "at most mdp_tolerance (selfish_mining_mdp_max_lead and _mdp_last_change report it)"),
       param::real("mdp_tolerance", 1e-5, Range{0, 0.01, true, false},
                   "optimal: convergence tolerance on the relative revenue when the truncation is chosen"),
   };
@@ -143,7 +144,8 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
       selfish::MdpOptions options;
       options.max_lead = static_cast<int>(setup.spec.params.integer("max_lead"));
       options.tolerance = setup.spec.params.number("mdp_tolerance");
-      const selfish::MdpSolution sol = selfish::solve_selfish_mining_mdp(std::min(alpha_, 0.499), gamma, options);
+      const selfish::MdpSolution sol =
+          selfish::solve_selfish_mining_mdp(std::min(alpha_, 0.499), gamma, options);
       mdp_revenue_ = sol.revenue;
       mdp_max_lead_ = sol.max_lead;
       mdp_change_ = sol.change;

@@ -99,7 +99,8 @@ double double_spend_rosenfeld_give_up(double q, int k, int d, bool premined) {
   // premined); from deficit < 0 the attacker is already longer and publishes at once.
   const int head_start = premined ? 1 : 0;
   double total = 0;
-  for (int m = 0; m + head_start <= k; ++m) total += attacker_blocks_pmf(q, k, m) * catch_up(k - m - head_start);
+  for (int m = 0; m + head_start <= k; ++m)
+    total += attacker_blocks_pmf(q, k, m) * catch_up(k - m - head_start);
   // Beyond that the attacker is ahead at acceptance: the tail, not 1 minus the sum (cancellation).
   return total + attacker_blocks_tail(q, k, k - head_start);
 }
@@ -114,7 +115,8 @@ double double_spend_nakamoto(double q, int k) {
   const double lr = std::log(q / p);
   std::vector<double> terms;
   terms.reserve(static_cast<std::size_t>(k) + 1);
-  for (int i = 0; i <= k; ++i) terms.push_back(-lambda + i * std::log(lambda) - std::lgamma(i + 1.0) + (k - i) * lr);
+  for (int i = 0; i <= k; ++i)
+    terms.push_back(-lambda + i * std::log(lambda) - std::lgamma(i + 1.0) + (k - i) * lr);
   return std::exp(log_sum_exp(terms)) + boost::math::gamma_p(k + 1.0, lambda);
 }
 

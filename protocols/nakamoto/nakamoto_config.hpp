@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "protocols/nakamoto/compact_block.hpp"
 #include "sim/chain/chain_view.hpp"
 #include "sim/core/params.hpp"
 
@@ -12,16 +13,18 @@ namespace dltsim::nakamoto {
 
 /// Typed parameters.
 struct Config {
-  double block_interval_s;          ///< mean time between blocks over the whole network
-  double block_size_bytes;          ///< size of a full block
-  double validation_delay_s;        ///< time to validate a block before accepting and relaying it
-  bool compact_blocks;              ///< BIP 152 compact block relay on
-  double compact_usage;             ///< share of nodes that support compact blocks
-  double compact_size_bytes;        ///< size of a compact block
-  double compact_failure_rate;      ///< probability that reconstruction fails
-  double compact_missing_fraction;  ///< fraction of the full block fetched after a failure
-  double request_timeout_s;         ///< wait before asking another announcer for a block
-  TieRule tie_rule;                 ///< fork choice among equal chains
+  double block_interval_s;             ///< mean time between blocks over the whole network
+  double block_size_bytes;             ///< size of a full block
+  double validation_delay_s;           ///< time to validate a block before accepting and relaying it
+  bool compact_blocks;                 ///< BIP 152 compact block relay on
+  double compact_usage;                ///< share of nodes that support compact blocks
+  double transaction_size_bytes;       ///< average transaction size (sets the compact block's short ids)
+  std::uint32_t high_bandwidth_peers;  ///< BIP 152 high-bandwidth peers a node asks for (0: off)
+  double compact_failure_rate;         ///< probability that reconstruction fails
+  double compact_missing_fraction;     ///< fraction of the block's transactions fetched after a failure
+  CompactBlock compact;                ///< BIP 152 message sizes of a block of block_size_bytes
+  double request_timeout_s;            ///< wait before asking another announcer for a block
+  TieRule tie_rule;                    ///< fork choice among equal chains
 };
 
 /// Parameter declarations.
@@ -31,7 +34,5 @@ Config read_config(const ParamValues& values);
 
 /// Size of an inv or getdata announcing one block: 24-byte header, 1-byte count, 36-byte entry.
 inline constexpr std::uint32_t kInvSizeBytes = 61;
-/// Size of a getblocktxn request (header, block hash, a few indexes).
-inline constexpr std::uint32_t kGetBlockTxnSizeBytes = 64;
 
 }  // namespace dltsim::nakamoto

@@ -16,6 +16,8 @@ NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup)
   types_.cmpctblock = setup.message_types.add("cmpctblock");
   types_.getblocktxn = setup.message_types.add("getblocktxn");
   types_.blocktxn = setup.message_types.add("blocktxn");
+  // Only runs with high-bandwidth relay have this message (others keep their tables as they were).
+  types_.sendcmpct = config_.high_bandwidth_peers > 0 ? setup.message_types.add("sendcmpct") : kNoMessageType;
   Rng rng = setup.seeds.child("compact_support").rng();
   boost::random::bernoulli_distribution<> supports(config_.compact_usage);
   compact_.resize(setup.node_count);

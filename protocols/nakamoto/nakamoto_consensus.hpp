@@ -12,6 +12,9 @@
 
 namespace dltsim::nakamoto {
 
+/// A message type id no message has.
+inline constexpr MessageType kNoMessageType = 0xffff;
+
 /// The registered message types of the relay protocol.
 struct MessageTypeIds {
   MessageType inv;          ///< announces a block
@@ -20,6 +23,14 @@ struct MessageTypeIds {
   MessageType cmpctblock;   ///< a compact block (BIP 152)
   MessageType getblocktxn;  ///< requests transactions missing from a compact block
   MessageType blocktxn;     ///< the missing transactions
+  MessageType sendcmpct;    ///< asks a peer to push compact blocks unannounced, or to stop (BIP 152)
+};
+
+/// Payload of sendcmpct: high-bandwidth mode on or off.
+struct HighBandwidth : Payload {
+  /// On (push compact blocks to me) or off.
+  bool on;
+  explicit HighBandwidth(bool b) : on(b) {}
 };
 
 /// Payload naming one block (shared by every message about that block).
@@ -52,6 +63,8 @@ class NakamotoConsensus : public Consensus {
   double power_share(NodeId node) const { return power_shares_[node]; }
   /// The shared payload naming block b.
   const PayloadPtr& ref(BlockId b);
+  /// The shared sendcmpct payloads.
+  const PayloadPtr& high_bandwidth(bool on) const { return on ? hb_on_ : hb_off_; }
 
  private:
   Config config_;
@@ -61,6 +74,8 @@ class NakamotoConsensus : public Consensus {
   MessageTypeIds types_;
   std::vector<bool> compact_;
   std::vector<PayloadPtr> refs_;
+  PayloadPtr hb_on_ = std::make_shared<const HighBandwidth>(true);
+  PayloadPtr hb_off_ = std::make_shared<const HighBandwidth>(false);
 };
 
 }  // namespace dltsim::nakamoto

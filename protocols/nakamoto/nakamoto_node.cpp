@@ -57,8 +57,12 @@ void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
 }
 
 void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
-  const BlockId block = msg.as<BlockRef>().block;
   const MessageTypeIds& t = consensus_.types();
+  if (msg.type == t.sendcmpct) {
+    on_sendcmpct(msg.from, msg.as<HighBandwidth>().on);
+    return;
+  }
+  const BlockId block = msg.as<BlockRef>().block;
   if (msg.type == t.inv) {
     on_inv(ctx, block, msg.from);
   } else if (msg.type == t.getdata) {
@@ -66,9 +70,7 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
   } else if (msg.type == t.cmpctblock) {
     on_compact(ctx, block, msg.from);
   } else if (msg.type == t.getblocktxn) {
-    const double missing =
-        consensus_.config().compact_missing_fraction * consensus_.tree().get(block).size_bytes;
-    ctx.send(msg.from, t.blocktxn, static_cast<std::uint32_t>(std::ceil(missing)), consensus_.ref(block));
+    ctx.send(msg.from, t.blocktxn, consensus_.config().compact.blocktxn_bytes, consensus_.ref(block));
   } else if (msg.type == t.block || msg.type == t.blocktxn) {
     on_block_data(ctx, block, msg.from);
   }
@@ -104,8 +106,7 @@ void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
   if (!view_.knows(block)) return;
   const Config& c = consensus_.config();
   if (consensus_.speaks_compact(id_) && consensus_.speaks_compact(from)) {
-    ctx.send(from, consensus_.types().cmpctblock, static_cast<std::uint32_t>(c.compact_size_bytes),
-             consensus_.ref(block));
+    ctx.send(from, consensus_.types().cmpctblock, c.compact.cmpctblock_bytes, consensus_.ref(block));
   } else {
     ctx.send(from, consensus_.types().block, consensus_.tree().get(block).size_bytes, consensus_.ref(block));
   }
@@ -113,9 +114,9 @@ void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
 
 void NakamotoNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
   if (has_or_validating(block)) return;
-  const double p_fail = consensus_.config().compact_failure_rate;
-  if (boost::random::bernoulli_distribution<>(p_fail)(ctx.rng())) {
-    ctx.send(from, consensus_.types().getblocktxn, kGetBlockTxnSizeBytes, consensus_.ref(block));
+  const Config& c = consensus_.config();
+  if (boost::random::bernoulli_distribution<>(c.compact_failure_rate)(ctx.rng()) && c.compact.missing > 0) {
+    ctx.send(from, consensus_.types().getblocktxn, c.compact.getblocktxn_bytes, consensus_.ref(block));
     return;
   }
   on_block_data(ctx, block, from);
@@ -158,6 +159,7 @@ void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
 
 void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   const ViewUpdate u = accept(ctx, block);
+  if (u.head_changed) promote_high_bandwidth(ctx, from);
   // Like Bitcoin Core, relay only blocks that become the head (a losing fork is not relayed). With
   // random tie-breaking, also relay a block that ties the head: Eyal and Sirer's fix propagates both
   // branches so that every node gets to choose.
@@ -196,8 +198,39 @@ void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
   for (const PeerLink& p : ctx.peers()) {
     if (p.peer == except) continue;
     if (holders != nullptr && std::find(holders->begin(), holders->end(), p.peer) != holders->end()) continue;
+    // A peer that asked for high-bandwidth relay gets the compact block itself, unannounced.
+    if (std::find(hb_listeners_.begin(), hb_listeners_.end(), p.peer) != hb_listeners_.end()) {
+      ctx.send(p.peer, consensus_.types().cmpctblock, consensus_.config().compact.cmpctblock_bytes, ref);
+      continue;
+    }
     ctx.send(p.peer, consensus_.types().inv, kInvSizeBytes, ref);
   }
+}
+
+void NakamotoNode::promote_high_bandwidth(NodeContext& ctx, NodeId from) {
+  // Bitcoin Core's rule: the peers that most recently gave us a new block first become (or stay)
+  // our high-bandwidth peers; the oldest of them is told to stop when a new one comes in.
+  const std::uint32_t k = consensus_.config().high_bandwidth_peers;
+  if (k == 0 || from == kNoNode || !consensus_.speaks_compact(id_) || !consensus_.speaks_compact(from))
+    return;
+  const auto it = std::find(hb_peers_.begin(), hb_peers_.end(), from);
+  if (it != hb_peers_.end()) {
+    std::rotate(hb_peers_.begin(), it, it + 1);
+    return;
+  }
+  hb_peers_.insert(hb_peers_.begin(), from);
+  ctx.send(from, consensus_.types().sendcmpct, kSendCmpctBytes, consensus_.high_bandwidth(true));
+  if (hb_peers_.size() > k) {
+    ctx.send(hb_peers_.back(), consensus_.types().sendcmpct, kSendCmpctBytes,
+             consensus_.high_bandwidth(false));
+    hb_peers_.pop_back();
+  }
+}
+
+void NakamotoNode::on_sendcmpct(NodeId from, bool on) {
+  const auto it = std::find(hb_listeners_.begin(), hb_listeners_.end(), from);
+  if (on && it == hb_listeners_.end()) hb_listeners_.push_back(from);
+  if (!on && it != hb_listeners_.end()) hb_listeners_.erase(it);
 }
 
 }  // namespace dltsim::nakamoto

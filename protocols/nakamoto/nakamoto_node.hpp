@@ -61,6 +61,8 @@ class NakamotoNode : public Protocol {
   void ask_next(NodeContext& ctx, BlockId block, Request& req);
   void on_block_data(NodeContext& ctx, BlockId block, NodeId from);
   void connect(NodeContext& ctx, BlockId block, NodeId from);
+  void promote_high_bandwidth(NodeContext& ctx, NodeId from);
+  void on_sendcmpct(NodeId from, bool on);
   // Known, being validated, or held until its parent arrives: another copy is not needed.
   bool has_or_validating(BlockId block) const {
     return view_.knows(block) || validating_.count(block) != 0 || held_.count(block) != 0;
@@ -73,6 +75,8 @@ class NakamotoNode : public Protocol {
   std::unordered_map<BlockId, NodeId> validating_;  // block -> peer it came from
   std::unordered_map<BlockId, std::vector<std::pair<BlockId, NodeId>>> orphans_;  // parent -> children
   std::unordered_set<BlockId> held_;                                              // blocks in orphans_
+  std::vector<NodeId> hb_peers_;      // BIP 152: peers we asked to push compact blocks, newest first
+  std::vector<NodeId> hb_listeners_;  // peers that asked us to push compact blocks to them
 };
 
 }  // namespace dltsim::nakamoto

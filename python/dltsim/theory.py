@@ -11,6 +11,7 @@ from ._dltsim import (
     double_spend_rosenfeld,
     majority_expected_blocks,
     majority_expected_depth,
+    selfish_mining_optimal,
     selfish_mining_optimal_revenue,
     selfish_mining_revenue,
     selfish_mining_threshold,
@@ -26,6 +27,6 @@ def evaluate(name, **params):
 
 __all__ = [
     "evaluate", "selfish_mining_revenue", "selfish_mining_threshold", "selfish_mining_upper_bound",
-    "selfish_mining_optimal_revenue", "double_spend_rosenfeld", "double_spend_give_up", "double_spend_nakamoto",
+    "selfish_mining_optimal_revenue", "selfish_mining_optimal", "double_spend_rosenfeld", "double_spend_give_up", "double_spend_nakamoto",
     "majority_expected_blocks", "majority_expected_depth",
 ]

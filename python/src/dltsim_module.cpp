@@ -233,6 +233,17 @@ PYBIND11_MODULE(_dltsim, m) {
         selfish::MdpOptions o;
         o.max_lead = max_lead;
         o.tolerance = tolerance;
+        return selfish::solve_selfish_mining_mdp(a, g, o).revenue;
+      },
+      py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 0, py::arg("tolerance") = 1e-5,
+      "Sapirshtein et al.'s MDP optimum (a lower bound, within tolerance of its limit: see "
+      "selfish_mining_optimal)");
+  m.def(
+      "selfish_mining_optimal",
+      [](double a, double g, int max_lead, double tolerance) {
+        selfish::MdpOptions o;
+        o.max_lead = max_lead;
+        o.tolerance = tolerance;
         const selfish::MdpSolution s = selfish::solve_selfish_mining_mdp(a, g, o);
         py::dict d;
         d["revenue"] = s.revenue;

@@ -122,24 +122,50 @@ TEST_CASE("without contention every transfer gets the full rate", "[transport]")
   CHECK(r.summary.number("flows") == 0);
 }
 
+// BIP 152 by hand for a 100 KB block of 250-byte transactions: 100,000 = 80 (header) + 3
+// (CompactSize of 399) + 250 (coinbase) + 398 x 250 + 167 spare bytes, so 398 short ids. The compact
+// block: 24 (P2P header) + 80 + 8 (nonce) + 3 + 398 x 6 + 1 + 1 + 250 (prefilled coinbase) = 2,755 B.
+constexpr double kCompactBytes = 2755;
+const std::string kCompact =
+    "block_size: \"100 KB\", transaction_size: \"250 B\", compact_block_usage: 1, compact_failure_rate: ";
+
 TEST_CASE("a compact block replaces the full block between supporting nodes", "[relay]") {
-  const std::string params =
-      "block_size: \"100 KB\", compact_block_usage: 1, compact_failure_rate: 0, compact_block_size: \"18 "
-      "KB\"";
-  const double expected = 3 * kLatency + 18000 * 8 / kRate + 2 * 61 * 8 / kRate;
-  const RunResult r = run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload", params));
+  const double expected = 3 * kLatency + kCompactBytes * 8 / kRate + 2 * 61 * 8 / kRate;
+  const RunResult r =
+      run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload", kCompact + "0"));
   CHECK(r.summary.number("propagation_p100_s") == Approx(expected).epsilon(1e-6));
 }
 
 TEST_CASE("a failed reconstruction costs a round trip and the missing part", "[relay]") {
+  // 10 % of 398 transactions, rounded up: 40. getblocktxn: 24 + 32 (block hash) + 1 + 40 index
+  // gaps = 97 B; blocktxn: 24 + 32 + 1 + 40 x 250 = 10,057 B.
+  const double expected = 5 * kLatency + (kCompactBytes + 10057) * 8 / kRate + (2 * 61 + 97) * 8 / kRate;
+  const RunResult r = run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload",
+                                       kCompact + "1, compact_missing_fraction: 0.1"));
+  CHECK(r.summary.number("propagation_p100_s") == Approx(expected).epsilon(1e-6));
+}
+
+TEST_CASE("a compact block grows with the block", "[relay]") {
+  // 1 MB of 250-byte transactions: 3,998 short ids, 24 + 80 + 8 + 3 + 23,988 + 1 + 1 + 250 = 24,355 B
+  // (it was a fixed 18 KB whatever the block).
   const std::string params =
-      "block_size: \"100 KB\", compact_block_usage: 1, compact_failure_rate: 1, compact_block_size: \"18 "
-      "KB\", "
-      "compact_missing_fraction: 0.1";
-  // ... then getblocktxn (64 B, L) and blocktxn (10 KB, L).
-  const double expected = 5 * kLatency + (18000 + 10000) * 8 / kRate + (2 * 61 + 64) * 8 / kRate;
+      "block_size: \"1 MB\", transaction_size: \"250 B\", compact_block_usage: 1, compact_failure_rate: 0";
+  const double expected = 3 * kLatency + 24355.0 * 8 / kRate + 2 * 61 * 8 / kRate;
   const RunResult r = run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload", params));
   CHECK(r.summary.number("propagation_p100_s") == Approx(expected).epsilon(1e-6));
+}
+
+TEST_CASE("high-bandwidth peers push compact blocks without announcing them", "[relay]") {
+  // The first block goes inv, getdata, cmpctblock (3 L); it makes the miner the receiver's
+  // high-bandwidth peer (one sendcmpct), and every later block comes at once (L): over 5 blocks the
+  // mean arrival is (3 L + 4 L) / 5 plus the transfers.
+  const std::string params = kCompact + "0, high_bandwidth_peers: 1";
+  const double transfer = kCompactBytes * 8 / kRate;
+  const double expected = (3 * kLatency + 2 * 61 * 8 / kRate + 4 * kLatency) / 5 + transfer;
+  const RunResult r = run(single_miner(2, "{model: complete}", "100 ms", "8 Mbit/s", "upload", params));
+  CHECK(r.summary.number("propagation_mean_s") == Approx(expected).epsilon(1e-9));
+  CHECK(r.summary.number("messages_sendcmpct") == 1);
+  CHECK(r.summary.number("messages_inv") == 1);
 }
 
 TEST_CASE("validation delay is paid at every hop", "[relay]") {

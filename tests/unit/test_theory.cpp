@@ -50,7 +50,8 @@ TEST_CASE("SM1 racing to the end of a race is exact at any truncation") {
     for (double a : {0.1, 0.25, 0.35, 0.45, 0.49}) {
       for (double g : {0.0, 0.5, 1.0}) {
         INFO("truncation " << t << " alpha " << a << " gamma " << g);
-        CHECK(selfish::mdp_sm1_revenue(a, g, t) == Approx(theory::selfish_mining_revenue(a, g)).margin(1e-10));
+        CHECK(selfish::mdp_sm1_revenue(a, g, t) ==
+              Approx(theory::selfish_mining_revenue(a, g)).margin(1e-10));
       }
     }
   }
