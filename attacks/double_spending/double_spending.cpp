@@ -125,20 +125,34 @@ class DoubleSpendAttack final : public attacks::PoolAttack<DoubleSpendPool> {
     pool_ = std::make_unique<DoubleSpendPool>(consensus_, setup);
   }
   void finish(Summary& summary) override {
-    const Estimate rate = proportion(pool_->successes, pool_->attempts);
+    const ProportionEstimate rate = proportion(pool_->successes, pool_->attempts);
     const Estimate time = sample_mean(pool_->success_times_s);
-    summary.set(key("q"), q_);
-    summary.set(key("confirmations"), static_cast<std::int64_t>(k_));
-    summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts));
-    summary.set(key("successes"), static_cast<std::int64_t>(pool_->successes));
-    summary.set(key("success_rate"), rate.value);
-    summary.set(key("success_rate_se"), rate.standard_error);
-    summary.set(key("time_to_success_mean_s"), time.value);
-    summary.set(key("time_to_success_se_s"), time.standard_error);
-    summary.set(key("blocks_orphaned"), static_cast<std::int64_t>(pool_->orphaned));
-    summary.set(key("theory_exact"), theory::double_spend_rosenfeld_give_up(q_, k_, d_, premine_));
-    summary.set(key("theory_rosenfeld"), theory::double_spend_rosenfeld(q_, k_));
-    summary.set(key("theory_nakamoto"), theory::double_spend_nakamoto(q_, k_));
+    const std::string none = "no attempt finished";
+    summary.set(key("q"), q_, "", "the attacker's hashrate share");
+    summary.set(key("confirmations"), static_cast<std::int64_t>(k_), "blocks",
+                "blocks the merchant waits for");
+    summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts), "", "double spends attempted");
+    summary.set(key("successes"), static_cast<std::int64_t>(pool_->successes), "",
+                "of those, reverted the payment after the merchant delivered");
+    summary.set_number(key("success_rate"), rate.value, "", "successes / attempts", none);
+    summary.set_number(key("success_rate_se"), rate.standard_error, "", "binomial standard error of it",
+                       pool_->attempts == 0 ? none : "0 or all attempts succeeded: see the Wilson interval");
+    summary.set_number(key("success_rate_ci_low"), rate.ci_low, "",
+                       "Wilson 95 % interval of success_rate: low end", none);
+    summary.set_number(key("success_rate_ci_high"), rate.ci_high, "",
+                       "Wilson 95 % interval of success_rate: high end", none);
+    summary.set_number(key("time_to_success_mean_s"), time.value, "s", "mean time from payment to success",
+                       "no attempt succeeded");
+    summary.set_number(key("time_to_success_se_s"), time.standard_error, "s", "standard error of it",
+                       pool_->success_times_s.empty() ? "no attempt succeeded" : "fewer than two successes");
+    summary.set(key("blocks_orphaned"), static_cast<std::int64_t>(pool_->orphaned), "blocks",
+                "honest blocks orphaned by successful double spends");
+    summary.set(key("theory_exact"), theory::double_spend_rosenfeld_give_up(q_, k_, d_, premine_), "",
+                "success probability of this race with its give-up deficit (gambler's ruin)");
+    summary.set(key("theory_rosenfeld"), theory::double_spend_rosenfeld(q_, k_), "",
+                "Rosenfeld's exact probability (the attacker never gives up)");
+    summary.set(key("theory_nakamoto"), theory::double_spend_nakamoto(q_, k_), "",
+                "Nakamoto's Poisson approximation");
   }
 
  private:

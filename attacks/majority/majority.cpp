@@ -140,20 +140,31 @@ class MajorityAttack final : public attacks::PoolAttack<MajorityPool> {
   void finish(Summary& summary) override {
     const Estimate time = sample_mean(pool_->durations_s);
     const Estimate depth = sample_mean(pool_->depths);
-    summary.set(key("alpha"), share_);
-    summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts));
-    summary.set(key("successes"), static_cast<std::int64_t>(pool_->successes));
-    summary.set(key("time_to_rewrite_mean_s"), time.value);
-    summary.set(key("time_to_rewrite_se_s"), time.standard_error);
-    summary.set(key("rewrite_depth_mean"), depth.value);
-    summary.set(key("rewrite_depth_se"), depth.standard_error);
-    summary.set(key("honest_blocks_reverted"), static_cast<std::int64_t>(pool_->honest_reverted));
+    const std::string none = "no rewrite succeeded";
+    const std::string one = "fewer than two rewrites succeeded: no error estimate";
+    summary.set(key("alpha"), share_, "", "the pool's hashrate share");
+    summary.set(key("attempts"), static_cast<std::int64_t>(pool_->attempts), "",
+                "rewrites attempted (forks started depth blocks below the public head)");
+    summary.set(key("successes"), static_cast<std::int64_t>(pool_->successes), "",
+                "rewrites that made the pool's branch the longest");
+    summary.set_number(key("time_to_rewrite_mean_s"), time.value, "s",
+                       "mean time from fork to successful rewrite", none);
+    summary.set_number(key("time_to_rewrite_se_s"), time.standard_error, "s", "standard error of it",
+                       pool_->durations_s.empty() ? none : one);
+    summary.set_number(key("rewrite_depth_mean"), depth.value, "blocks",
+                       "mean honest blocks reverted per rewrite", none);
+    summary.set_number(key("rewrite_depth_se"), depth.standard_error, "blocks", "standard error of it",
+                       pool_->depths.empty() ? none : one);
+    summary.set(key("honest_blocks_reverted"), static_cast<std::int64_t>(pool_->honest_reverted), "blocks",
+                "honest main-chain blocks reverted by all rewrites");
     if (share_ > 0.5) {
       const int d = depth_;
       const double interval_s = consensus_.config().block_interval_s;
-      summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(share_, d));
+      summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(share_, d), "blocks",
+                  "expected reverted depth, d + (1 - q) (d + 1) / (2q - 1) (Wald's identity)");
       summary.set(key("theory_time_to_rewrite_mean_s"),
-                  theory::majority_expected_blocks(share_, d) * interval_s);
+                  theory::majority_expected_blocks(share_, d) * interval_s, "s",
+                  "expected time to rewrite: (d + 1) / (2q - 1) blocks at the block interval");
     }
   }
 

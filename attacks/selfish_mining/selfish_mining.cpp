@@ -177,31 +177,68 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
               [&](BlockId x, BlockId y) { return tree.get(x).height < tree.get(y).height; });
     for (BlockId b : by_height) pool_share.push_back(is_member(tree.get(b).producer) ? 1.0 : 0.0);
     const Estimate revenue = batch_mean(pool_share);
-    const Estimate gamma = proportion(pool_->races_won_by_gamma(), pool_->races());
-    const double gamma_for_theory =
-        idealised_gamma_ ? consensus_.config().tie_rule.gamma : (pool_->races() > 0 ? gamma.value : 0.0);
-
-    summary.set(key("strategy"), spec_.params.choice("strategy"));
-    summary.set(key("alpha"), alpha_);
-    summary.set(key("revenue"), revenue.value);
-    summary.set(key("revenue_se"), revenue.standard_error);
-    summary.set(key("blocks_main"),
-                static_cast<std::int64_t>(std::count(pool_share.begin(), pool_share.end(), 1.0)));
-    summary.set(key("blocks_mined"), static_cast<std::int64_t>(pool_mined));
-    summary.set(key("honest_stale_blocks"), static_cast<std::int64_t>(honest_stale));
-    summary.set(key("gamma_observed"), gamma.value);
-    summary.set(key("gamma_se"), gamma.standard_error);
-    summary.set(key("gamma_races"), static_cast<std::int64_t>(pool_->races()));
-    summary.set(key("theory_gamma"), gamma_for_theory);
-    if (alpha_ < 0.5) {
-      summary.set(key("theory_revenue_sm1"), theory::selfish_mining_revenue(alpha_, gamma_for_theory));
+    const ProportionEstimate gamma = proportion(pool_->races_won_by_gamma(), pool_->races());
+    // The gamma the closed forms use, and where it comes from.
+    double gamma_for_theory = std::nan("");
+    std::string gamma_source = "none: no tie race happened, so gamma is unknown";
+    if (idealised_gamma_) {
+      gamma_for_theory = consensus_.config().tie_rule.gamma;
+      gamma_source = "tie_gamma: the protocol's tie_break gamma (idealised network)";
+    } else if (pool_->races() > 0) {
+      gamma_for_theory = gamma.value;
+      gamma_source = "observed: gamma_observed on this network";
     }
-    summary.set(key("theory_threshold"), theory::selfish_mining_threshold(gamma_for_theory));
-    summary.set(key("theory_upper_bound"), theory::selfish_mining_upper_bound(alpha_));
+    const std::string no_gamma = "gamma unknown: no tie race happened";
+
+    summary.set(key("strategy"), spec_.params.choice("strategy"), "", "the pool's strategy");
+    summary.set(key("alpha"), alpha_, "", "the pool's hashrate share");
+    summary.set_number(key("revenue"), revenue.value, "",
+                       "the pool's share of main-chain blocks mined in the attack window (relative revenue)",
+                       "no main-chain block in the attack window");
+    summary.set_number(key("revenue_se"), revenue.standard_error, "",
+                       "standard error of it: batch means over the main chain (50 batches)",
+                       "fewer than 20 main-chain blocks: no error estimate");
+    summary.set(key("blocks_main"),
+                static_cast<std::int64_t>(std::count(pool_share.begin(), pool_share.end(), 1.0)), "blocks",
+                "main-chain blocks mined by the pool");
+    summary.set(key("blocks_mined"), static_cast<std::int64_t>(pool_mined), "blocks",
+                "blocks mined by the pool");
+    summary.set(key("honest_stale_blocks"), static_cast<std::int64_t>(honest_stale), "blocks",
+                "honest blocks orphaned during the attack window");
+    summary.set_number(key("gamma_observed"), gamma.value, "",
+                       "share of the honest blocks found during a tie race (after the pool matched) that "
+                       "extended the pool's branch",
+                       "no tie race happened");
+    summary.set_number(key("gamma_se"), gamma.standard_error, "", "binomial standard error of it",
+                       pool_->races() == 0 ? "no tie race happened"
+                                           : "0 or all of the races went one way: see the Wilson interval");
+    summary.set_number(key("gamma_ci_low"), gamma.ci_low, "",
+                       "Wilson 95 % interval of gamma_observed: low end", "no tie race happened");
+    summary.set_number(key("gamma_ci_high"), gamma.ci_high, "",
+                       "Wilson 95 % interval of gamma_observed: high end", "no tie race happened");
+    summary.set(key("gamma_races"), static_cast<std::int64_t>(pool_->races()), "",
+                "honest blocks found during a tie race (the trials behind gamma_observed)");
+    summary.set_number(key("theory_gamma"), gamma_for_theory, "", "the gamma the closed forms below use",
+                       no_gamma);
+    summary.set(key("theory_gamma_source"), gamma_source, "", "where theory_gamma comes from");
+    if (alpha_ < 0.5) {
+      summary.set_number(key("theory_revenue_sm1"), theory::selfish_mining_revenue(alpha_, gamma_for_theory),
+                         "", "Eyal and Sirer's SM1 relative revenue at alpha and theory_gamma", no_gamma);
+    }
+    summary.set_number(key("theory_threshold"), theory::selfish_mining_threshold(gamma_for_theory), "",
+                       "SM1's profitability threshold (1 - gamma) / (3 - 2 gamma) at theory_gamma", no_gamma);
+    summary.set(key("theory_upper_bound"), theory::selfish_mining_upper_bound(alpha_), "",
+                "alpha / (1 - alpha): no strategy earns more");
     if (!std::isnan(mdp_revenue_)) {
-      summary.set(key("theory_revenue_mdp"), mdp_revenue_);
-      summary.set(key("mdp_max_lead"), static_cast<std::int64_t>(mdp_max_lead_));
-      summary.set(key("mdp_last_change"), mdp_change_);
+      summary.set(
+          key("theory_revenue_mdp"), mdp_revenue_, "",
+          "the MDP optimum (Sapirshtein et al.) the policy was computed with: a lower bound on the true "
+          "optimum, within mdp_last_change of its limit");
+      summary.set(key("mdp_max_lead"), static_cast<std::int64_t>(mdp_max_lead_), "blocks",
+                  "truncation of the MDP's state space");
+      summary.set(
+          key("mdp_last_change"), mdp_change_, "",
+          "how much the MDP value moved when the truncation doubled to mdp_max_lead (0: fixed truncation)");
     }
   }
 

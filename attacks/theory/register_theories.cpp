@@ -26,14 +26,16 @@ void register_builtin_theories(TheoryRegistry& registry) {
         options.tolerance = v.number("mdp_tolerance");
         const selfish::MdpSolution mdp = selfish::solve_selfish_mining_mdp(a, g, options);
         Summary s;
-        s.set("revenue_sm1", theory::selfish_mining_revenue(a, g));
-        s.set("revenue_optimal", mdp.revenue);
-        s.set("optimal_max_lead", static_cast<std::int64_t>(mdp.max_lead));
-        s.set("optimal_last_change", mdp.change);
-        s.set("optimal_converged", static_cast<std::int64_t>(mdp.converged ? 1 : 0));
-        s.set("revenue_honest", a);
-        s.set("upper_bound", theory::selfish_mining_upper_bound(a));
-        s.set("threshold_sm1", theory::selfish_mining_threshold(g));
+        s.set("revenue_sm1", theory::selfish_mining_revenue(a, g), "", "Eyal and Sirer's SM1");
+        s.set("revenue_optimal", mdp.revenue, "",
+              "MDP optimum (Sapirshtein et al.): a lower bound, within optimal_last_change of its limit");
+        s.set("optimal_max_lead", static_cast<std::int64_t>(mdp.max_lead), "blocks", "MDP truncation used");
+        s.set("optimal_last_change", mdp.change, "", "value change when the truncation last doubled");
+        s.set("optimal_converged", std::string(mdp.converged ? "yes" : "no"), "",
+              "optimal_last_change <= mdp_tolerance");
+        s.set("revenue_honest", a, "", "honest mining: the hashrate share");
+        s.set("upper_bound", theory::selfish_mining_upper_bound(a), "", "alpha / (1 - alpha)");
+        s.set("threshold_sm1", theory::selfish_mining_threshold(g), "", "(1 - gamma) / (3 - 2 gamma)");
         return s;
       }});
   registry.add(TheoryInfo{
@@ -49,13 +51,15 @@ void register_builtin_theories(TheoryRegistry& registry) {
         const double q = v.number("q");
         const int k = static_cast<int>(v.integer("confirmations"));
         Summary s;
-        s.set("success_rosenfeld", theory::double_spend_rosenfeld(q, k));
+        s.set("success_rosenfeld", theory::double_spend_rosenfeld(q, k), "", "Rosenfeld's exact probability");
         if (v.integer("give_up_deficit") > k) {
           s.set("success_give_up",
                 theory::double_spend_rosenfeld_give_up(q, k, static_cast<int>(v.integer("give_up_deficit")),
-                                                       v.flag("premine")));
+                                                       v.flag("premine")),
+                "", "the same race with the attacker giving up at the deficit");
         }
-        s.set("success_nakamoto", theory::double_spend_nakamoto(q, k));
+        s.set("success_nakamoto", theory::double_spend_nakamoto(q, k), "",
+              "Nakamoto's Poisson approximation");
         return s;
       }});
   registry.add(TheoryInfo{
@@ -67,8 +71,10 @@ void register_builtin_theories(TheoryRegistry& registry) {
         const double q = v.number("alpha");
         const int d = static_cast<int>(v.integer("depth"));
         Summary s;
-        s.set("expected_blocks", theory::majority_expected_blocks(q, d));
-        s.set("expected_depth", theory::majority_expected_depth(q, d));
+        s.set("expected_blocks", theory::majority_expected_blocks(q, d), "blocks",
+              "expected blocks (both sides) until the pool is strictly ahead");
+        s.set("expected_depth", theory::majority_expected_depth(q, d), "blocks",
+              "expected honest blocks reverted");
         return s;
       }});
 }

@@ -141,7 +141,10 @@ void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
     // peer that sent the child.
     orphans_[parent].emplace_back(block, from);
     held_.insert(block);
-    if (!has_or_validating(parent) && requests_.count(parent) == 0) request(ctx, parent, from);
+    if (!has_or_validating(parent) && requests_.count(parent) == 0) {
+      late_fetches_.insert(parent);  // nobody announced it to us: its branch was not ours
+      request(ctx, parent, from);
+    }
     return;
   }
   on_block(ctx, block, from);
@@ -184,7 +187,7 @@ BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adver
 
 ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
   const ViewUpdate u = view_.add(block, consensus_.config().tie_rule, ctx.rng());
-  consensus_.metrics().on_arrival(block, id_, ctx.now_s());
+  consensus_.metrics().on_arrival(block, id_, ctx.now_s(), late_fetches_.erase(block) > 0);
   if (u.head_changed && u.reorg_depth > 0) {
     consensus_.metrics().on_reorg(id_, ctx.now_s(), u.old_head, block, u.reorg_depth);
   }

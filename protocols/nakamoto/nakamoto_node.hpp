@@ -75,8 +75,9 @@ class NakamotoNode : public Protocol {
   std::unordered_map<BlockId, NodeId> validating_;  // block -> peer it came from
   std::unordered_map<BlockId, std::vector<std::pair<BlockId, NodeId>>> orphans_;  // parent -> children
   std::unordered_set<BlockId> held_;                                              // blocks in orphans_
-  std::vector<NodeId> hb_peers_;      // BIP 152: peers we asked to push compact blocks, newest first
-  std::vector<NodeId> hb_listeners_;  // peers that asked us to push compact blocks to them
+  std::unordered_set<BlockId> late_fetches_;  // parents fetched for an orphan: not propagation
+  std::vector<NodeId> hb_peers_;              // BIP 152: peers we asked to push compact blocks, newest first
+  std::vector<NodeId> hb_listeners_;          // peers that asked us to push compact blocks to them
 };
 
 }  // namespace dltsim::nakamoto

@@ -18,16 +18,21 @@ def _plain(value):
 class Result:
     """One run's results. Tables by name: result.table("blocks") or result.blocks.
 
-    summary: dict of the run's summary values; provenance: dict (status, seed, version, git commit,
-    schema version, overrides); scenario: the scenario after overrides, as a dict; complete: False
-    for an interrupted run.
+    summary: dict of the run's summary values (NaN where the run cannot define one); summary_units,
+    summary_docs: their units and one-line docs; summary_notes: why a value is NaN. provenance: dict
+    (status, seed, version, git commit, schema version, overrides); scenario: the scenario after
+    overrides, as a dict; complete: False for an interrupted run.
     """
 
     def __init__(self, path):
         self.path = str(path)
         with h5py.File(self.path, "r") as f:
-            self.summary = {k: _plain(v) for k, v in f["summary"].attrs.items()}
-            self.provenance = {k: _plain(v) for k, v in f["provenance"].attrs.items()}
+            attrs = {k: _plain(v) for k, v in f["summary"].attrs.items()}
+            self.summary = {k: v for k, v in attrs.items() if "." not in k}
+            self.summary_units = {k[:-5]: v for k, v in attrs.items() if k.endswith(".unit")}
+            self.summary_docs = {k[:-4]: v for k, v in attrs.items() if k.endswith(".doc")}
+            self.summary_notes = {k[:-5]: v for k, v in attrs.items() if k.endswith(".note")}
+            self.provenance = {k: _plain(v) for k, v in f["provenance"].attrs.items() if "." not in k}
             self.scenario_yaml = f["provenance/scenario_yaml"][()].decode()
             self.effective_yaml = f["provenance/effective_yaml"][()].decode()
             self.tables = sorted(k for k, v in f.items() if isinstance(v, h5py.Dataset) and v.dtype.names)

@@ -109,7 +109,7 @@ py::dict evaluate_theory(const std::string& name, const std::vector<std::string>
   const TheoryInfo& info = builtin_catalog().theories.get(name);
   const Summary s = info.evaluate(theory_arguments(info, assignments));
   py::dict d;
-  for (const auto& [k, v] : s.entries()) d[py::str(k)] = summary_value(v);
+  for (const SummaryEntry& e : s.entries()) d[py::str(e.name)] = summary_value(e.value);
   return d;
 }
 

@@ -3,6 +3,10 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace dltsim {
 
@@ -27,6 +31,7 @@ struct ArrivalRow {
   std::uint32_t node;
   double time_s;
   double delay_s;
+  std::uint8_t late;
 };
 
 struct ReorgRow {
@@ -74,7 +79,10 @@ TableSchema arrivals_schema() {
           {DLTSIM_COLUMN(ArrivalRow, block, "", "block id"),
            DLTSIM_COLUMN(ArrivalRow, node, "", "receiving node"),
            DLTSIM_COLUMN(ArrivalRow, time_s, "s", "arrival time"),
-           DLTSIM_COLUMN(ArrivalRow, delay_s, "s", "arrival time minus production time")}};
+           DLTSIM_COLUMN(ArrivalRow, delay_s, "s", "arrival time minus production time"),
+           DLTSIM_COLUMN(ArrivalRow, late, "",
+                         "1: fetched only as the parent of a later block (a fork the node had not followed "
+                         "won); not counted as propagation")}};
 }
 
 TableSchema reorgs_schema() {
@@ -130,10 +138,15 @@ void ChainMetrics::grow(BlockId block) {
   for (auto& r : reach_s_) r.resize(n, kNever);
 }
 
-void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s) {
+void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s, bool late) {
   grow(block);
   const Block& b = tree_.get(block);
   const double delay_s = now_s - b.time_s;
+  if (late) {
+    late_.add(delay_s);
+    Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s, 1});
+    return;
+  }
   const std::uint32_t count = ++arrivals_per_block_[block];
   const double n = static_cast<double>(power_shares_.size());
   const double fractions[3] = {0.5, 0.9, 1.0};
@@ -144,7 +157,7 @@ void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s) {
   }
   if (node == b.producer) return;
   propagation_.add(delay_s);
-  Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s});
+  Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s, 0});
 }
 
 void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head,
@@ -169,7 +182,7 @@ void ChainMetrics::finish(Summary& summary) {
   const BlockId head = main_head();
   const std::vector<bool> main = tree_.chain_flags(head);
   const std::uint32_t produced = tree_.size() - 1;
-  std::uint32_t on_main = 0;
+  std::uint32_t on_main = 0, adversarial = 0, stale_adversarial = 0;
   std::vector<std::uint32_t> per_node(power_shares_.size(), 0), per_node_main(power_shares_.size(), 0);
   double reach90_sum = 0;
   std::uint32_t reach90_count = 0;
@@ -177,6 +190,8 @@ void ChainMetrics::finish(Summary& summary) {
   for (BlockId id = 1; id < tree_.size(); ++id) {
     const Block& b = tree_.get(id);
     on_main += main[id] ? 1 : 0;
+    adversarial += b.adversarial ? 1 : 0;
+    stale_adversarial += (b.adversarial && !main[id]) ? 1 : 0;
     if (b.producer < per_node.size()) {
       ++per_node[b.producer];
       per_node_main[b.producer] += main[id] ? 1 : 0;
@@ -203,7 +218,7 @@ void ChainMetrics::finish(Summary& summary) {
   // at least 5 blocks (the rest pooled in one bin), and the largest deviation in binomial standard
   // deviations. Under honest mining the chi-square is about its degrees of freedom.
   double chi2 = 0, max_z = 0, rest_expected = 0, rest_observed = 0;
-  std::int64_t bins = 0;
+  std::int64_t bins = 0, z_bins = 0;
   for (NodeId i = 0; i < power_shares_.size(); ++i) {
     if (power_shares_[i] > 0 || per_node[i] > 0) {
       Recorder::append(miners_table_, MinerRow{i, power_shares_[i], per_node[i], per_node_main[i]});
@@ -211,8 +226,11 @@ void ChainMetrics::finish(Summary& summary) {
     const double expected = produced * power_shares_[i];
     if (expected >= 5) {
       chi2 += (per_node[i] - expected) * (per_node[i] - expected) / expected;
-      max_z =
-          std::max(max_z, std::fabs(per_node[i] - expected) / std::sqrt(expected * (1 - power_shares_[i])));
+      if (power_shares_[i] < 1) {
+        max_z =
+            std::max(max_z, std::fabs(per_node[i] - expected) / std::sqrt(expected * (1 - power_shares_[i])));
+        ++z_bins;
+      }
       ++bins;
     } else {
       rest_expected += expected;
@@ -223,30 +241,103 @@ void ChainMetrics::finish(Summary& summary) {
     chi2 += (rest_observed - rest_expected) * (rest_observed - rest_expected) / rest_expected;
     ++bins;
   }
-  summary.set("mining_share_chi2", chi2);
-  summary.set("mining_share_chi2_dof", std::max<std::int64_t>(0, bins - 1));
-  summary.set("mining_share_max_z", max_z);
-  summary.set("blocks_produced", static_cast<std::int64_t>(produced));
-  summary.set("blocks_main", static_cast<std::int64_t>(on_main));
-  summary.set("blocks_stale", static_cast<std::int64_t>(produced - on_main));
-  summary.set("stale_rate", produced ? static_cast<double>(produced - on_main) / produced : 0.0);
-  summary.set("main_chain_height", static_cast<std::int64_t>(tree_.get(head).height));
-  summary.set("arrivals", static_cast<std::int64_t>(propagation_.count()));
-  summary.set("propagation_mean_s", propagation_.mean());
-  summary.set("propagation_p10_s", propagation_.quantile(0.10));
-  summary.set("propagation_p50_s", propagation_.quantile(0.50));
-  summary.set("propagation_p90_s", propagation_.quantile(0.90));
-  summary.set("propagation_p100_s", propagation_.quantile(1.0));
-  summary.set("block_reach90_mean_s", reach90_count ? reach90_sum / reach90_count : 0.0);
-  summary.set("reorgs", static_cast<std::int64_t>(reorgs_));
-  summary.set("reorg_depth_max", static_cast<std::int64_t>(max_reorg_depth_));
+  const std::string chi2_doc =
+      "Pearson chi-square of blocks per miner against hashrate share (miners expected to find at least 5 "
+      "blocks, the rest pooled); about its degrees of freedom under honest mining";
+  if (bins >= 2) {
+    summary.set("mining_share_chi2", chi2, "", chi2_doc);
+  } else {
+    summary.set_undefined("mining_share_chi2",
+                          "fewer than two bins with at least 5 expected blocks: nothing to test", "",
+                          chi2_doc);
+  }
+  summary.set("mining_share_chi2_dof", std::max<std::int64_t>(0, bins - 1), "", "degrees of freedom of it");
+  const std::string z_doc =
+      "largest deviation of a miner's block count from its share, in binomial standard deviations";
+  if (z_bins > 0) {
+    summary.set("mining_share_max_z", max_z, "", z_doc);
+  } else {
+    summary.set_undefined("mining_share_max_z", "no miner expected to find at least 5 blocks", "", z_doc);
+  }
+  const std::uint32_t honest = produced - adversarial;
+  const std::uint32_t stale = produced - on_main;
+  summary.set("blocks_produced", static_cast<std::int64_t>(produced), "blocks",
+              "blocks produced (genesis excluded)");
+  summary.set("blocks_main", static_cast<std::int64_t>(on_main), "blocks",
+              "of those, on the main chain at the end");
+  summary.set("blocks_stale", static_cast<std::int64_t>(stale), "blocks",
+              "produced but not on the main chain");
+  summary.set("blocks_stale_honest", static_cast<std::int64_t>(stale - stale_adversarial), "blocks",
+              "stale blocks mined by honest nodes: orphans of propagation races and of attacks");
+  summary.set("blocks_stale_adversarial", static_cast<std::int64_t>(stale_adversarial), "blocks",
+              "stale blocks mined by an attack and abandoned by it (private chains that lost)");
+  const std::string stale_doc = "stale blocks / blocks produced, honest and adversarial together";
+  const std::string honest_doc =
+      "honest stale blocks / honest blocks produced: the honest network's orphan rate";
+  if (produced > 0) {
+    summary.set("stale_rate", static_cast<double>(stale) / produced, "", stale_doc);
+  } else {
+    summary.set_undefined("stale_rate", "no block was produced", "", stale_doc);
+  }
+  if (honest > 0) {
+    summary.set("stale_rate_honest", static_cast<double>(stale - stale_adversarial) / honest, "", honest_doc);
+  } else {
+    summary.set_undefined("stale_rate_honest", "no honest block was produced", "", honest_doc);
+  }
+  summary.set("main_chain_height", static_cast<std::int64_t>(tree_.get(head).height), "blocks",
+              "height of the main chain's head");
+  summary.set("arrivals", static_cast<std::int64_t>(propagation_.count()), "",
+              "block arrivals at nodes other than the producer, late fetches excluded");
+  const std::pair<int, double> quantiles[] = {{10, 0.10}, {50, 0.50}, {90, 0.90}, {100, 1.0}};
+  const std::string why_none = "no block reached another node";
+  if (propagation_.count() > 0) {
+    summary.set("propagation_mean_s", propagation_.mean(), "s",
+                "mean delay from production to arrival at a node (late fetches excluded)");
+  } else {
+    summary.set_undefined("propagation_mean_s", why_none, "s",
+                          "mean delay from production to arrival at a node");
+  }
+  for (const auto& [percent, q] : quantiles) {
+    const std::string doc = fmt::format(
+        "{} % of block arrivals came within this delay of production (late "
+        "fetches excluded)",
+        percent);
+    const std::string name = fmt::format("propagation_p{}_s", percent);
+    if (propagation_.count() > 0) {
+      summary.set(name, propagation_.quantile(q), "s", doc);
+    } else {
+      summary.set_undefined(name, why_none, "s", doc);
+    }
+  }
+  summary.set("late_arrivals", static_cast<std::int64_t>(late_.count()), "",
+              "arrivals of blocks a node fetched only as the parent of a later block (after its fork won)");
+  const std::string late_doc = "longest delay of those late fetches";
+  if (late_.count() > 0) {
+    summary.set("late_arrival_max_s", late_.max(), "s", late_doc);
+  } else {
+    summary.set_undefined("late_arrival_max_s", "no late fetch", "s", late_doc);
+  }
+  const std::string reach_doc = "mean time for a block to reach 90 % of the nodes (blocks that did)";
+  if (reach90_count > 0) {
+    summary.set("block_reach90_mean_s", reach90_sum / reach90_count, "s", reach_doc);
+  } else {
+    summary.set_undefined("block_reach90_mean_s", "no block reached 90 % of the nodes", "s", reach_doc);
+  }
+  summary.set("reorgs", static_cast<std::int64_t>(reorgs_), "",
+              "head switches that abandoned blocks, all nodes");
+  summary.set("reorg_depth_max", static_cast<std::int64_t>(max_reorg_depth_), "blocks", "deepest of them");
   double depth_sum = 0;
   TableWriter* depths = recorder_.table(reorg_depths_schema());
   for (std::uint32_t d = 1; d < reorg_depth_counts_.size(); ++d) {
     depth_sum += static_cast<double>(d) * static_cast<double>(reorg_depth_counts_[d]);
     if (reorg_depth_counts_[d] > 0) Recorder::append(depths, ReorgDepthRow{d, reorg_depth_counts_[d]});
   }
-  summary.set("reorg_depth_mean", reorgs_ ? depth_sum / static_cast<double>(reorgs_) : 0.0);
+  const std::string depth_doc = "mean depth of the reorgs";
+  if (reorgs_ > 0) {
+    summary.set("reorg_depth_mean", depth_sum / static_cast<double>(reorgs_), "blocks", depth_doc);
+  } else {
+    summary.set_undefined("reorg_depth_mean", "no reorg", "blocks", depth_doc);
+  }
 }
 
 }  // namespace dltsim

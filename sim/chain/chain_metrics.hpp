@@ -20,8 +20,10 @@ class ChainMetrics {
  public:
   /// Declares the chain tables on the recorder.
   ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares);
-  /// A node received (and accepted) a block at now_s.
-  void on_arrival(BlockId block, NodeId node, double now_s);
+  /// A node received (and accepted) a block at now_s. `late`: the node fetched it only because a
+  /// later block needed it as parent (a fork it had not followed won), so its delay is not
+  /// propagation: it is reported apart and left out of propagation statistics and reach times.
+  void on_arrival(BlockId block, NodeId node, double now_s, bool late = false);
   /// A node switched heads, abandoning depth blocks.
   void on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head, std::uint32_t depth);
   /// The main chain's head: the heaviest block, the earliest produced among equals.
@@ -39,6 +41,7 @@ class ChainMetrics {
   TableWriter* reorgs_table_;
   TableWriter* miners_table_;
   LogHistogram propagation_;
+  LogHistogram late_;  // delays of late fetches
   std::vector<std::uint32_t> arrivals_per_block_;
   std::vector<float> reach_s_[3];  // time to reach 50 %, 90 %, 100 % of nodes
   std::uint64_t reorgs_ = 0;

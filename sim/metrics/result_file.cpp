@@ -377,16 +377,20 @@ void ResultFile::write_attributes(const std::string& group_name, const Summary& 
   if (status_.failed()) return;
   const hid_t g = group(group_name);
   if (g < 0) return;
-  for (const auto& [name, value] : values.entries()) {
-    if (const auto* d = std::get_if<double>(&value)) {
-      write_number_attribute(g, name, H5T_NATIVE_DOUBLE, *d, status_);
-    } else if (const auto* u = std::get_if<std::uint64_t>(&value)) {
-      write_number_attribute(g, name, H5T_NATIVE_UINT64, *u, status_);
-    } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-      write_number_attribute(g, name, H5T_NATIVE_INT64, *i, status_);
+  for (const SummaryEntry& e : values.entries()) {
+    if (const auto* d = std::get_if<double>(&e.value)) {
+      write_number_attribute(g, e.name, H5T_NATIVE_DOUBLE, *d, status_);
+    } else if (const auto* u = std::get_if<std::uint64_t>(&e.value)) {
+      write_number_attribute(g, e.name, H5T_NATIVE_UINT64, *u, status_);
+    } else if (const auto* i = std::get_if<std::int64_t>(&e.value)) {
+      write_number_attribute(g, e.name, H5T_NATIVE_INT64, *i, status_);
     } else {
-      write_string_attribute(g, name, std::get<std::string>(value), status_);
+      write_string_attribute(g, e.name, std::get<std::string>(e.value), status_);
     }
+    // Described like table columns: <name>.unit, <name>.doc, and <name>.note for an undefined value.
+    if (!e.unit.empty()) write_string_attribute(g, e.name + ".unit", e.unit, status_);
+    if (!e.doc.empty()) write_string_attribute(g, e.name + ".doc", e.doc, status_);
+    if (!e.note.empty()) write_string_attribute(g, e.name + ".note", e.note, status_);
   }
 }
 

@@ -24,15 +24,23 @@ Estimate batch_mean(const std::vector<double>& series, int batches) {
   return {mean, std::sqrt(ss / static_cast<double>(b - 1) / static_cast<double>(b))};
 }
 
-Estimate proportion(std::uint64_t successes, std::uint64_t trials) {
-  if (trials == 0) return {0, std::nan("")};
-  const double p = static_cast<double>(successes) / static_cast<double>(trials);
-  return {p, std::sqrt(p * (1 - p) / static_cast<double>(trials))};
+ProportionEstimate proportion(std::uint64_t successes, std::uint64_t trials) {
+  const double nan = std::nan("");
+  if (trials == 0) return {nan, nan, nan, nan};
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  constexpr double z = 1.959963984540054;  // two-sided 95 %
+  const double z2 = z * z;
+  const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  const bool degenerate = successes == 0 || successes == trials;
+  return {p, degenerate ? nan : std::sqrt(p * (1 - p) / n), std::max(0.0, center - half),
+          std::min(1.0, center + half)};
 }
 
 Estimate sample_mean(const std::vector<double>& samples) {
   const std::size_t n = samples.size();
-  if (n == 0) return {0, std::nan("")};
+  if (n == 0) return {std::nan(""), std::nan("")};
   const double mean = std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(n);
   if (n < 2) return {mean, std::nan("")};
   double ss = 0;

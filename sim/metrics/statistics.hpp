@@ -16,10 +16,21 @@ struct Estimate {
 /// error: the series is cut into `batches` contiguous batches whose means are treated as independent.
 Estimate batch_mean(const std::vector<double>& series, int batches = 50);
 
-/// A proportion successes / trials with the binomial standard error sqrt(p (1 - p) / n).
-Estimate proportion(std::uint64_t successes, std::uint64_t trials);
+/// A proportion with an interval that means something at few or zero events.
+struct ProportionEstimate {
+  double value = 0;           ///< successes / trials; NaN without trials
+  double standard_error = 0;  ///< binomial sqrt(p (1 - p) / n); NaN without trials or at 0 or n successes
+  double ci_low = 0;          ///< Wilson score interval, 95 % (NaN without trials)
+  double ci_high = 0;         ///< upper end of it
+};
 
-/// Mean of independent samples with standard error s / sqrt(n).
+/// A proportion successes / trials: the binomial standard error where it means something, and the
+/// Wilson score interval (Wilson 1927), which stays honest at 0 or n successes: 0 of 20 gives
+/// [0, 0.16], not 0 +- 0.
+ProportionEstimate proportion(std::uint64_t successes, std::uint64_t trials);
+
+/// Mean of independent samples with standard error s / sqrt(n) (NaN mean without samples, NaN error
+/// with fewer than two).
 Estimate sample_mean(const std::vector<double>& samples);
 
 }  // namespace dltsim

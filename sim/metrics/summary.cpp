@@ -1,22 +1,45 @@
 #include "sim/metrics/summary.hpp"
 
+#include <cmath>
+
 namespace dltsim {
 
-void Summary::set(const std::string& name, SummaryValue value) {
-  for (auto& [k, v] : entries_) {
-    if (k == name) {
-      v = std::move(value);
+void Summary::set(const std::string& name, SummaryValue value, std::string unit, std::string doc) {
+  for (auto& e : entries_) {
+    if (e.name == name) {
+      e = SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), ""};
       return;
     }
   }
-  entries_.emplace_back(name, std::move(value));
+  entries_.push_back(SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), ""});
+}
+
+void Summary::set_undefined(const std::string& name, std::string reason, std::string unit, std::string doc) {
+  set(name, std::nan(""), std::move(unit), std::move(doc));
+  for (auto& e : entries_) {
+    if (e.name == name) e.note = std::move(reason);
+  }
+}
+
+void Summary::set_number(const std::string& name, double value, std::string unit, std::string doc,
+                         std::string reason_if_undefined) {
+  if (std::isnan(value)) {
+    set_undefined(name, std::move(reason_if_undefined), std::move(unit), std::move(doc));
+  } else {
+    set(name, value, std::move(unit), std::move(doc));
+  }
+}
+
+const SummaryEntry* Summary::entry(const std::string& name) const {
+  for (const auto& e : entries_) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
 }
 
 const SummaryValue* Summary::find(const std::string& name) const {
-  for (const auto& [k, v] : entries_) {
-    if (k == name) return &v;
-  }
-  return nullptr;
+  const SummaryEntry* e = entry(name);
+  return e == nullptr ? nullptr : &e->value;
 }
 
 double Summary::number(const std::string& name, double fallback) const {

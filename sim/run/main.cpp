@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -45,6 +46,47 @@ std::string value_text(const SummaryValue& v) {
   return std::get<std::string>(v);
 }
 
+// The summary as JSON on stdout (--json): values (NaN as null), units and the notes of undefined values.
+void print_json(const Scenario& sc, const RunResult& r, double wall_s) {
+  const auto quote = [](const std::string& text) {
+    std::string out = "\"";
+    for (const char ch : text) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (c < 0x20) {
+        out += fmt::format("\\u{:04x}", c);
+      } else {
+        out += ch;
+      }
+    }
+    return out + "\"";
+  };
+  const auto value_json = [&](const SummaryValue& v) -> std::string {
+    if (const auto* d = std::get_if<double>(&v))
+      return std::isfinite(*d) ? fmt::format("{:.17g}", *d) : "null";
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+    if (const auto* u = std::get_if<std::uint64_t>(&v)) return std::to_string(*u);
+    return quote(std::get<std::string>(v));
+  };
+  std::string values, units, notes;
+  for (const SummaryEntry& e : r.summary.entries()) {
+    values += fmt::format("{}\n    {}: {}", values.empty() ? "" : ",", quote(e.name), value_json(e.value));
+    if (!e.unit.empty())
+      units += fmt::format("{}\n    {}: {}", units.empty() ? "" : ",", quote(e.name), quote(e.unit));
+    if (!e.note.empty())
+      notes += fmt::format("{}\n    {}: {}", notes.empty() ? "" : ",", quote(e.name), quote(e.note));
+  }
+  std::printf(
+      "{\n  \"dltsim_version\": %s,\n  \"scenario\": %s,\n  \"seed\": %s,\n  \"end_reason\": %s,\n"
+      "  \"complete\": %s,\n  \"output\": %s,\n  \"wall_s\": %.3f,\n  \"summary\": {%s\n  },\n"
+      "  \"units\": {%s\n  },\n  \"notes\": {%s\n  }\n}\n",
+      quote(kVersion).c_str(), quote(sc.source_name).c_str(), std::to_string(sc.seed).c_str(),
+      quote(end_reason_name(r.stats.reason)).c_str(), r.complete ? "true" : "false",
+      quote(r.output_path).c_str(), wall_s, values.c_str(), units.c_str(), notes.c_str());
+}
+
 void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
   const Summary& s = r.summary;
   std::printf("dltsim %s: %s, %u nodes, protocol %s, seed %llu\n", kVersion, sc.source_name.c_str(),
@@ -53,8 +95,12 @@ void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
               end_reason_name(r.stats.reason), format_duration(r.stats.end_time_s).c_str(),
               format_duration(wall_s).c_str(), std::to_string(r.stats.events).c_str(),
               wall_s > 0 ? static_cast<double>(r.stats.events) / wall_s : 0.0);
-  for (const auto& [name, value] : s.entries())
-    std::printf("  %-24s %s\n", name.c_str(), value_text(value).c_str());
+  for (const SummaryEntry& e : s.entries()) {
+    std::string line = value_text(e.value);
+    if (!e.unit.empty()) line += " " + e.unit;
+    if (!e.note.empty()) line += " (" + e.note + ")";
+    std::printf("  %-30s %s\n", e.name.c_str(), line.c_str());
+  }
   if (!r.output_path.empty()) {
     std::printf("  output: %s%s\n", r.output_path.c_str(), r.complete ? "" : " (incomplete: interrupted)");
   }
@@ -75,7 +121,7 @@ Scenario load_for_output(const std::string& path, const std::vector<std::string>
 }
 
 int cmd_run(const std::string& path, const std::vector<std::string>& sets, const std::string& out,
-            const std::string& seed, bool no_progress, bool quiet) {
+            const std::string& seed, bool no_progress, bool quiet, bool json) {
   // Until the result file exists, Ctrl-C or SIGTERM end the process at once (nothing to keep).
   install_interrupt_handlers();
   std::vector<std::string> all = sets;
@@ -92,7 +138,11 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, const
   const RunResult result = run_simulation(sc, builtin_catalog(), options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
-  if (!quiet) print_summary(sc, result, wall_s);
+  if (json) {
+    print_json(sc, result, wall_s);
+  } else if (!quiet) {
+    print_summary(sc, result, wall_s);
+  }
   if (!result.complete) {
     std::fprintf(stderr, "dltsim: interrupted; what was recorded is in %s\n", result.output_path.c_str());
     return kExitInterrupted;
@@ -174,7 +224,10 @@ int cmd_theory(const std::string& name, const std::vector<std::string>& args) {
   const ParamValues values = theory_arguments(info, args);
   for (const auto& p : info.params) std::printf("%-20s %s\n", p.name.c_str(), values.text(p.name).c_str());
   const Summary results = info.evaluate(values);
-  for (const auto& [k, v] : results.entries()) std::printf("%-20s %s\n", k.c_str(), value_text(v).c_str());
+  for (const SummaryEntry& e : results.entries()) {
+    std::printf("%-20s %s%s%s\n", e.name.c_str(), value_text(e.value).c_str(), e.unit.empty() ? "" : " ",
+                e.unit.c_str());
+  }
   return kExitOk;
 }
 
@@ -187,7 +240,7 @@ int main(int argc, char** argv) {
 
   std::string scenario, out, seed;
   std::vector<std::string> sets;
-  bool no_progress = false, quiet = false;
+  bool no_progress = false, quiet = false, json = false;
 
   auto* run = app.add_subcommand("run", "run a scenario and write its HDF5 result file");
   run->add_option("scenario", scenario, "scenario file (YAML)")->required();
@@ -196,6 +249,7 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets, "override a scenario value, e.g. --set network.nodes=500 (repeatable)");
   run->add_flag("--no-progress", no_progress, "no progress line on stderr");
   run->add_flag("-q,--quiet", quiet, "no progress line and no summary");
+  run->add_flag("--json", json, "print the summary as JSON on stdout (values, units, notes; NaN as null)");
 
   auto* validate = app.add_subcommand("validate", "check a scenario; prints ok or the first error");
   validate->add_option("scenario", scenario, "scenario file (YAML)")->required();
@@ -225,7 +279,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet);
+    if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet, json);
     if (validate->parsed()) {
       if (!seed.empty()) sets.push_back("general.seed=" + seed);
       return cmd_validate(scenario, sets, out);

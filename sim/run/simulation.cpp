@@ -149,30 +149,37 @@ void record_traffic(Recorder& recorder, const Transport& transport, const Messag
     Recorder::append(t, row);
   }
   Summary& s = recorder.summary();
-  s.set("messages", static_cast<std::int64_t>(messages));
-  s.set("message_bytes", static_cast<std::int64_t>(bytes));
-  s.set("flows", static_cast<std::int64_t>(flows));
+  s.set("messages", static_cast<std::int64_t>(messages), "", "messages sent, all types");
+  s.set("message_bytes", static_cast<std::int64_t>(bytes), "bytes", "bytes sent, all types");
+  s.set("flows", static_cast<std::int64_t>(flows), "",
+        "messages simulated as SimGrid flows (bandwidth shared)");
   // Per type as well, so a summary alone tells where the traffic went.
   for (std::size_t i = 0; i < types.size() && i < traffic.size(); ++i) {
     const std::string& name = types.name(static_cast<MessageType>(i));
-    s.set("messages_" + name, static_cast<std::int64_t>(traffic[i].sent));
-    s.set("message_bytes_" + name, static_cast<std::int64_t>(traffic[i].bytes));
+    s.set("messages_" + name, static_cast<std::int64_t>(traffic[i].sent), "", name + " messages sent");
+    s.set("message_bytes_" + name, static_cast<std::int64_t>(traffic[i].bytes), "bytes",
+          "bytes of " + name + " messages sent");
   }
 }
 
 Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
   Summary p;
-  p.set("status", std::string(complete ? "complete" : "incomplete"));
-  p.set("end_reason", std::string(end_reason_name(reason)));
-  p.set("seed", sc.seed);
-  p.set("dltsim_version", std::string(kVersion));
-  p.set("git_commit", std::string(kGitCommit));
-  p.set("schema_version", static_cast<std::int64_t>(kResultSchemaVersion));
+  p.set("status", std::string(complete ? "complete" : "incomplete"), "",
+        "complete, or incomplete (interrupted: what was recorded until then)");
+  p.set("end_reason", std::string(end_reason_name(reason)), "",
+        "time_limit, drained, drain_limit, idle, interrupted or output_failed");
+  p.set("seed", sc.seed, "", "master seed");
+  p.set("dltsim_version", std::string(kVersion), "", "dltsim version");
+  p.set("git_commit", std::string(kGitCommit), "",
+        "commit the binary was built from (-dirty: with local changes)");
+  p.set("schema_version", static_cast<std::int64_t>(kResultSchemaVersion), "",
+        "version of this file's layout");
   // The file's base name only: the same scenario run from another folder gives the same bytes.
-  p.set("scenario_name", sc.source_name.substr(sc.source_name.find_last_of('/') + 1));
+  p.set("scenario_name", sc.source_name.substr(sc.source_name.find_last_of('/') + 1), "",
+        "scenario file name (no directory)");
   std::string overrides;
   for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
-  p.set("overrides", overrides);
+  p.set("overrides", overrides, "", "--set overrides, one per line, in order");
   return p;
 }
 
@@ -274,9 +281,11 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   }
 
   Summary& summary = recorder.summary();
-  summary.set("nodes", static_cast<std::int64_t>(network.size()));
-  summary.set("end_time_s", result.stats.end_time_s);
-  summary.set("events", static_cast<std::int64_t>(result.stats.events));
+  summary.set("nodes", static_cast<std::int64_t>(network.size()), "", "ledger nodes");
+  summary.set("end_time_s", result.stats.end_time_s, "s",
+              "simulated time at the end (the last event, or the time limit)");
+  summary.set("events", static_cast<std::int64_t>(result.stats.events), "",
+              "events processed: message deliveries, timers, callbacks");
   o.consensus->finish(summary, result.stats.end_time_s);
   for (auto& attack : o.attacks) attack->finish(summary);
   record_traffic(recorder, runtime.transport(), o.types);

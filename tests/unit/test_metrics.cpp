@@ -10,6 +10,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/metrics/log_histogram.hpp"
 #include "sim/metrics/result_file.hpp"
+#include "sim/metrics/statistics.hpp"
 #include "sim/node/event_queue.hpp"
 
 using namespace dltsim;
@@ -76,9 +77,9 @@ void write_file(const std::string& path, int n_rows) {
       reinterpret_cast<Row*>(rows)[i].label[0] = (first + i) % 2 ? 'o' : 'e';
   });
   Summary s;
-  s.set("x_s", 1.5);
-  s.set("n", std::int64_t{3});
-  s.set("name", std::string("test"));
+  s.set("x_s", 1.5, "s", "a duration");
+  s.set("n", std::int64_t{3}, "blocks", "an integer");
+  s.set("name", std::string("test"), "", "a text");
   f.write_attributes("summary", s);
   f.commit();
 }
@@ -112,4 +113,20 @@ TEST_CASE("an output file in a missing directory is a clear error") {
 TEST_CASE("incomplete names") {
   CHECK(incomplete_path("runs/btc.h5") == "runs/btc.incomplete.h5");
   CHECK(incomplete_path("btc") == "btc.incomplete");
+}
+
+TEST_CASE("a proportion from few or no events gets an interval that means something") {
+  // 0 of 20: the binomial SE would be 0 (a certainty); Wilson's 95 % interval is [0, 0.161].
+  const ProportionEstimate none = proportion(0, 20);
+  CHECK(none.value == 0);
+  CHECK(std::isnan(none.standard_error));
+  CHECK(none.ci_low == 0);
+  CHECK(none.ci_high == Approx(0.1611).margin(1e-4));
+  // 5 of 10: center 0.5, half-width 1.96 sqrt(0.025 + 1.96^2 / 400) / (1 + 1.96^2 / 10) = 0.2634.
+  const ProportionEstimate half = proportion(5, 10);
+  CHECK(half.ci_low == Approx(0.2366).margin(1e-4));
+  CHECK(half.ci_high == Approx(0.7634).margin(1e-4));
+  CHECK(half.standard_error == Approx(std::sqrt(0.25 / 10)));
+  // No trials: nothing to say.
+  CHECK(std::isnan(proportion(0, 0).value));
 }
