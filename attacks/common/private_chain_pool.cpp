@@ -62,6 +62,10 @@ void PrivateChainPool::schedule(Runtime& runtime) {
   if (std::isfinite(end_s_)) runtime.call_at(end_s_, [this] { finish_window(); });
 }
 
+void PrivateChainPool::call_in(double delay_s, std::function<void()> fn) {
+  runtime_->call_at(now_s() + delay_s, std::move(fn));
+}
+
 double PrivateChainPool::now_s() const {
   return runtime_->now_s();
 }

@@ -6,6 +6,7 @@
 // among themselves instantly (a pool's internal network) and publish over the simulated network.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -84,6 +85,8 @@ class PrivateChainPool {
   void publish_all();
   /// Restarts the private chain on `block` (an ancestor of the public head, majority rewrites).
   void restart_from(BlockId block);
+  /// Runs fn after delay_s of simulated time.
+  void call_in(double delay_s, std::function<void()> fn);
   /// Current simulated time.
   double now_s() const;
 

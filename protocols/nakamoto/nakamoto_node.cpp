@@ -166,6 +166,8 @@ void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   // Like Bitcoin Core, relay only blocks that become the head (a losing fork is not relayed). With
   // random tie-breaking, also relay a block that ties the head: Eyal and Sirer's fix propagates both
   // branches so that every node gets to choose.
+  // In the idealised network the producer sent the block to everyone: nothing to relay.
+  if (ctx.broadcast_network()) return;
   const BlockTree& tree = consensus_.tree();
   const bool tie = tree.chain_weight(block) == tree.chain_weight(view_.head());
   if (u.head_changed || (tie && consensus_.config().tie_rule.kind == TieBreak::random))
@@ -195,6 +197,15 @@ ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
 }
 
 void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
+  if (ctx.broadcast_network()) {
+    // The textbook network: the block itself goes straight to every node (a complete graph).
+    const PayloadPtr& ref = consensus_.ref(block);
+    for (const PeerLink& p : ctx.peers()) {
+      if (p.peer != except)
+        ctx.send(p.peer, consensus_.types().block, consensus_.tree().get(block).size_bytes, ref);
+    }
+    return;
+  }
   const std::vector<NodeId>* holders = nullptr;
   if (const auto it = requests_.find(block); it != requests_.end()) holders = &it->second.announcers;
   const PayloadPtr& ref = consensus_.ref(block);

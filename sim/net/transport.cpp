@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include <boost/random/exponential_distribution.hpp>
 #include <simgrid/s4u/Activity.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
@@ -17,10 +18,11 @@ Transport* g_transport = nullptr;
 bool g_signal_connected = false;
 }  // namespace
 
-Transport::Transport(const Network& network, const Platform* platform, DeliverySink& sink)
+Transport::Transport(const Network& network, const Platform* platform, DeliverySink& sink, Rng delay_rng)
     : network_(network),
       platform_(platform),
       sink_(sink),
+      delay_rng_(std::move(delay_rng)),
       flow_threshold_bytes_(network.spec().flow_threshold_bytes),
       contention_(network.spec().contention) {
   if (contention_ != Contention::none && platform_ == nullptr) {
@@ -61,6 +63,15 @@ void Transport::send(Message msg, double now_s) {
   }
   if (msg.to == msg.from) {  // a node talking to itself (after a redirect): no network involved
     sink_.schedule_delivery(now_s + extra_delay_s, std::move(msg));
+    return;
+  }
+  const NetworkSpec& spec = network_.spec();
+  if (spec.idealised) {  // the textbook network: a delay per message, no bandwidth
+    double delay_s = spec.delay_s;
+    if (spec.delay_law == DelayLaw::exponential && delay_s > 0) {
+      delay_s = boost::random::exponential_distribution<double>(1 / spec.delay_s)(delay_rng_);
+    }
+    sink_.schedule_delivery(now_s + delay_s + extra_delay_s, std::move(msg));
     return;
   }
 

@@ -37,8 +37,9 @@ struct TrafficCount {
 /// The transport of one run.
 class Transport {
  public:
-  /// platform may be null only when contention is none.
-  Transport(const Network& network, const Platform* platform, DeliverySink& sink);
+  /// platform may be null only when contention is none; delay_rng draws the delays of the
+  /// idealised network.
+  Transport(const Network& network, const Platform* platform, DeliverySink& sink, Rng delay_rng);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
@@ -77,6 +78,7 @@ class Transport {
   std::vector<std::size_t> free_slots_;
   std::vector<simgrid::s4u::CommPtr> finished_;
   std::size_t active_flows_ = 0;
+  Rng delay_rng_;
   bool abandoned_ = false;
   double flow_threshold_bytes_;
   Contention contention_;

@@ -29,6 +29,9 @@ class NodeContext {
   const std::vector<PeerLink>& peers() const;
   /// Region and bandwidth of this node.
   const NodeInfo& info() const;
+  /// True in the idealised network: every node reaches every other directly, so a protocol sends a
+  /// block straight to all nodes and nobody relays it.
+  bool broadcast_network() const;
   /// Number of nodes in the run.
   std::uint32_t node_count() const;
   /// This node's share of consensus power (hashrate or stake), 0..1.

@@ -45,6 +45,9 @@ const std::vector<PeerLink>& NodeContext::peers() const {
 const NodeInfo& NodeContext::info() const {
   return runtime_->network().node(id_);
 }
+bool NodeContext::broadcast_network() const {
+  return runtime_->network().spec().idealised;
+}
 std::uint32_t NodeContext::node_count() const {
   return runtime_->network().size();
 }
@@ -74,7 +77,7 @@ Recorder& NodeContext::recorder() const {
 Runtime::Runtime(Network& network, const Platform* platform, const StopSpec& stop, const SeedTree& node_seeds,
                  std::vector<double> power_shares, Recorder& recorder)
     : network_(network),
-      transport_(network, platform, *this),
+      transport_(network, platform, *this, node_seeds.child("message_delay").rng()),
       stop_(stop),
       recorder_(recorder),
       power_shares_(std::move(power_shares)) {

@@ -38,15 +38,23 @@ struct TopologySpec {
   std::uint32_t max_inbound = 125;          ///< inbound cap per node
 };
 
+/// How the delay of a message is drawn in the textbook (idealised) network.
+enum class DelayLaw {
+  fixed,        ///< every message takes exactly the delay
+  exponential,  ///< each message draws its delay from an exponential law with that mean
+};
+
 /// The network: nodes, regions, latencies, bandwidth, peers.
 struct NetworkSpec {
-  bool idealised = false;                      ///< textbook model: no propagation delay (scenarios/README.md)
-  std::string preset;                          ///< preset it started from, "" if none
-  std::uint32_t nodes = 0;                     ///< number of ledger nodes
-  std::vector<RegionSpec> regions;             ///< regions with node shares and access bandwidth
-  std::vector<std::vector<double>> latency_s;  ///< one-way latency between regions
-  LatencyModel latency_model = LatencyModel::fixed;     ///< per-connection latency law
-  TopologySpec topology;                                ///< peer graph
+  bool idealised = false;  ///< textbook model: every node reaches every other directly (scenarios/README.md)
+  double delay_s = 0;  ///< idealised: the delay of every message (a block reaches all nodes this long after)
+  DelayLaw delay_law = DelayLaw::fixed;              ///< idealised: fixed, or exponential with mean delay_s
+  std::string preset;                                ///< preset it started from, "" if none
+  std::uint32_t nodes = 0;                           ///< number of ledger nodes
+  std::vector<RegionSpec> regions;                   ///< regions with node shares and access bandwidth
+  std::vector<std::vector<double>> latency_s;        ///< one-way latency between regions
+  LatencyModel latency_model = LatencyModel::fixed;  ///< per-connection latency law
+  TopologySpec topology;                             ///< peer graph
   Contention contention = Contention::upload_download;  ///< bandwidth sharing model
   double flow_threshold_bytes = 1000;  ///< messages at least this large go through SimGrid flows
 };

@@ -127,13 +127,19 @@ void read_topology(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   }
 }
 
-// The textbook model of selfish-mining and double-spending analyses: every message arrives at the
-// instant it is sent (no latency, unlimited bandwidth) over a complete graph.
+const std::vector<std::string> kDelayLaws{"fixed", "exponential"};
+
+// The textbook model of selfish-mining, double-spending and stale-rate analyses: a node sends each
+// block straight to every other node, and every message arrives `delay` after it is sent (fixed,
+// or exponential with that mean), with no bandwidth model; 0 by default: at the instant it is sent.
 NetworkSpec idealised_network(const YamlValue& v) {
-  v.expect_keys({"idealised", "nodes"});
+  v.expect_keys({"idealised", "nodes", "delay", "delay_law"});
   NetworkSpec net;
   net.idealised = true;
   net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxCompleteNodes)));
+  if (const auto d = v.get("delay")) net.delay_s = d->as_duration_s(between(0, 1e9));
+  if (const auto l = v.get("delay_law"))
+    net.delay_law = enum_of<DelayLaw>(kDelayLaws, l->as_choice(kDelayLaws));
   const double unlimited = std::numeric_limits<double>::infinity();
   net.regions = {RegionSpec{"ideal", 1.0, unlimited, unlimited}};
   net.latency_s = {{0.0}};
