@@ -8,6 +8,7 @@ namespace dltsim::nakamoto {
 
 NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup)
     : config_(read_config(setup.params)),
+      seeds_(setup.seeds),
       power_shares_(setup.power_shares),
       metrics_(setup.recorder, tree_, power_shares_) {
   types_.inv = setup.message_types.add("inv");

@@ -61,6 +61,9 @@ class NakamotoConsensus : public Consensus {
   bool speaks_compact(NodeId node) const { return compact_[node]; }
   /// Power share of a node.
   double power_share(NodeId node) const { return power_shares_[node]; }
+  /// The random stream of node `id`'s mining, its own so that the same seed gives the same mining
+  /// times whatever else the configuration changes (common random numbers).
+  Rng mining_rng(NodeId id) const { return seeds_.child("mining").child(id).rng(); }
   /// The shared payload naming block b.
   const PayloadPtr& ref(BlockId b);
   /// The shared sendcmpct payloads.
@@ -68,6 +71,7 @@ class NakamotoConsensus : public Consensus {
 
  private:
   Config config_;
+  SeedTree seeds_;
   std::vector<double> power_shares_;
   BlockTree tree_;
   ChainMetrics metrics_;

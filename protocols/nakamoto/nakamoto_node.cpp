@@ -11,7 +11,7 @@
 namespace dltsim::nakamoto {
 
 NakamotoNode::NakamotoNode(NakamotoConsensus& consensus, NodeId id)
-    : consensus_(consensus), view_(consensus.tree()), id_(id) {}
+    : consensus_(consensus), view_(consensus.tree()), id_(id), mining_rng_(consensus.mining_rng(id)) {}
 
 void NakamotoNode::on_start(NodeContext& ctx) {
   mining_ = ctx.power_share() > 0;
@@ -22,7 +22,7 @@ void NakamotoNode::schedule_mining(NodeContext& ctx) {
   // Finding a block is a Poisson process; by memorylessness the timer stays valid when the head
   // changes, so it is never restarted.
   const double rate = ctx.power_share() / consensus_.config().block_interval_s;
-  const double wait_s = boost::random::exponential_distribution<double>(rate)(ctx.rng());
+  const double wait_s = boost::random::exponential_distribution<double>(rate)(mining_rng_);
   mining_timer_ = ctx.set_timer(wait_s, tag(kMine, 0));
 }
 

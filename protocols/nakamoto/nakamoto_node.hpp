@@ -69,6 +69,7 @@ class NakamotoNode : public Protocol {
   }
 
   NodeId id_;
+  Rng mining_rng_;  // mining only: the same mining times across configurations for a seed
   TimerId mining_timer_ = 0;
   bool mining_ = false;
   std::unordered_map<BlockId, Request> requests_;

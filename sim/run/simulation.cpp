@@ -17,6 +17,7 @@
 #include "sim/run/interrupt.hpp"
 #include "sim/run/power.hpp"
 #include "sim/run/run_plan.hpp"
+#include "sim/scenario/resolved_scenario.hpp"
 
 namespace dltsim {
 
@@ -174,6 +175,9 @@ Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
         "commit the binary was built from (-dirty: with local changes)");
   p.set("schema_version", static_cast<std::int64_t>(kResultSchemaVersion), "",
         "version of this file's layout");
+  p.set("source_tree_dirty", std::string(kSourceTreeDirty ? "yes" : "no"), "",
+        "the source tree had uncommitted changes when the binary was configured");
+  p.set("library_versions", std::string(kLibraryVersions), "", "libraries the binary was built against");
   // The file's base name only: the same scenario run from another folder gives the same bytes.
   p.set("scenario_name", sc.source_name.substr(sc.source_name.find_last_of('/') + 1), "",
         "scenario file name (no directory)");
@@ -297,6 +301,7 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     o.file->write_attributes("provenance", provenance(sc, result.complete, result.stats.reason));
     o.file->write_text("provenance", "scenario_yaml", sc.source_text);
     o.file->write_text("provenance", "effective_yaml", sc.effective_yaml);
+    o.file->write_text("provenance", "resolved_yaml", resolved_scenario_yaml(sc, catalog));
     result.output_path = result.complete ? o.file->commit() : o.file->abandon();
   }
   return result;

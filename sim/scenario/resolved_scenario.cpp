@@ -1,0 +1,151 @@
+#include "sim/scenario/resolved_scenario.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/core/units.hpp"
+
+namespace dltsim {
+
+namespace {
+
+// Numbers round-trip exactly (shortest representation), quantities keep their unit.
+std::string exact(double v) {
+  return fmt::format("{}", v);
+}
+std::string seconds(double v) {
+  return exact(v) + " s";
+}
+std::string bytes(double v) {
+  return exact(v) + " B";
+}
+std::string rate(double v) {
+  return std::isinf(v) ? std::string("unlimited") : exact(v) + " bit/s";
+}
+
+void params(YAML::Emitter& out, const std::vector<ParamSpec>& specs, const ParamValues& values) {
+  out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+  for (const ParamSpec& s : specs) out << YAML::Key << s.name << YAML::Value << values.text(s.name);
+  out << YAML::EndMap;
+}
+
+const char* law_name(DelayLaw law) {
+  return law == DelayLaw::fixed ? "fixed" : "exponential";
+}
+
+}  // namespace
+
+std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "general" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "seed" << YAML::Value << sc.seed;
+  out << YAML::Key << "stop" << YAML::Value << YAML::BeginMap;
+  if (sc.stop.blocks) out << YAML::Key << "blocks" << YAML::Value << *sc.stop.blocks;
+  if (sc.stop.time_s) out << YAML::Key << "time" << YAML::Value << seconds(*sc.stop.time_s);
+  out << YAML::Key << "drain" << YAML::Value << seconds(sc.stop.drain_s);
+  out << YAML::EndMap << YAML::EndMap;
+
+  const NetworkSpec& net = sc.network;
+  out << YAML::Key << "network" << YAML::Value << YAML::BeginMap;
+  if (net.idealised) {
+    out << YAML::Key << "idealised" << YAML::Value << true;
+    out << YAML::Key << "nodes" << YAML::Value << net.nodes;
+    out << YAML::Key << "delay" << YAML::Value << seconds(net.delay_s);
+    out << YAML::Key << "delay_law" << YAML::Value << law_name(net.delay_law);
+  } else {
+    out << YAML::Key << "nodes" << YAML::Value << net.nodes;
+    out << YAML::Key << "regions" << YAML::Value << YAML::BeginSeq;
+    for (const RegionSpec& r : net.regions) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name << YAML::Key
+          << "share" << YAML::Value << exact(r.share) << YAML::Key << "download" << YAML::Value
+          << rate(r.download_bps) << YAML::Key << "upload" << YAML::Value << rate(r.upload_bps)
+          << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "latency" << YAML::Value << YAML::BeginMap << YAML::Key << "matrix_ms" << YAML::Value
+        << YAML::BeginSeq;
+    for (const auto& row : net.latency_s) {
+      out << YAML::Flow << YAML::BeginSeq;
+      for (double l : row) out << exact(l * 1e3);
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndSeq << YAML::Key << "model" << YAML::Value
+        << (net.latency_model == LatencyModel::fixed ? "fixed" : "pareto") << YAML::EndMap;
+    out << YAML::Key << "topology" << YAML::Value << YAML::BeginMap << YAML::Key << "model" << YAML::Value
+        << net.topology.model;
+    if (net.topology.model == "random") {
+      out << YAML::Key << "outbound_cdf" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (double p : net.topology.outbound_degree_cdf) out << exact(p);
+      out << YAML::EndSeq << YAML::Key << "max_inbound" << YAML::Value << net.topology.max_inbound;
+    }
+    out << YAML::EndMap;
+    static const char* contention[] = {"none", "upload", "upload_download"};
+    out << YAML::Key << "contention" << YAML::Value << contention[static_cast<int>(net.contention)];
+    out << YAML::Key << "flow_threshold" << YAML::Value << bytes(net.flow_threshold_bytes);
+  }
+  out << YAML::EndMap;
+
+  out << YAML::Key << "consensus" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "protocol" << YAML::Value << sc.consensus.protocol;
+  params(out, catalog.protocols.get(sc.consensus.protocol).params, sc.consensus.params);
+  const PowerSpec& p = sc.consensus.power;
+  out << YAML::Key << "power" << YAML::Value << YAML::BeginMap;
+  switch (p.distribution) {
+    case PowerDistribution::equal:
+      out << YAML::Key << "distribution" << YAML::Value << "equal";
+      break;
+    case PowerDistribution::normal:
+      out << YAML::Key << "distribution" << YAML::Value << "normal" << YAML::Key << "mean" << YAML::Value
+          << exact(p.mean) << YAML::Key << "stddev" << YAML::Value << exact(p.stddev);
+      break;
+    case PowerDistribution::shares:
+      out << YAML::Key << "distribution" << YAML::Value << "shares" << YAML::Key << "shares" << YAML::Value
+          << YAML::Flow << YAML::BeginSeq;
+      for (double s : p.shares) out << exact(s);
+      out << YAML::EndSeq << YAML::Key << "others" << YAML::Value << (p.others_equal ? "equal" : "zero");
+      break;
+  }
+  out << YAML::EndMap << YAML::EndMap;
+
+  if (!sc.attacks.empty()) {
+    out << YAML::Key << "attacks" << YAML::Value << YAML::BeginSeq;
+    for (const AttackSpec& a : sc.attacks) {
+      out << YAML::BeginMap << YAML::Key << "attack" << YAML::Value << a.name;
+      out << YAML::Key << "nodes" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      switch (a.nodes.by) {
+        case SelectBy::count:
+          out << YAML::Key << "count" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
+          break;
+        case SelectBy::fraction:
+          out << YAML::Key << "fraction" << YAML::Value << exact(a.nodes.amount);
+          break;
+        case SelectBy::power_share:
+          out << YAML::Key << "power_share" << YAML::Value << exact(a.nodes.amount);
+          break;
+        case SelectBy::region:
+          out << YAML::Key << "region" << YAML::Value << a.nodes.region;
+          break;
+        case SelectBy::ids:
+          out << YAML::Key << "ids" << YAML::Value << YAML::Flow << a.nodes.ids;
+          break;
+      }
+      out << YAML::EndMap;
+      out << YAML::Key << "start" << YAML::Value << seconds(a.start_s);
+      if (std::isfinite(a.end_s)) out << YAML::Key << "end" << YAML::Value << seconds(a.end_s);
+      params(out, catalog.attacks.get(a.name).params, a.params);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::Key << "output" << YAML::Value << YAML::BeginMap << YAML::Key << "record" << YAML::Value
+      << YAML::Flow << YAML::BeginSeq;
+  for (const std::string& t : sc.output.record) out << t;
+  out << YAML::EndSeq << YAML::EndMap;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace dltsim
