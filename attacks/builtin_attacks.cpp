@@ -8,12 +8,24 @@ void register_selfish_mining(AttackRegistry& registry);
 void register_double_spending(AttackRegistry& registry);
 void register_majority(AttackRegistry& registry);
 void register_private_chain(AttackRegistry& registry);
+namespace byzantine {
+void register_crash(AttackRegistry& registry);
+void register_silent_leader(AttackRegistry& registry);
+void register_vote_withholding(AttackRegistry& registry);
+void register_equivocation(AttackRegistry& registry);
+void register_leader_delay(AttackRegistry& registry);
+}  // namespace byzantine
 
 void register_builtin_attacks(AttackRegistry& registry) {
   register_selfish_mining(registry);
   register_double_spending(registry);
   register_majority(registry);
   register_private_chain(registry);
+  byzantine::register_crash(registry);
+  byzantine::register_silent_leader(registry);
+  byzantine::register_vote_withholding(registry);
+  byzantine::register_equivocation(registry);
+  byzantine::register_leader_delay(registry);
 }
 
 }  // namespace dltsim

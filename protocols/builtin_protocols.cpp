@@ -5,9 +5,21 @@
 namespace dltsim {
 
 void register_nakamoto(ProtocolRegistry& registry);
+namespace pbft {
+void register_pbft(ProtocolRegistry& registry);
+}
+namespace hotstuff {
+void register_hotstuff(ProtocolRegistry& registry);
+}
+namespace tendermint {
+void register_tendermint(ProtocolRegistry& registry);
+}
 
 void register_builtin_protocols(ProtocolRegistry& registry) {
   register_nakamoto(registry);
+  pbft::register_pbft(registry);
+  hotstuff::register_hotstuff(registry);
+  tendermint::register_tendermint(registry);
 }
 
 }  // namespace dltsim

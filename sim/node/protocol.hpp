@@ -18,6 +18,7 @@
 namespace dltsim {
 
 class Recorder;
+class Runtime;
 class Summary;
 
 /// One node's behaviour.
@@ -50,6 +51,9 @@ class Consensus {
   virtual ~Consensus() = default;
   /// The honest behaviour of a node.
   virtual std::unique_ptr<Protocol> make_node(NodeId id) = 0;
+  /// Called once before the run starts, after every node is installed (schedule run-wide processes
+  /// such as a client workload with runtime.call_at).
+  virtual void on_start(Runtime& /*runtime*/) {}
   /// Called once when the run ends (also when interrupted): write tables, fill the summary.
   virtual void finish(Summary& /*summary*/, double /*end_time_s*/) {}
   /// Blocks (or decisions) produced so far, for progress lines.

@@ -271,6 +271,7 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     }
     runtime.install(i, std::move(node));
   }
+  o.consensus->on_start(runtime);
   for (auto& attack : o.attacks) {
     if (MessageFilter* f = attack->filter()) runtime.transport().add_filter(f);
     attack->on_start(runtime);

@@ -1,0 +1,78 @@
+#pragma once
+// Run-wide state shared by the BFT protocols: n and f, the replicas, the client workload (a Poisson
+// stream of transactions submitted to the current leader or to every replica), the metrics and
+// safety monitor, and which replicas attacks control.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocols/bft/bft_config.hpp"
+#include "protocols/bft/bft_metrics.hpp"
+#include "protocols/bft/replica.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/node/protocol.hpp"
+
+namespace dltsim {
+class Runtime;
+}
+
+namespace dltsim::bft {
+
+/// The BFT family's Consensus: protocols derive from it and make their replicas.
+class BftConsensus : public Consensus {
+ public:
+  /// Reads the shared parameters; n is the node count.
+  BftConsensus(const ProtocolSetup& setup, BftConfig config);
+
+  void on_start(Runtime& runtime) override;
+  void finish(Summary& summary, double end_time_s) override;
+  std::uint64_t produced() const override { return metrics_.decisions(); }
+
+  /// Replicas.
+  std::uint32_t n() const { return n_; }
+  /// Faults tolerated.
+  std::uint32_t f() const { return f_; }
+  /// Votes that make a quorum: 2f + 1.
+  std::uint32_t quorum() const { return 2 * f_ + 1; }
+  /// The leader of a view (round-robin).
+  NodeId leader_of(std::uint64_t view) const { return static_cast<NodeId>(view % n_); }
+  /// The leader of the highest view an honest, live replica is in: where clients send, and whose
+  /// messages a targeted-delay adversary slows.
+  NodeId current_leader() const;
+  /// Shared parameters.
+  const BftConfig& config() const { return config_; }
+  /// Metrics and safety monitor.
+  BftMetrics& metrics() { return metrics_; }
+  /// Replica `id` (after make_node).
+  Replica& replica(NodeId id) { return *replicas_[id]; }
+  /// An attack controls this replica (it is excluded from honest latencies and the monitor).
+  void mark_faulty(NodeId id) { metrics_.set_faulty(id); }
+  /// Honest replicas in id order (the halves an equivocator splits).
+  std::vector<NodeId> honest_replicas() const;
+  /// Counts a message sent (for messages per decision).
+  void count_sent(MessageType type, std::uint32_t size, std::uint32_t recipients);
+  /// Registers a message type and remembers its name.
+  MessageType add_type(const std::string& name);
+
+ protected:
+  /// Keeps the replica a protocol made (call from make_node).
+  void register_replica(NodeId id, Replica* replica) { replicas_[id] = replica; }
+
+ private:
+  void schedule_next_transaction();
+  void submit(TxId tx);
+  BftConfig config_;
+  std::uint32_t n_;
+  std::uint32_t f_;
+  MessageTypes& types_;
+  std::vector<std::string> type_names_;
+  BftMetrics metrics_;
+  std::vector<Replica*> replicas_;
+  Rng workload_rng_;
+  Runtime* runtime_ = nullptr;
+  TxId next_tx_ = 0;
+};
+
+}  // namespace dltsim::bft

@@ -1,0 +1,349 @@
+// Tendermint (Buchman, Kwon and Milosevic, "The latest gossip on BFT consensus", 2018, Algorithm
+// 1): heights decided in rounds; the proposer of (h, r) (replica (h + r) mod n) proposes its valid
+// value or a new batch; replicas PREVOTE it unless locked on another value (the locking and
+// valid-round rules of lines 22-33), PRECOMMIT a value with 2f + 1 prevotes (locking on it), and
+// decide a value with 2f + 1 precommits. Propose, prevote and precommit timeouts grow by a fixed
+// step per round; f + 1 messages of a later round make a replica skip to it. After deciding, a
+// replica waits timeout_commit before the next height (Tendermint Core's pacing). Messages are
+// point to point; a replica counts its own votes without sending them.
+
+#include "protocols/tendermint/tendermint.hpp"
+
+#include <map>
+#include <set>
+
+namespace dltsim::tendermint {
+
+namespace {
+
+using bft::Batch;
+using bft::BatchPtr;
+using bft::Digest;
+using bft::kNoDigest;
+using bft::kVoteBytes;
+using bft::MessageKind;
+
+struct ProposalMsg : Payload {
+  std::uint64_t height = 0;
+  std::int64_t round = 0;
+  std::int64_t valid_round = -1;
+  BatchPtr value;
+};
+
+struct VoteMsg : Payload {  // PREVOTE, PRECOMMIT; kNoDigest is nil
+  std::uint64_t height = 0;
+  std::int64_t round = 0;
+  Digest value = kNoDigest;
+};
+
+enum class Step { propose, prevote, precommit };
+enum TimerKind : std::uint64_t { kPropose = 1, kPrevote = 2, kPrecommit = 3, kNextHeight = 0 };
+
+std::uint64_t slot_of(std::uint64_t h, std::int64_t r) {
+  return (h << 20) | (static_cast<std::uint64_t>(r) & 0xfffff);
+}
+std::uint64_t timer_tag(TimerKind kind, std::uint64_t h, std::int64_t r) {
+  return (std::uint64_t{kind} << 46) | ((h & 0x3ffffffffULL) << 12) | (static_cast<std::uint64_t>(r) & 0xfff);
+}
+
+class TendermintReplica final : public bft::Replica {
+ public:
+  TendermintReplica(TendermintConsensus& consensus, NodeId id) : Replica(consensus, id), c_(consensus) {}
+
+  std::uint64_t current_view() const override { return height_ + static_cast<std::uint64_t>(round_); }
+
+ private:
+  struct RoundState {
+    BatchPtr proposal;
+    std::int64_t valid_round = -1;
+    std::map<Digest, std::set<NodeId>> prevotes;
+    std::map<Digest, std::set<NodeId>> precommits;
+    std::set<NodeId> prevoters, precommitters, senders;
+    bool prevote_timer = false, precommit_timer = false, locked_here = false;
+  };
+
+  NodeId proposer(std::uint64_t h, std::int64_t r) const {
+    return c_.leader_of(h + static_cast<std::uint64_t>(r));
+  }
+
+  void start(NodeContext& ctx) override { start_round(ctx, 0); }
+
+  void recovered(NodeContext& ctx) override {
+    // Timers of the round in progress were lost with the crash: take them up again.
+    if (step_ == Step::propose && proposer(height_, round_) != id()) {
+      set_protocol_timer(ctx, c_.timeouts().propose(round_), timer_tag(kPropose, height_, round_));
+    }
+  }
+
+  std::uint32_t signatures(const Message& /*msg*/) const override { return 1; }
+
+  const Batch* batch_of(const Message& msg) const override {
+    return msg.type == c_.proposal ? msg.as<ProposalMsg>().value.get() : nullptr;
+  }
+
+  RoundState& round_state(std::int64_t r) { return rounds_[r]; }
+
+  void start_round(NodeContext& ctx, std::int64_t r) {
+    if (!producing()) return;  // the run is winding down: no new round
+    if (r > 0) view_changed(slot_of(height_, r));
+    round_ = r;
+    step_ = Step::propose;
+    if (proposer(height_, r) == id() && producing()) {
+      const BatchPtr value = valid_value_ ? valid_value_ : take_batch(slot_of(height_, r));
+      const std::uint64_t h = height_;
+      const std::int64_t vr = valid_round_;
+      broadcast_proposal(
+          ctx, c_.proposal, slot_of(h, r), value,
+          [](const Batch& b) { return static_cast<std::uint32_t>(kVoteBytes + 8 + b.bytes); },
+          [h, r, vr](const BatchPtr& b) {
+            auto m = std::make_shared<ProposalMsg>();
+            m->height = h;
+            m->round = r;
+            m->valid_round = vr;
+            m->value = b;
+            return m;
+          });
+      if (!behaviour().silent_leader && !behaviour().crashed) {
+        round_state(r).proposal = value;
+        round_state(r).valid_round = vr;
+      } else if (value != valid_value_) {
+        return_batch(*value);
+      }
+    } else {
+      set_protocol_timer(ctx, c_.timeouts().propose(r), timer_tag(kPropose, height_, r));
+    }
+    replay_future(ctx);
+    evaluate(ctx);
+  }
+
+  void broadcast_vote(NodeContext& ctx, MessageType type, std::int64_t r, Digest value) {
+    const std::uint64_t h = height_;
+    vote(ctx, kNoNode, type, kVoteBytes, slot_of(h, r), value, [h, r](Digest d) {
+      auto m = std::make_shared<VoteMsg>();
+      m->height = h;
+      m->round = r;
+      m->value = d;
+      return m;
+    });
+    if (behaviour().withhold_votes || behaviour().crashed) return;
+    add_vote(type, id(), r, value);
+  }
+
+  void add_vote(MessageType type, NodeId from, std::int64_t r, Digest value) {
+    RoundState& s = round_state(r);
+    if (type == c_.prevote) {
+      if (!s.prevoters.insert(from).second) return;  // one prevote per replica and round counts
+      s.prevotes[value].insert(from);
+    } else {
+      if (!s.precommitters.insert(from).second) return;
+      s.precommits[value].insert(from);
+    }
+    s.senders.insert(from);
+  }
+
+  void handle(NodeContext& ctx, const Message& msg) override {
+    const std::uint64_t h = msg.type == c_.proposal ? msg.as<ProposalMsg>().height : msg.as<VoteMsg>().height;
+    if (h < height_) return;
+    if (h > height_) {  // a later height: kept until this replica gets there
+      future_.push_back(msg);
+      return;
+    }
+    take(msg);
+    evaluate(ctx);
+  }
+
+  void take(const Message& msg) {
+    if (msg.type == c_.proposal) {
+      const auto& m = msg.as<ProposalMsg>();
+      if (msg.from != proposer(m.height, m.round)) return;
+      RoundState& s = round_state(m.round);
+      if (!s.proposal) {
+        s.proposal = m.value;
+        s.valid_round = m.valid_round;
+      }
+      s.senders.insert(msg.from);
+    } else {
+      const auto& m = msg.as<VoteMsg>();
+      add_vote(msg.type, msg.from, m.round, m.value);
+    }
+  }
+
+  void replay_future(NodeContext& /*ctx*/) {
+    std::vector<Message> later;
+    for (Message& m : future_) {
+      const std::uint64_t h = m.type == c_.proposal ? m.as<ProposalMsg>().height : m.as<VoteMsg>().height;
+      if (h == height_) {
+        take(m);
+      } else if (h > height_) {
+        later.push_back(std::move(m));
+      }
+    }
+    future_ = std::move(later);
+  }
+
+  std::size_t count(const std::map<Digest, std::set<NodeId>>& votes, Digest value) const {
+    const auto it = votes.find(value);
+    return it == votes.end() ? 0 : it->second.size();
+  }
+
+  // The upon-rules of Algorithm 1, checked after every change until none applies.
+  void evaluate(NodeContext& ctx) {
+    if (waiting_next_height_) return;  // the next height starts after timeout_commit
+    const std::uint32_t q = c_.quorum();
+    // Line 49: decide any round's value with 2f + 1 precommits.
+    for (auto& [r, s] : rounds_) {
+      if (s.proposal && count(s.precommits, s.proposal->digest) >= q) {
+        decide(ctx, r, s.proposal);
+        return;
+      }
+    }
+    // Line 55: f + 1 replicas are in a later round: go there.
+    for (auto& [r, s] : rounds_) {
+      if (r > round_ && s.senders.size() >= c_.f() + 1) {
+        start_round(ctx, r);
+        return;
+      }
+    }
+    RoundState& s = round_state(round_);
+    if (step_ == Step::propose && s.proposal) {
+      const Digest v = s.proposal->digest;
+      if (s.valid_round < 0) {  // line 22
+        prevote(ctx, (locked_round_ < 0 || (locked_value_ && locked_value_->digest == v)) ? v : kNoDigest);
+      } else if (s.valid_round < round_ && count(round_state(s.valid_round).prevotes, v) >= q) {  // line 28
+        prevote(ctx, (locked_round_ <= s.valid_round || (locked_value_ && locked_value_->digest == v))
+                         ? v
+                         : kNoDigest);
+      }
+    }
+    if (step_ == Step::prevote && s.prevoters.size() >= q && !s.prevote_timer) {  // line 34
+      s.prevote_timer = true;
+      set_protocol_timer(ctx, c_.timeouts().prevote(round_), timer_tag(kPrevote, height_, round_));
+    }
+    if (s.proposal && step_ != Step::propose && !s.locked_here &&
+        count(s.prevotes, s.proposal->digest) >= q) {
+      s.locked_here = true;  // line 36
+      if (step_ == Step::prevote) {
+        locked_value_ = s.proposal;
+        locked_round_ = round_;
+        step_ = Step::precommit;
+        broadcast_vote(ctx, c_.precommit, round_, s.proposal->digest);
+      }
+      valid_value_ = s.proposal;
+      valid_round_ = round_;
+    }
+    if (step_ == Step::prevote && count(s.prevotes, kNoDigest) >= q) {  // line 44
+      step_ = Step::precommit;
+      broadcast_vote(ctx, c_.precommit, round_, kNoDigest);
+    }
+    if (s.precommitters.size() >= q && !s.precommit_timer) {  // line 47
+      s.precommit_timer = true;
+      set_protocol_timer(ctx, c_.timeouts().precommit(round_), timer_tag(kPrecommit, height_, round_));
+    }
+  }
+
+  void prevote(NodeContext& ctx, Digest value) {
+    step_ = Step::prevote;
+    broadcast_vote(ctx, c_.prevote, round_, value);
+    evaluate(ctx);
+  }
+
+  void decide(NodeContext& ctx, std::int64_t r, const BatchPtr& value) {
+    commit(ctx, height_, value, static_cast<std::uint64_t>(r));
+    ++height_;
+    round_ = 0;
+    step_ = Step::propose;
+    rounds_.clear();
+    locked_value_ = valid_value_ = nullptr;
+    locked_round_ = valid_round_ = -1;
+    waiting_next_height_ = true;
+    set_protocol_timer(ctx, c_.timeouts().commit_s, timer_tag(kNextHeight, height_, 0));
+  }
+
+  void timeout(NodeContext& ctx, std::uint64_t tag) override {
+    const auto kind = static_cast<TimerKind>(tag >> 46);
+    const std::uint64_t h = (tag >> 12) & 0x3ffffffffULL;
+    const auto r = static_cast<std::int64_t>(tag & 0xfff);
+    if (h != height_) return;
+    switch (kind) {
+      case kNextHeight:
+        if (waiting_next_height_) {
+          waiting_next_height_ = false;
+          start_round(ctx, 0);
+        }
+        break;
+      case kPropose:
+        if (r == round_ && step_ == Step::propose) prevote(ctx, kNoDigest);
+        break;
+      case kPrevote:
+        if (r == round_ && step_ == Step::prevote) {
+          step_ = Step::precommit;
+          broadcast_vote(ctx, c_.precommit, round_, kNoDigest);
+          evaluate(ctx);
+        }
+        break;
+      case kPrecommit:
+        if (r == round_) start_round(ctx, r + 1);
+        break;
+    }
+  }
+
+  TendermintConsensus& c_;
+  std::uint64_t height_ = 0;
+  std::int64_t round_ = 0;
+  Step step_ = Step::propose;
+  BatchPtr locked_value_, valid_value_;
+  std::int64_t locked_round_ = -1, valid_round_ = -1;
+  bool waiting_next_height_ = false;
+  std::map<std::int64_t, RoundState> rounds_;
+  std::vector<Message> future_;
+};
+
+}  // namespace
+
+TendermintConsensus::TendermintConsensus(const ProtocolSetup& setup)
+    : BftConsensus(setup, bft::read_bft_config(setup.params)),
+      timeouts_{setup.params.number("timeout_propose"),   setup.params.number("timeout_propose_delta"),
+                setup.params.number("timeout_prevote"),   setup.params.number("timeout_prevote_delta"),
+                setup.params.number("timeout_precommit"), setup.params.number("timeout_precommit_delta"),
+                setup.params.number("timeout_commit")} {
+  proposal = add_type("proposal");
+  prevote = add_type("prevote");
+  precommit = add_type("precommit");
+}
+
+std::unique_ptr<Protocol> TendermintConsensus::make_node(NodeId id) {
+  auto r = std::make_unique<TendermintReplica>(*this, id);
+  register_replica(id, r.get());
+  return r;
+}
+
+void register_tendermint(ProtocolRegistry& registry) {
+  ProtocolInfo info;
+  info.name = "tendermint";
+  info.summary = "Tendermint: propose / prevote / precommit rounds with locking, timeouts growing per round";
+  const char* src = " (Tendermint Core's default)";
+  info.params = {
+      param::duration("timeout_propose", "3 s", greater_than(0),
+                      std::string("wait for a proposal in round 0") + src),
+      param::duration("timeout_propose_delta", "500 ms", at_least(0),
+                      std::string("added to timeout_propose per round") + src),
+      param::duration(
+          "timeout_prevote", "1 s", greater_than(0),
+          std::string("after 2f + 1 prevotes of any kind, wait this long for a decisive quorum") + src),
+      param::duration("timeout_prevote_delta", "500 ms", at_least(0),
+                      std::string("added to timeout_prevote per round") + src),
+      param::duration(
+          "timeout_precommit", "1 s", greater_than(0),
+          std::string("after 2f + 1 precommits of any kind, wait this long before the next round") + src),
+      param::duration("timeout_precommit_delta", "500 ms", at_least(0),
+                      std::string("added to timeout_precommit per round") + src),
+      param::duration("timeout_commit", "1 s", at_least(0),
+                      std::string("after a decision, wait this long before the next height") + src),
+  };
+  for (ParamSpec& s : bft::bft_param_specs()) info.params.push_back(std::move(s));
+  info.tables = bft::bft_table_names();
+  info.make = [](const ProtocolSetup& setup) { return std::make_unique<TendermintConsensus>(setup); };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim::tendermint
