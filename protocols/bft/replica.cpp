@@ -202,18 +202,24 @@ void Replica::vote(NodeContext& ctx, NodeId to, MessageType type, std::uint32_t 
   }
 }
 
-BatchPtr Replica::take_batch(std::uint64_t slot) {
+BatchPtr Replica::take_batch(std::uint64_t slot, const std::unordered_set<TxId>& in_flight) {
   auto batch = std::make_shared<Batch>();
   const BftConfig& c = consensus_.config();
   const auto tx_bytes = static_cast<std::uint64_t>(c.tx_size_bytes);
+  std::vector<TxId> kept;  // in flight: stays, in order, in case its proposal is abandoned
   while (!mempool_.empty() && static_cast<double>(batch->bytes + tx_bytes) <= c.max_batch_bytes) {
     const TxId tx = mempool_.front();
     mempool_.pop_front();
     if (consensus_.metrics().committed(tx)) continue;
+    if (in_flight.count(tx) != 0) {
+      kept.push_back(tx);
+      continue;
+    }
     if (std::find(batch->txs.begin(), batch->txs.end(), tx) != batch->txs.end()) continue;
     batch->txs.push_back(tx);
     batch->bytes += tx_bytes;
   }
+  mempool_.insert(mempool_.begin(), kept.begin(), kept.end());
   batch->digest = batch_digest(slot, id_, batch->txs);
   return batch;
 }

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -109,7 +110,10 @@ class Replica : public Protocol {
   void vote(NodeContext& ctx, NodeId to, MessageType type, std::uint32_t size, std::uint64_t slot,
             Digest digest, const std::function<PayloadPtr(Digest)>& make);
   /// Takes up to max_batch_size bytes of waiting transactions (not yet decided) into a new batch.
-  BatchPtr take_batch(std::uint64_t slot);
+  /// Transactions in `in_flight` (carried by proposals not yet decided, such as a chained
+  /// protocol's uncommitted ancestors) are left in the mempool: proposing them again would
+  /// commit them twice and waste the block.
+  BatchPtr take_batch(std::uint64_t slot, const std::unordered_set<TxId>& in_flight = {});
   /// True if the mempool holds a transaction not yet decided.
   bool has_pending_transactions();
   /// Bytes of the transactions waiting (decided ones may still be counted).

@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace dltsim::hotstuff {
 
@@ -28,6 +29,7 @@ using bft::Digest;
 using bft::kSignatureBytes;
 using bft::kVoteBytes;
 using bft::MessageKind;
+using bft::TxId;
 
 struct QC {
   std::uint64_t view = 0;
@@ -140,7 +142,12 @@ class HotStuffReplica final : public bft::Replica {
     proposed_view_ = v;
     const BlockPtr parent = block(high_qc_.block);
     if (!parent) return;
-    BatchPtr batch = take_batch(v);
+    // The uncommitted ancestors' transactions are already on their way (real mempools drop them).
+    std::unordered_set<TxId> in_flight;
+    for (BlockPtr x = parent; x && x->height > executed_height_; x = block(x->parent)) {
+      if (x->batch) in_flight.insert(x->batch->txs.begin(), x->batch->txs.end());
+    }
+    BatchPtr batch = take_batch(v, in_flight);
     const QC justify = high_qc_;
     const std::uint32_t qc_size = qc_bytes(justify);
     BlockPtr own;

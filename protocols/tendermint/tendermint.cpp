@@ -6,9 +6,17 @@
 // step per round; f + 1 messages of a later round make a replica skip to it. After deciding, a
 // replica waits timeout_commit before the next height (Tendermint Core's pacing). Messages are
 // point to point; a replica counts its own votes without sending them.
+//
+// The paper's liveness rests on gossip: what one correct replica receives, all eventually do. Votes
+// are not relayed here, so a replica left behind (equivocators sent it the other half's votes, or it
+// was partitioned or crashed) would stay behind for good. It catches up as Tendermint Core's
+// consensus reactor lets it: still at height h a while after a message from a later height arrived,
+// it asks that sender for h's commit (the value and 2f + 1 precommit signatures, all verified) and
+// decides it. In the normal case nobody is behind that long and no such message is sent.
 
 #include "protocols/tendermint/tendermint.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -20,6 +28,7 @@ using bft::Batch;
 using bft::BatchPtr;
 using bft::Digest;
 using bft::kNoDigest;
+using bft::kSignatureBytes;
 using bft::kVoteBytes;
 using bft::MessageKind;
 
@@ -30,6 +39,16 @@ struct ProposalMsg : Payload {
   BatchPtr value;
 };
 
+struct CommitRequestMsg : Payload {  // a replica behind asks for a height's commit
+  std::uint64_t height = 0;
+};
+
+struct CommitMsg : Payload {  // a decided value and (in its size) the 2f + 1 precommits for it
+  std::uint64_t height = 0;
+  std::int64_t round = 0;
+  BatchPtr value;
+};
+
 struct VoteMsg : Payload {  // PREVOTE, PRECOMMIT; kNoDigest is nil
   std::uint64_t height = 0;
   std::int64_t round = 0;
@@ -37,13 +56,17 @@ struct VoteMsg : Payload {  // PREVOTE, PRECOMMIT; kNoDigest is nil
 };
 
 enum class Step { propose, prevote, precommit };
-enum TimerKind : std::uint64_t { kPropose = 1, kPrevote = 2, kPrecommit = 3, kNextHeight = 0 };
+enum TimerKind : std::uint64_t { kPropose = 1, kPrevote = 2, kPrecommit = 3, kNextHeight = 0, kCatchUp = 4 };
 
 std::uint64_t slot_of(std::uint64_t h, std::int64_t r) {
   return (h << 20) | (static_cast<std::uint64_t>(r) & 0xfffff);
 }
+// The replica keeps 48 bits of a tag: kind (3 bits), height (33 bits), round (12 bits).
+constexpr int kKindShift = 45;
+constexpr std::uint64_t kHeightMask = 0x1ffffffffULL;
 std::uint64_t timer_tag(TimerKind kind, std::uint64_t h, std::int64_t r) {
-  return (std::uint64_t{kind} << 46) | ((h & 0x3ffffffffULL) << 12) | (static_cast<std::uint64_t>(r) & 0xfff);
+  return (std::uint64_t{kind} << kKindShift) | ((h & kHeightMask) << 12) |
+         (static_cast<std::uint64_t>(r) & 0xfff);
 }
 
 class TendermintReplica final : public bft::Replica {
@@ -75,10 +98,14 @@ class TendermintReplica final : public bft::Replica {
     }
   }
 
-  std::uint32_t signatures(const Message& /*msg*/) const override { return 1; }
+  std::uint32_t signatures(const Message& msg) const override {
+    return msg.type == c_.commit ? c_.quorum() : 1;
+  }
 
   const Batch* batch_of(const Message& msg) const override {
-    return msg.type == c_.proposal ? msg.as<ProposalMsg>().value.get() : nullptr;
+    if (msg.type == c_.proposal) return msg.as<ProposalMsg>().value.get();
+    if (msg.type == c_.commit) return msg.as<CommitMsg>().value.get();
+    return nullptr;
   }
 
   RoundState& round_state(std::int64_t r) { return rounds_[r]; }
@@ -142,10 +169,22 @@ class TendermintReplica final : public bft::Replica {
   }
 
   void handle(NodeContext& ctx, const Message& msg) override {
+    if (msg.type == c_.commit_request) {
+      answer_commit_request(ctx, msg.from, msg.as<CommitRequestMsg>().height);
+      return;
+    }
+    if (msg.type == c_.commit) {
+      const auto& m = msg.as<CommitMsg>();
+      if (m.height != height_) return;
+      decide(ctx, m.round, m.value);
+      if (highest_seen_ > height_) ask_for_commit(ctx);  // known to be behind: no need to wait again
+      return;
+    }
     const std::uint64_t h = msg.type == c_.proposal ? msg.as<ProposalMsg>().height : msg.as<VoteMsg>().height;
     if (h < height_) return;
     if (h > height_) {  // a later height: kept until this replica gets there
       future_.push_back(msg);
+      note_ahead(ctx, msg.from, h);
       return;
     }
     take(msg);
@@ -247,8 +286,44 @@ class TendermintReplica final : public bft::Replica {
     evaluate(ctx);
   }
 
+  // ---- catching up ----
+
+  void note_ahead(NodeContext& ctx, NodeId from, std::uint64_t h) {
+    highest_seen_ = std::max(highest_seen_, h);
+    if (std::find(ahead_.begin(), ahead_.end(), from) == ahead_.end()) ahead_.push_back(from);
+    if (catch_up_height_ == height_) return;  // already waiting for this height
+    catch_up_height_ = height_;
+    set_protocol_timer(ctx, catch_up_wait_s(), timer_tag(kCatchUp, height_, 0));
+  }
+
+  // Longer than a height takes when nothing fails, so that a replica merely a moment behind decides
+  // by itself.
+  double catch_up_wait_s() const { return c_.timeouts().commit_s + c_.timeouts().propose(0); }
+
+  void ask_for_commit(NodeContext& ctx) {
+    if (ahead_.empty()) return;
+    catch_up_height_ = height_;
+    const NodeId to = ahead_[next_ahead_++ % ahead_.size()];  // a crashed one: the next asks another
+    auto m = std::make_shared<CommitRequestMsg>();
+    m->height = height_;
+    send(ctx, to, c_.commit_request, kVoteBytes, m, MessageKind::other);
+    set_protocol_timer(ctx, catch_up_wait_s(), timer_tag(kCatchUp, height_, 0));
+  }
+
+  void answer_commit_request(NodeContext& ctx, NodeId to, std::uint64_t h) {
+    const auto it = decided_.find(h);
+    if (it == decided_.end()) return;
+    auto m = std::make_shared<CommitMsg>();
+    m->height = h;
+    m->round = it->second.round;
+    m->value = it->second.value;
+    const auto size = static_cast<std::uint32_t>(8 + m->value->bytes + c_.quorum() * kSignatureBytes);
+    send(ctx, to, c_.commit, size, m, MessageKind::other);
+  }
+
   void decide(NodeContext& ctx, std::int64_t r, const BatchPtr& value) {
     commit(ctx, height_, value, static_cast<std::uint64_t>(r));
+    decided_.emplace(height_, Decided{value, r});
     ++height_;
     round_ = 0;
     step_ = Step::propose;
@@ -260,10 +335,10 @@ class TendermintReplica final : public bft::Replica {
   }
 
   void timeout(NodeContext& ctx, std::uint64_t tag) override {
-    const auto kind = static_cast<TimerKind>(tag >> 46);
-    const std::uint64_t h = (tag >> 12) & 0x3ffffffffULL;
+    const auto kind = static_cast<TimerKind>(tag >> kKindShift);
+    const std::uint64_t h = (tag >> 12) & kHeightMask;
     const auto r = static_cast<std::int64_t>(tag & 0xfff);
-    if (h != height_) return;
+    if (h != (height_ & kHeightMask)) return;
     switch (kind) {
       case kNextHeight:
         if (waiting_next_height_) {
@@ -284,6 +359,9 @@ class TendermintReplica final : public bft::Replica {
       case kPrecommit:
         if (r == round_) start_round(ctx, r + 1);
         break;
+      case kCatchUp:
+        ask_for_commit(ctx);
+        break;
     }
   }
 
@@ -296,6 +374,15 @@ class TendermintReplica final : public bft::Replica {
   bool waiting_next_height_ = false;
   std::map<std::int64_t, RoundState> rounds_;
   std::vector<Message> future_;
+  struct Decided {
+    BatchPtr value;
+    std::int64_t round;
+  };
+  std::map<std::uint64_t, Decided> decided_;  // what this replica decided, to help those behind
+  std::vector<NodeId> ahead_;                 // replicas heard from at a later height than this one's then
+  std::uint64_t highest_seen_ = 0;
+  std::size_t next_ahead_ = 0;
+  std::uint64_t catch_up_height_ = ~std::uint64_t{0};
 };
 
 }  // namespace
@@ -309,6 +396,8 @@ TendermintConsensus::TendermintConsensus(const ProtocolSetup& setup)
   proposal = add_type("proposal");
   prevote = add_type("prevote");
   precommit = add_type("precommit");
+  commit_request = add_type("commit_request");
+  commit = add_type("commit");
 }
 
 std::unique_ptr<Protocol> TendermintConsensus::make_node(NodeId id) {

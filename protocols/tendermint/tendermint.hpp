@@ -33,8 +33,8 @@ class TendermintConsensus final : public bft::BftConsensus {
   std::unique_ptr<Protocol> make_node(NodeId id) override;
   /// Round timeouts.
   const Timeouts& timeouts() const { return timeouts_; }
-  /// Message types.
-  MessageType proposal, prevote, precommit;
+  /// Message types (commit_request and commit: a replica behind catching up).
+  MessageType proposal, prevote, precommit, commit_request, commit;
 
  private:
   Timeouts timeouts_;

@@ -192,7 +192,12 @@ int print_extension(const char* kind, const Info& info) {
 int cmd_describe(const std::string& name) {
   const Catalog& c = builtin_catalog();
   if (const ProtocolInfo* p = c.protocols.find(name)) return print_extension("protocol", *p);
-  if (const AttackInfo* a = c.attacks.find(name)) return print_extension("attack", *a);
+  if (const AttackInfo* a = c.attacks.find(name)) {
+    print_extension("attack", *a);
+    std::printf("protocols: %s\n",
+                a->protocols.empty() ? "any" : fmt::format("{}", fmt::join(a->protocols, ", ")).c_str());
+    return kExitOk;
+  }
   if (const NetworkPreset* n = c.presets.find(name)) {
     std::printf("network preset %s: %s\nsources: %s\n\n", n->name.c_str(), n->summary.c_str(),
                 n->sources.c_str());
