@@ -7,6 +7,7 @@ and to a JSON file.
     bash scripts/bench.sh                      # default: scaling 1k/5k/10k + options at 5k
     bash scripts/bench.sh --sizes 10000 --repeat 3
     bash scripts/bench.sh --interrupt 100000 1000000 --interrupt-after 90   # Ctrl-C latency
+    bash scripts/bench.sh --bft                # PBFT n=100, HotStuff n=1000, Tendermint n=100
 """
 
 import argparse
@@ -62,6 +63,40 @@ def interrupt_latency(dltsim, scenario, nodes, after_s, sig, tmp):
             "latency_s": round(latency, 2), "incomplete_file": saved, "stderr": err.strip()[-120:]}
 
 
+BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
+
+
+def bench_bft(args):
+    """The three BFT scenarios as shipped: cost of the run and what it simulated."""
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    rows = []
+    print("| scenario | replicas | decisions | wall s | peak RSS MB | events | events/s | messages/s | "
+          "throughput tx/s | commit latency mean / p90 s | view changes |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name in BFT_SCENARIOS:
+        for rep in range(args.repeat):
+            m = measure(args.dltsim, os.path.join(ROOT, "scenarios", name + ".yaml"), [],
+                        os.path.join(tmp, "bench.h5"))
+            s = m["summary"]
+            row = {
+                "scenario": name, "repeat": rep, "replicas": s["replicas"], "decisions": s["decisions"],
+                "wall_s": round(m["wall_s"], 2), "rss_mb": round(m["rss_mb"], 1), "events": s["events"],
+                "events_per_s": round(s["events"] / m["wall_s"]),
+                "messages_per_s": round(s["messages"] / m["wall_s"]),
+                "throughput_tps": round(s["throughput_tps"], 1),
+                "commit_latency_s": [round(s["commit_latency_mean_s"], 3), round(s["commit_latency_p90_s"], 3)],
+                "view_changes": s["view_changes"],
+            }
+            rows.append(row)
+            print(f"| {name} | {row['replicas']} | {row['decisions']} | {row['wall_s']} | {row['rss_mb']} | "
+                  f"{row['events']} | {row['events_per_s']} | {row['messages_per_s']} | {row['throughput_tps']} | "
+                  f"{' / '.join(map(str, row['commit_latency_s']))} | {row['view_changes']} |", flush=True)
+    out = args.json.replace(".json", "-bft.json")
+    with open(out, "w") as f:
+        json.dump({"runs": rows}, f, indent=1)
+    print(f"\nwritten: {out}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dltsim", default=os.path.join(ROOT, "build", "dltsim"))
@@ -73,8 +108,13 @@ def main():
     p.add_argument("--interrupt", type=int, nargs="+", default=[],
                    help="only measure the time from SIGINT / SIGTERM to exit at these network sizes")
     p.add_argument("--interrupt-after", type=float, default=30, help="seconds into the run to send it")
+    p.add_argument("--bft", action="store_true",
+                   help="only run the BFT benchmark scenarios (scenarios/pbft-100, hotstuff-1000, tendermint-100)")
     args = p.parse_args()
 
+    if args.bft:
+        bench_bft(args)
+        return
     if args.interrupt:
         tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
         print("| nodes | signal after s | signal | exit | signal to exit s | incomplete file kept |")
