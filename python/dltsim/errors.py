@@ -23,6 +23,20 @@ class ScenarioError(DltsimError, ValueError):
         self.detail = detail or message
 
 
+class StudyError(DltsimError, ValueError):
+    """A study file that cannot run as written. Attributes as ScenarioError's: message, source, line,
+    column (1-based; 0 when unknown), key_path, detail."""
+
+    def __init__(self, message, source="", line=0, column=0, key_path="", detail=""):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        self.key_path = key_path
+        self.detail = detail or message
+
+
 class SimulationError(DltsimError, RuntimeError):
     """The simulation process failed: it exited with an error or was killed by a signal.
 

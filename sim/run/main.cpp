@@ -19,6 +19,7 @@
 #include "sim/run/builtin_extensions.hpp"
 #include "sim/run/interrupt.hpp"
 #include "sim/run/progress.hpp"
+#include "sim/run/python_command.hpp"
 #include "sim/run/run_plan.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/scenario/scenario_loader.hpp"
@@ -276,6 +277,12 @@ int main(int argc, char** argv) {
       app.add_subcommand("describe", "parameters of a protocol or attack, or a preset's figures");
   describe->add_option("name", name, "protocol, attack or preset name")->required();
 
+  // Implemented in the Python package: every argument after the command goes to it, --help included.
+  auto* study = app.add_subcommand(
+      "study", "parameter sweeps with replication: validate, run, collect, check (dltsim study --help)");
+  study->prefix_command();
+  study->set_help_flag();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -284,6 +291,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (study->parsed()) return dltsim::exec_python_module("dltsim.study_cli", study->remaining());
     if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet, json);
     if (validate->parsed()) {
       if (!seed.empty()) sets.push_back("general.seed=" + seed);

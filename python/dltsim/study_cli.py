@@ -1,0 +1,163 @@
+"""`dltsim study ...`: validate, run, collect and check studies (the dltsim executable hands the
+`study` command to this module).
+
+Exit codes: 0 success; 1 a run failed, or a check found a value that moved; 2 bad input;
+130 interrupted (finished runs are kept and not run again).
+"""
+
+import argparse
+import os
+import sys
+
+from .errors import StudyError
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _load(args, check=True):
+    from .study_spec import load_study_file
+    overrides = {}
+    if getattr(args, "replications", None):
+        overrides["replications"] = args.replications
+    return load_study_file(args.study, overrides, getattr(args, "output", None), check)
+
+
+def _print_failures(failures, study=None):
+    for r in failures:
+        where = ""
+        if study is not None:
+            run = next((x for x in study.runs if x.key == r["key"]), None)
+            if run is not None:
+                where = f" (point {run.point} {run.values}, replication {run.replication}, seed {run.seed})"
+        print(f"run {r['key']}{where}: {r['status']}, exit {r['returncode']}", file=sys.stderr)
+        for line in (r.get("stderr") or "").strip().splitlines()[-5:]:
+            print(f"    {line}", file=sys.stderr)
+
+
+def cmd_validate(args):
+    from .study_spec import describe_runs
+    study = _load(args)
+    for line in describe_runs(study):
+        print(line)
+    return EXIT_OK
+
+
+def _collect_and_report(study):
+    from .study_collect import collect
+    path, runs, _ = collect(study)
+    ok = int((runs.status == "ok").sum())
+    print(f"collected: {path}: {ok} of {len(runs)} runs ok")
+    return ok == len(runs)
+
+
+def cmd_run(args):
+    from . import study_run
+    study = _load(args)
+    progress = not args.no_progress
+    if args.slurm:
+        options = dict(kv.split("=", 1) if "=" in kv else (kv, True) for kv in args.sbatch_option or [])
+        job, script = study_run.submit_slurm(study, args.study, args.slurm_tasks, options, args.sbatch)
+        if job is None:
+            print("every run is done already; nothing submitted")
+            return EXIT_OK if _collect_and_report(study) else EXIT_FAILED
+        print(f"submitted job array {job} ({script}); when it is done: dltsim study collect {args.study}")
+        return EXIT_OK
+    try:
+        if args.dask or args.scheduler:
+            failures = study_run.run_dask(study, args.scheduler, args.jobs, progress)
+        else:
+            failures = study_run.run_local(study, args.jobs, progress)
+    except KeyboardInterrupt:
+        print("interrupted: finished runs are kept; rerun to do the rest", file=sys.stderr)
+        _collect_and_report(study)
+        return EXIT_INTERRUPTED
+    _print_failures(failures, study)
+    all_ok = _collect_and_report(study)
+    return EXIT_OK if all_ok and not failures else EXIT_FAILED
+
+
+def cmd_collect(args):
+    study = _load(args)
+    return EXIT_OK if _collect_and_report(study) else EXIT_FAILED
+
+
+def cmd_check(args):
+    from .study_check import compare, format_table
+    rows, z = compare(args.study_file, args.baseline, args.z, args.rtol)
+    moved = [r for r in rows if r["moved"]]
+    for line in format_table(rows, only_moved=not args.all):
+        print(line)
+    print(f"checked {len(rows)} values against {args.baseline} (z limit {z:.2f}, rtol {args.rtol:g}): "
+          f"{len(moved)} moved")
+    return EXIT_FAILED if moved else EXIT_OK
+
+
+def cmd_worker(args):
+    from .study_run import run_worker
+    study = _load(args)
+    failures = run_worker(study, args.task, args.tasks)
+    _print_failures(failures, study)
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="dltsim study", description="parameter sweeps with replication")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def study_args(sp):
+        sp.add_argument("study", help="the study file (YAML)")
+        sp.add_argument("--output", help="folder for runs and study.h5 (default: the study's output)")
+        sp.add_argument("--replications", type=int, help="replace the study's replications")
+
+    sp = sub.add_parser("validate", help="expand the study and check every run's scenario; print the points")
+    study_args(sp)
+    sp.set_defaults(func=cmd_validate)
+
+    sp = sub.add_parser("run", help="run what is missing or failed, then collect")
+    study_args(sp)
+    sp.add_argument("-j", "--jobs", type=int, help="runs at once (local) or Dask workers (default: cores)")
+    sp.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
+    sp.add_argument("--scheduler", help="run on an existing Dask scheduler, tcp://host:port")
+    sp.add_argument("--slurm", action="store_true", help="submit a SLURM job array (then: dltsim study collect)")
+    sp.add_argument("--slurm-tasks", type=int, help="array tasks (default: one per missing run)")
+    sp.add_argument("--sbatch-option", action="append", metavar="KEY=VALUE",
+                    help="an sbatch option (repeatable), over the study's slurm settings")
+    sp.add_argument("--sbatch", default="sbatch", help="the sbatch command")
+    sp.add_argument("--no-progress", action="store_true", help="no progress line")
+    sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("collect", help="collect the finished runs into study.h5")
+    study_args(sp)
+    sp.set_defaults(func=cmd_collect)
+
+    sp = sub.add_parser("check", help="compare a collected study with a baseline; exit 1 if a value moved")
+    sp.add_argument("study_file", help="the collected study (study.h5)")
+    sp.add_argument("--baseline", required=True, help="the baseline study file")
+    sp.add_argument("--z", type=float, help="limit on |difference| / combined SE (default: Bonferroni, "
+                                            "family-wise false alarms 0.001)")
+    sp.add_argument("--rtol", type=float, default=1e-9, help="relative tolerance for values without an SE")
+    sp.add_argument("--all", action="store_true", help="print every value, not only those that moved")
+    sp.set_defaults(func=cmd_check)
+
+    sp = sub.add_parser("worker", help=argparse.SUPPRESS)
+    study_args(sp)
+    sp.add_argument("--task", type=int, required=True)
+    sp.add_argument("--tasks", type=int, required=True)
+    sp.set_defaults(func=cmd_worker)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StudyError as e:
+        print(f"dltsim: error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except (FileNotFoundError, ValueError) as e:
+        print(f"dltsim: error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Studies through the command line (`dltsim study ...`), as a user runs them:
+
+1. validate expands a grid, a zip and explicit points; bad study files fail with file:line:column,
+   the key and the allowed values (exit 2).
+2. run (local processes) runs every (point, replication), collects study.h5 (runs and points
+   tables); a second run runs nothing (cached), a deleted result reruns alone, collecting twice
+   gives the same bytes.
+3. A run over its time limit is reported with its status, the others finish, exit 1.
+4. Python: load_study gives the tables as DataFrames and a grid as an xarray Dataset; the points'
+   statistics are the mean and standard error of the runs.
+5. check: a study against itself passes; against a baseline whose mean moved by 10 standard errors
+   it fails (exit 1) and names the value.
+6. Dask: the same study on a local Dask cluster (real scheduler and workers on loopback) gives the
+   same values as the local run.
+"""
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
+from clitest import ARGS, check, dltsim, done, workdir  # noqa: E402
+
+d = workdir()
+QUICK = os.path.abspath(os.path.join(ARGS.scenarios, "quickstart.yaml"))
+
+
+def write(name, text):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def study(name, axes, extra=""):
+    return write(name, f"""study: {name.split('.')[0]}
+base: {QUICK}
+seed: 3
+replications: 2
+set: {{network.nodes: 60, general.stop.blocks: 4}}
+axes:
+{axes}
+metrics: [stale_rate, propagation_p50_s, blocks_main]
+{extra}""")
+
+
+# 1. validate.
+grid = study("grid.yaml", "  grid:\n    consensus.params.block_size: [\"100 KB\", \"1 MB\"]\n    network.nodes: [40, 60]")
+r = dltsim("study", "validate", grid)
+check(r.returncode == 0 and "4 point(s) x 2 replication(s) = 8 run(s)" in r.stdout, f"grid of 2 x 2: {r.stdout.splitlines()[0]}")
+zipped = study("zip.yaml", "  zip:\n    consensus.params.block_size: [\"100 KB\", \"1 MB\"]\n    network.nodes: [40, 60]")
+r = dltsim("study", "validate", zipped)
+check("2 point(s)" in r.stdout and "point 1: consensus.params.block_size=1 MB, network.nodes=60" in r.stdout,
+      "zip pairs the lists")
+bad_cases = [
+    ("unknown.yaml", "study: x\nbase: " + QUICK + "\nreplicatons: 3\n", ":3:1: replicatons: unknown key; allowed: study, base"),
+    ("zip-len.yaml", "base: " + QUICK + "\naxes:\n  zip:\n    network.nodes: [1, 2]\n    general.seed: [1]\n",
+     ":4:5: axes.zip: lists of different lengths"),
+    ("dup.yaml", "base: " + QUICK + "\nseed: 1\nseed: 2\n", ":3:1: seed: duplicate key (first at line 2)"),
+    ("badvalue.yaml", "base: " + QUICK + "\naxes:\n  grid:\n    network.contention: [none, sometimes]\n",
+     ":4:32: point 1 {\"network.contention\": \"sometimes\"}"),
+    ("nobase.yaml", "seed: 1\n", "no scenario: give base"),
+    ("reps.yaml", "base: " + QUICK + "\nreplications: 0\n", ":2:15: replications: expected an integer in [1, 100000]"),
+]
+for name, text, expected in bad_cases:
+    r = dltsim("study", "validate", write(name, text), check=False)
+    check(r.returncode == 2 and expected in r.stderr, f"{name}: exit {r.returncode}, {r.stderr.strip()[:160]!r}")
+
+# 2. run locally, cache, rerun what is missing.
+out = os.path.join(d, "grid-out")
+r = dltsim("study", "run", grid, "--output", out, "-j", "2", "--no-progress", check=False)
+check(r.returncode == 0 and "8 of 8 runs ok" in r.stdout, f"study run: exit {r.returncode}, {r.stdout.strip()}")
+study_h5 = os.path.join(out, "study.h5")
+runs_dir = os.path.join(out, "runs")
+results = sorted(f for f in os.listdir(runs_dir) if f.endswith(".h5"))
+check(len(results) == 8, f"8 run files ({len(results)})")
+mtimes = {f: os.stat(os.path.join(runs_dir, f)).st_mtime_ns for f in results}
+r = dltsim("study", "run", grid, "--output", out, check=False)
+check(r.returncode == 0 and "8/8 done (8 cached)" in r.stderr
+      and all(os.stat(os.path.join(runs_dir, f)).st_mtime_ns == t for f, t in mtimes.items()),
+      f"second run: nothing runs again ({r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''})")
+os.remove(os.path.join(runs_dir, results[3]))
+r = dltsim("study", "run", grid, "--output", out, check=False)
+check(r.returncode == 0 and "8/8 done (7 cached)" in r.stderr and os.path.exists(os.path.join(runs_dir, results[3])),
+      "a deleted result runs again, alone")
+shutil.copy(study_h5, os.path.join(d, "first.h5"))
+dltsim("study", "collect", grid, "--output", out)
+check(filecmp.cmp(study_h5, os.path.join(d, "first.h5"), shallow=False), "collecting twice: the same bytes")
+
+# 3. A run over its time limit.
+slow = study("slow.yaml", "  points:\n    - {network.nodes: 60}\n    - {network.nodes: 3000, general.stop.blocks: 200}",
+             'run_timeout: "1 s"\n')
+r = dltsim("study", "run", slow, "--output", os.path.join(d, "slow-out"), "--no-progress", check=False)
+check(r.returncode == 1 and "2 of 4 runs ok" in r.stdout and "timeout" in r.stderr,
+      f"runs over the limit are reported, the others finish: exit {r.returncode}, {r.stdout.strip()}")
+with h5py.File(os.path.join(d, "slow-out", "study.h5"), "r") as f:
+    statuses = [s.decode() if isinstance(s, bytes) else s for s in f["runs"]["status"]]
+check(statuses == ["ok", "ok", "timeout", "timeout"], f"runs table statuses {statuses}")
+
+# 4. Python.
+code = f"""
+import numpy as np, dltsim
+s = dltsim.load_study({study_h5!r})
+runs, points = s.runs, s.points
+assert len(runs) == 8 and (runs.status == "ok").all(), runs
+sel = runs[runs.point == 2]
+p = points[(points.point == 2) & (points.metric == "propagation_p50_s")].iloc[0]
+assert abs(p["mean"] - sel.propagation_p50_s.mean()) < 1e-12
+assert abs(p["se"] - sel.propagation_p50_s.std(ddof=1) / np.sqrt(2)) < 1e-12
+ds = s.dataset()
+assert dict(ds.sizes) == {{"consensus.params.block_size": 2, "network.nodes": 2}}, ds.sizes
+assert "stale_rate" in ds and "stale_rate_se" in ds
+try:
+    dltsim.load_study({os.path.join(runs_dir, results[0])!r})
+    raise SystemExit("a run file read as a study")
+except ValueError as e:
+    assert "not a dltsim study file" in str(e)
+print("ok")
+"""
+env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(ARGS.dltsim), "python"))
+r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, env=env)
+check(r.returncode == 0 and r.stdout.strip() == "ok", f"load_study: {r.stderr.strip()[-300:]}")
+
+# 5. check.
+r = dltsim("study", "check", study_h5, "--baseline", study_h5, check=False)
+check(r.returncode == 0 and "0 moved" in r.stdout, f"a study against itself: {r.stdout.strip().splitlines()[-1]}")
+moved = os.path.join(d, "moved.h5")
+shutil.copy(study_h5, moved)
+with h5py.File(moved, "r+") as f:
+    pts = f["points"][()]
+    i = next(j for j, row in enumerate(pts) if row["metric"] in (b"propagation_p50_s", "propagation_p50_s")
+             and row["point"] == 1)
+    pts["mean"][i] += 10 * pts["se"][i] * np.sqrt(2)
+    f["points"][...] = pts
+r = dltsim("study", "check", study_h5, "--baseline", moved, check=False)
+check(r.returncode == 1 and "MOVED" in r.stdout and "propagation_p50_s" in r.stdout and "1 moved" in r.stdout,
+      f"a mean moved by 10 SE fails the check: exit {r.returncode}\n{r.stdout}")
+
+# 6. Dask.
+dask_out = os.path.join(d, "dask-out")
+r = dltsim("study", "run", grid, "--output", dask_out, "--dask", "-j", "2", "--no-progress", check=False)
+check(r.returncode == 0 and "8 of 8 runs ok" in r.stdout, f"study on a local Dask cluster: {r.stdout.strip()} {r.stderr[-300:]}")
+with h5py.File(study_h5, "r") as a, h5py.File(os.path.join(dask_out, "study.h5"), "r") as b:
+    same = all(np.array_equal(a["runs"][m], b["runs"][m], equal_nan=True)
+               for m in ("stale_rate", "propagation_p50_s", "blocks_main", "seed"))
+check(same, "Dask and local processes: the same values, run by run")
+done()
