@@ -14,7 +14,7 @@ packages=(
   python3-yaml python3-scipy python3-distributed python3-xarray
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev python3-mpmath)
+  packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev python3-mpmath slurm-wlm munge)
 fi
 
 missing=()

@@ -12,6 +12,8 @@
    it fails (exit 1) and names the value.
 6. Dask: the same study on a local Dask cluster (real scheduler and workers on loopback) gives the
    same values as the local run.
+7. SLURM: a real single-node SLURM (scripts/slurm-local.sh: Debian's slurm-wlm and munge) runs the
+   study as a job array of 3 tasks; collect then gives the same values as the local run.
 """
 
 import filecmp
@@ -149,4 +151,31 @@ with h5py.File(study_h5, "r") as a, h5py.File(os.path.join(dask_out, "study.h5")
     same = all(np.array_equal(a["runs"][m], b["runs"][m], equal_nan=True)
                for m in ("stale_rate", "propagation_p50_s", "blocks_main", "seed"))
 check(same, "Dask and local processes: the same values, run by run")
+
+# 7. SLURM.
+import time  # noqa: E402
+slurm_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "slurm-local.sh")
+r = subprocess.run(["bash", slurm_script], capture_output=True, text=True)
+check(r.returncode == 0 and "SLURM_CONF=" in r.stdout, f"single-node SLURM up: {r.stderr.strip()[-300:]}")
+if r.returncode == 0:
+    os.environ["SLURM_CONF"] = r.stdout.strip().split("=", 1)[1]
+    slurm_out = os.path.join(d, "slurm-out")
+    r = dltsim("study", "run", grid, "--output", slurm_out, "--slurm", "--slurm-tasks", "3", check=False)
+    job = r.stdout.split("job array ")[1].split()[0] if "job array " in r.stdout else ""
+    check(r.returncode == 0 and job, f"submitted: {r.stdout.strip()} {r.stderr.strip()[-300:]}")
+    deadline = time.monotonic() + 300
+    while job and time.monotonic() < deadline:
+        q = subprocess.run(["squeue", "-h", "-j", job], capture_output=True, text=True)
+        if q.returncode == 0 and not q.stdout.strip():
+            break
+        time.sleep(1)
+    logs = sorted(os.listdir(os.path.join(slurm_out, "slurm")))
+    check(sum(f.endswith(".out") for f in logs) == 3, f"3 array tasks ran: {logs}")
+    r = dltsim("study", "collect", grid, "--output", slurm_out, check=False)
+    check(r.returncode == 0 and "8 of 8 runs ok" in r.stdout, f"collect after the job array: {r.stdout.strip()}")
+    with h5py.File(study_h5, "r") as a, h5py.File(os.path.join(slurm_out, "study.h5"), "r") as b:
+        same = all(np.array_equal(a["runs"][m], b["runs"][m], equal_nan=True)
+                   for m in ("stale_rate", "propagation_p50_s", "blocks_main", "seed"))
+    check(same, "SLURM and local processes: the same values, run by run")
+    subprocess.run(["bash", slurm_script, "stop"], capture_output=True)
 done()
