@@ -14,11 +14,12 @@ from ._dltsim import version as __version__
 from .api import attacks, describe, presets, protocols, run, theories, validate
 from .errors import DltsimError, ScenarioError, SimulationError, StudyError
 from .result import Result, load
+from .report_html import report
 from .study_api import study
 from .study_collect import StudyResult, load_study
 
 __all__ = [
     "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "theory",
     "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "git_commit", "schema_version",
-    "study", "load_study", "StudyResult",
+    "study", "load_study", "StudyResult", "report",
 ]

@@ -282,6 +282,10 @@ int main(int argc, char** argv) {
       "study", "parameter sweeps with replication: validate, run, collect, check (dltsim study --help)");
   study->prefix_command();
   study->set_help_flag();
+  auto* report = app.add_subcommand(
+      "report", "a self-contained HTML page for a run or a study file (dltsim report --help)");
+  report->prefix_command();
+  report->set_help_flag();
 
   try {
     app.parse(argc, argv);
@@ -292,6 +296,7 @@ int main(int argc, char** argv) {
 
   try {
     if (study->parsed()) return dltsim::exec_python_module("dltsim.study_cli", study->remaining());
+    if (report->parsed()) return dltsim::exec_python_module("dltsim.report_html", report->remaining());
     if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet, json);
     if (validate->parsed()) {
       if (!seed.empty()) sets.push_back("general.seed=" + seed);
