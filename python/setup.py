@@ -39,6 +39,8 @@ class CMakeBuild(build_ext):
         shutil.copy2(native[0], target)
         (target.parent / "_bin").mkdir(exist_ok=True)
         shutil.copy2(package / "_bin" / "dltsim", target.parent / "_bin" / "dltsim")
+        if (package / "_data").is_dir():  # the shipped scenarios and studies
+            shutil.copytree(package / "_data", target.parent / "_data", dirs_exist_ok=True)
 
 
 setup(

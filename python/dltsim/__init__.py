@@ -12,14 +12,15 @@ from . import theory
 from ._dltsim import git_commit, schema_version
 from ._dltsim import version as __version__
 from .api import attacks, describe, presets, protocols, run, theories, validate
-from .errors import DltsimError, ScenarioError, SimulationError, StudyError
+from .errors import DltsimError, OutputError, ScenarioError, SimulationError, StudyError
 from .result import Result, load
 from .report_html import report
+from .shipped import scenario, scenarios, study_file
 from .study_api import study
 from .study_collect import StudyResult, load_study
 
 __all__ = [
     "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "theory",
-    "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "git_commit", "schema_version",
-    "study", "load_study", "StudyResult", "report",
+    "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "OutputError", "git_commit", "schema_version",
+    "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file",
 ]

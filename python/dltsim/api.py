@@ -7,7 +7,7 @@ import tempfile
 import uuid
 
 from . import _dltsim
-from .errors import ScenarioError, SimulationError
+from .errors import OutputError, ScenarioError, SimulationError
 from .result import Result
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -51,7 +51,12 @@ def _overrides(overrides, seed=None):
 def _check(text, name, overrides):
     v = _dltsim.validate(text, name, overrides)
     if not v["ok"]:
-        raise ScenarioError(v["message"], v["source"], v["line"], v["column"], v["key_path"], v["detail"])
+        message = v["message"]
+        if name == "<dict>" and v["source"] == "<dict>":
+            # The YAML text is ours, not the user's: name the key, not a line of it.
+            message = f"scenario dict: {v['key_path']}: {v['detail']}" if v["key_path"] else f"scenario dict: {v['detail']}"
+            raise ScenarioError(message, "<dict>", 0, 0, v["key_path"], v["detail"])
+        raise ScenarioError(message, v["source"], v["line"], v["column"], v["key_path"], v["detail"])
     return v
 
 
@@ -72,19 +77,24 @@ def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None)
     write (default: a new file in the temporary directory). overrides: {"key.path": value} or
     ["key.path=value"], as the command line's --set.
 
-    Raises ScenarioError on bad input and ValueError on an output path a result cannot go to (both
-    before anything runs), SimulationError if the child fails (exit code, signal and stderr),
+    Without out, the result goes to a temporary file that is removed when the Result is closed
+    (result.close(), a with block) or garbage-collected; if this Python process dies, the simulation
+    process stops too.
+
+    Raises ScenarioError on bad input and OutputError (a ValueError) on an output path a result
+    cannot go to (both before anything runs), SimulationError if the child fails (exit code, signal and stderr),
     KeyboardInterrupt if interrupted (the child then keeps what it recorded in an .incomplete.h5).
     """
     text, name, path = _scenario_source(scenario)
     sets = _overrides(overrides, seed)
     _check(text, name, sets)
+    temporary = out is None
     if out is None:
         out = os.path.join(tempfile.gettempdir(), f"dltsim-{uuid.uuid4().hex[:12]}.h5")
     out = os.fspath(out)
     problem = _dltsim.output_problem(out, path or "")
     if problem:
-        raise ValueError(f"out={out!r}: {problem}")
+        raise OutputError(f"out={out!r}: {problem}")
     tmpdir = None
     if path is None:
         tmpdir = tempfile.mkdtemp(prefix="dltsim-")
@@ -113,10 +123,10 @@ def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None)
             None, sig, stderr)
     if code == 2:  # the validator saw everything else: the file system changed since (output path)
         message = stderr.strip().removeprefix("dltsim: error: ")
-        raise ScenarioError(message, name, 0, 0, "", message)
+        raise OutputError(f"out={out!r}: {message}")
     if code != 0:
         raise SimulationError(f"the simulation failed (exit code {code}): {stderr.strip()}", code, None, stderr)
-    return Result(out)
+    return Result(out, temporary=temporary)
 
 
 def _catalog(kind):
@@ -144,7 +154,8 @@ def theories():
 
 
 def describe(name):
-    """The registry entry (protocol, attack, preset or theory) with that name."""
+    """The registry entry (protocol, attack, preset or theory) with that name, as a dict; its
+    "text" is what `dltsim describe NAME` prints (print(dltsim.describe("pbft")["text"]))."""
     for kind in ("protocols", "attacks", "presets", "theories"):
         for entry in _catalog(kind):
             if entry["name"] == name:

@@ -37,6 +37,11 @@ class StudyError(DltsimError, ValueError):
         self.detail = detail or message
 
 
+class OutputError(DltsimError, ValueError):
+    """A result cannot be written where it was asked to go (a directory, a read-only file, a missing
+    folder). Not a scenario error: the scenario is fine."""
+
+
 class SimulationError(DltsimError, RuntimeError):
     """The simulation process failed: it exited with an error or was killed by a signal.
 

@@ -1,5 +1,7 @@
 """A run's HDF5 file as pandas DataFrames (read with h5py: pandas' read_hdf needs PyTables)."""
 
+import os
+
 import h5py
 import numpy as np
 import pandas as pd
@@ -24,9 +26,20 @@ class Result:
     overrides, as a dict; complete: False for an interrupted run.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, temporary=False):
         self.path = str(path)
-        with h5py.File(self.path, "r") as f:
+        self._temporary = False
+        try:
+            f = h5py.File(self.path, "r")
+        except FileNotFoundError:
+            raise
+        except OSError as e:
+            raise ValueError(f"{self.path}: not an HDF5 file ({e})") from None
+        with f:
+            if "summary" not in f or "provenance" not in f:
+                what = ("a study file: read it with dltsim.load_study" if "runs" in f and "points" in f
+                        else "no /summary and /provenance")
+                raise ValueError(f"{self.path}: not a dltsim result file ({what})")
             attrs = {k: _plain(v) for k, v in f["summary"].attrs.items()}
             self.summary = {k: v for k, v in attrs.items() if "." not in k}
             self.summary_units = {k[:-5]: v for k, v in attrs.items() if k.endswith(".unit")}
@@ -45,6 +58,30 @@ class Result:
                     "docs": {c: _plain(attrs[c + ".doc"]) for c in f[t].dtype.names if c + ".doc" in attrs},
                 }
         self._cache = {}
+        self._temporary = temporary
+
+    def close(self):
+        """Forgets the cached tables; a result written to a temporary file (run() without out=)
+        removes that file. Also called when the Result is garbage-collected or leaves a with block."""
+        self._cache = {}
+        if self._temporary:
+            self._temporary = False
+            try:
+                os.remove(self.path)
+            except OSError:
+                pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
 
     @property
     def complete(self):
@@ -59,20 +96,43 @@ class Result:
         except ValueError as e:
             raise ValueError(f"{self.path}: provenance/effective_yaml cannot be read: {e}") from None
 
-    def table(self, name):
-        """The table as a DataFrame (columns keep their HDF5 types; text columns become str)."""
+    def table(self, name, columns=None, rows=None):
+        """The table as a DataFrame (columns keep their HDF5 types; text columns become str).
+
+        columns: a list of column names to read (default all); rows: a slice or (start, stop) of
+        rows to read (default all). Only what is asked is read from the file: a 10^8-row arrivals
+        table can be read by column or in pieces. The whole table is cached, parts are not."""
         if name not in self.tables:
             raise KeyError(f"no table {name!r} in {self.path}; tables: {', '.join(self.tables)}")
-        if name not in self._cache:
-            with h5py.File(self.path, "r") as f:
-                data = f[name][()]
-            df = pd.DataFrame.from_records(data) if len(data) else pd.DataFrame(
-                {c: pd.Series(dtype=data.dtype[c]) for c in data.dtype.names})
-            for col in data.dtype.names:
-                if data.dtype[col].kind == "S":
-                    df[col] = df[col].str.decode("utf-8")
+        whole = columns is None and rows is None
+        if whole and name in self._cache:
+            return self._cache[name]
+        with h5py.File(self.path, "r") as f:
+            ds = f[name]
+            if columns is not None:
+                unknown = [c for c in columns if c not in ds.dtype.names]
+                if unknown:
+                    raise KeyError(f"table {name!r} has no column {unknown}; columns: {', '.join(ds.dtype.names)}")
+            sel = slice(*rows) if isinstance(rows, tuple) else (rows if rows is not None else slice(None))
+            if columns is not None:
+                data = ds.fields(list(columns))[sel]
+                if data.dtype.names is None:  # some h5py versions return a plain array for one field
+                    data = np.rec.fromarrays([data], names=list(columns))
+            else:
+                data = ds[sel]
+        df = pd.DataFrame.from_records(data) if len(data) else pd.DataFrame(
+            {c: pd.Series(dtype=data.dtype[c]) for c in data.dtype.names})
+        for col in data.dtype.names:
+            if data.dtype[col].kind == "S":
+                df[col] = df[col].str.decode("utf-8")
+        if whole:
             self._cache[name] = df
-        return self._cache[name]
+        return df
+
+    def rows(self, name):
+        """Number of rows of a table, without reading it."""
+        with h5py.File(self.path, "r") as f:
+            return len(f[name])
 
     def units(self, name):
         """Column -> unit of a table (columns without unit omitted)."""

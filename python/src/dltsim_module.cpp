@@ -23,6 +23,7 @@
 #include "python/src/yaml_to_python.hpp"
 #include "sim/metrics/output_path.hpp"
 #include "sim/run/builtin_extensions.hpp"
+#include "sim/run/describe.hpp"
 #include "sim/run/run_plan.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
@@ -60,7 +61,25 @@ py::list entries(const Registry<Entry>& registry, const char* kind) {
     }
     if constexpr (std::is_same_v<Entry, ProtocolInfo> || std::is_same_v<Entry, AttackInfo>)
       d["tables"] = e.tables;
-    if constexpr (std::is_same_v<Entry, NetworkPreset>) d["sources"] = e.sources;
+    if constexpr (std::is_same_v<Entry, AttackInfo>) d["protocols"] = e.protocols;  // empty: any
+    if constexpr (std::is_same_v<Entry, NetworkPreset>) {
+      d["sources"] = e.sources;
+      py::list regions;
+      for (const auto& r : e.regions) {
+        py::dict rd;
+        rd["name"] = r.name;
+        rd["share"] = r.share;
+        rd["download_bps"] = r.download_bps;
+        rd["upload_bps"] = r.upload_bps;
+        regions.append(rd);
+      }
+      d["regions"] = regions;
+      d["latency_s"] = e.latency_s;
+      d["outbound_degree_cdf"] = e.outbound_degree_cdf;
+      d["max_inbound"] = e.max_inbound;
+    }
+    if constexpr (!std::is_same_v<Entry, TheoryInfo>)
+      d["text"] = describe_text(builtin_catalog(), e.name);  // what `dltsim describe NAME` prints
     out.append(d);
   }
   return out;
@@ -143,8 +162,18 @@ py::tuple run_child(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The child stops when this process dies (dltsim reads DLTSIM_EXIT_WITH_PARENT: parent death
+  // signal), instead of running on, re-parented to init.
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "DLTSIM_EXIT_WITH_PARENT=", 24) != 0) env_s.emplace_back(*e);
+  }
+  env_s.push_back("DLTSIM_EXIT_WITH_PARENT=" + std::to_string(getpid()));
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
+  const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(out_pipe[1]);

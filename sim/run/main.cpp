@@ -1,10 +1,13 @@
 // The dltsim command line: run, validate, list, describe.
 
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "sim/metrics/output_path.hpp"
 #include "sim/metrics/result_file.hpp"
 #include "sim/run/builtin_extensions.hpp"
+#include "sim/run/describe.hpp"
 #include "sim/run/interrupt.hpp"
 #include "sim/run/progress.hpp"
 #include "sim/run/python_command.hpp"
@@ -173,51 +177,9 @@ int cmd_list() {
   return kExitOk;
 }
 
-void print_params(const std::vector<ParamSpec>& params) {
-  std::printf("%-26s %-12s %-6s %-12s %-24s %s\n", "parameter", "type", "unit", "default", "allowed", "doc");
-  for (const ParamSpec& p : params) {
-    std::printf("%-26s %-12s %-6s %-12s %-24s %s\n", p.name.c_str(), std::string(p.type_name()).c_str(),
-                std::string(p.unit()).c_str(), p.default_value.c_str(), p.allowed().c_str(), p.doc.c_str());
-  }
-}
-
-// A protocol or attack: summary, parameters, tables.
-template <class Info>
-int print_extension(const char* kind, const Info& info) {
-  std::printf("%s %s: %s\n\n", kind, info.name.c_str(), info.summary.c_str());
-  print_params(info.params);
-  std::printf("\ntables: %s\n", fmt::format("{}", fmt::join(info.tables, ", ")).c_str());
-  return kExitOk;
-}
-
 int cmd_describe(const std::string& name) {
-  const Catalog& c = builtin_catalog();
-  if (const ProtocolInfo* p = c.protocols.find(name)) return print_extension("protocol", *p);
-  if (const AttackInfo* a = c.attacks.find(name)) {
-    print_extension("attack", *a);
-    std::printf("protocols: %s\n",
-                a->protocols.empty() ? "any" : fmt::format("{}", fmt::join(a->protocols, ", ")).c_str());
-    return kExitOk;
-  }
-  if (const NetworkPreset* n = c.presets.find(name)) {
-    std::printf("network preset %s: %s\nsources: %s\n\n", n->name.c_str(), n->summary.c_str(),
-                n->sources.c_str());
-    std::printf("%-6s %-8s %-14s %-14s\n", "region", "share", "download", "upload");
-    for (const auto& r : n->regions) {
-      std::printf("%-6s %-8.4f %-14s %-14s\n", r.name.c_str(), r.share, format_rate(r.download_bps).c_str(),
-                  format_rate(r.upload_bps).c_str());
-    }
-    std::printf("\none-way latency (ms), from row to column:\n");
-    for (const auto& row : n->latency_s) {
-      for (double l : row) std::printf("%6.0f", l * 1e3);
-      std::printf("\n");
-    }
-    std::printf("\noutbound degree cdf (1..%zu): %s\nmax inbound: %u\n", n->outbound_degree_cdf.size(),
-                fmt::format("{}", fmt::join(n->outbound_degree_cdf, " ")).c_str(), n->max_inbound);
-    return kExitOk;
-  }
-  throw Error(fmt::format("nothing named {}; protocols: {}; attacks: {}; presets: {}", quote_value(name),
-                          c.protocols.names(), c.attacks.names(), c.presets.names()));
+  std::fputs(describe_text(builtin_catalog(), name).c_str(), stdout);
+  return kExitOk;
 }
 
 int cmd_theory(const std::string& name, const std::vector<std::string>& args) {
@@ -240,6 +202,11 @@ int cmd_theory(const std::string& name, const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by the Python package: stop (SIGTERM: results kept as .incomplete.h5) when it dies.
+  if (const char* parent = std::getenv("DLTSIM_EXIT_WITH_PARENT"); parent != nullptr && *parent != '\0') {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (std::to_string(getppid()) != parent) return 130;  // it died before we got here
+  }
   CLI::App app{"dltsim: discrete-event simulator for security research on distributed ledgers"};
   app.set_version_flag("--version", std::string(dltsim::kVersion) + " (" + dltsim::kGitCommit + ")");
   app.require_subcommand(1);

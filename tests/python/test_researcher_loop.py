@@ -1,0 +1,114 @@
+"""The researcher's loop in Python, as a new user meets it: temporary results cleaned up, the
+simulation stopping with its Python process, errors of the right kind, describe as on the command
+line, tables read in parts, shipped scenarios found from anywhere."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import dltsim
+from conftest import SMALL
+
+
+def test_a_result_without_out_is_removed_when_closed_or_collected(quickstart):
+    r = dltsim.run(quickstart, overrides=SMALL)
+    path = r.path
+    assert os.path.exists(path)
+    r.close()
+    assert not os.path.exists(path)
+    r = dltsim.run(quickstart, overrides=SMALL)
+    path = r.path
+    del r
+    assert not os.path.exists(path)
+    with dltsim.run(quickstart, overrides=SMALL) as r:
+        path = r.path
+        assert r.summary["blocks_produced"] >= 1
+    assert not os.path.exists(path)
+
+
+def test_a_result_with_out_is_kept(quickstart, tmp_path):
+    out = tmp_path / "kept.h5"
+    dltsim.run(quickstart, out=out, overrides=SMALL).close()
+    assert out.exists()
+
+
+def test_the_simulation_stops_when_python_dies(quickstart, tmp_path):
+    code = ("import dltsim, sys; dltsim.run(sys.argv[1], out=sys.argv[2], "
+            "overrides={'network.nodes': 3000, 'general.stop.blocks': 100000})")
+    out = tmp_path / "long.h5"
+    py = subprocess.Popen([sys.executable, "-c", code, quickstart, str(out)])
+    deadline = time.monotonic() + 30
+    child = None
+    while time.monotonic() < deadline and child is None:
+        ps = subprocess.run(["pgrep", "-P", str(py.pid)], capture_output=True, text=True).stdout.split()
+        child = int(ps[0]) if ps else None
+        time.sleep(0.1)
+    assert child is not None, "the simulation process did not start"
+    time.sleep(1)
+    py.send_signal(signal.SIGKILL)
+    py.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the simulation kept running after its Python process died")
+    assert not out.exists()  # never a half-written file under the final name
+
+
+def test_errors_say_what_kind_they_are(quickstart, tmp_path):
+    with pytest.raises(dltsim.OutputError) as e:
+        dltsim.run(quickstart, out=tmp_path / "missing-dir" / "x.h5", overrides=SMALL)
+    assert not isinstance(e.value, dltsim.ScenarioError)
+    with pytest.raises(dltsim.ScenarioError) as e:
+        dltsim.run({"general": {"stop": {"blocks": 3}}, "network": {"nodes": "many"}})
+    assert str(e.value).startswith("scenario dict: network.nodes:") and e.value.line == 0
+    assert e.value.key_path == "network.nodes"
+    not_h5 = tmp_path / "notes.h5"
+    not_h5.write_text("not hdf5")
+    with pytest.raises(ValueError, match="not an HDF5 file"):
+        dltsim.load(not_h5)
+    import h5py
+    with h5py.File(tmp_path / "other.h5", "w") as f:
+        f["x"] = [1, 2]
+    with pytest.raises(ValueError, match="not a dltsim result file"):
+        dltsim.load(tmp_path / "other.h5")
+
+
+def test_describe_is_what_the_command_line_prints():
+    exe = os.path.join(os.path.dirname(dltsim.__file__), "_bin", "dltsim")
+    for name in ("nakamoto", "pbft", "selfish_mining", "crash", "bitcoin-2019"):
+        cli = subprocess.run([exe, "describe", name], capture_output=True, text=True, check=True).stdout
+        assert dltsim.describe(name)["text"] == cli
+    assert dltsim.describe("crash")["protocols"] == ["pbft", "hotstuff", "tendermint"]
+    assert len(dltsim.describe("bitcoin-2019")["regions"]) == 6
+
+
+def test_tables_by_column_and_row_range(quickstart, tmp_path):
+    r = dltsim.run(quickstart, out=tmp_path / "t.h5", overrides=SMALL)
+    whole = r.table("arrivals")
+    part = r.table("arrivals", columns=["node", "delay_s"], rows=(10, 20))
+    assert list(part.columns) == ["node", "delay_s"] and len(part) == 10
+    assert (part.delay_s.to_numpy() == whole.delay_s.to_numpy()[10:20]).all()
+    assert r.rows("arrivals") == len(whole)
+    with pytest.raises(KeyError, match="no column"):
+        r.table("arrivals", columns=["nope"])
+
+
+def test_shipped_scenarios_are_found_from_anywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = dltsim.scenario("quickstart.yaml")
+    assert os.path.isabs(path) and os.path.exists(path)
+    assert dltsim.scenario("quickstart") == path
+    assert "bitcoin-2019.yaml" in dltsim.scenarios()
+    assert os.path.exists(dltsim.study_file("regression"))
+    with pytest.raises(FileNotFoundError, match="shipped"):
+        dltsim.scenario("nope.yaml")
