@@ -70,12 +70,44 @@ def validate(scenario, overrides=None):
     return _dltsim.yaml_to_python(v["effective_yaml"])
 
 
-def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None):
+def _progress_line(line):
+    """A 'progress: key=value ...' line of dltsim run --progress plain, as a dict of numbers."""
+    fields = dict(kv.split("=", 1) for kv in line[len("progress: "):].split())
+    out = {k: float(v) for k, v in fields.items()}
+    out["blocks"] = int(out["blocks"])
+    out["target_blocks"] = int(out["target_blocks"]) if out["target_blocks"] >= 0 else None
+    out["eta_s"] = out["eta_s"] if out["eta_s"] >= 0 else None
+    return out
+
+
+def _show_progress(stream):
+    """A progress bar on a terminal or in a notebook (a line rewritten in place)."""
+    def show(p):
+        width = 24
+        done = int(round(p["fraction"] * width))
+        eta = f", {p['eta_s']:.0f} s left" if p["eta_s"] is not None else ""
+        target = f"/{p['target_blocks']}" if p["target_blocks"] is not None else ""
+        stream.write(f"\r[{'#' * done}{'.' * (width - done)}] {p['fraction'] * 100:3.0f}% "
+                     f"sim {p['sim_s']:.4g} s, blocks {p['blocks']}{target}, wall {p['wall_s']:.0f} s{eta}   ")
+        stream.flush()
+    return show
+
+
+def _interactive():
+    import sys
+    return "ipykernel" in sys.modules or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+
+
+def run(scenario, seed=None, out=None, overrides=None, *, progress="auto", _executable_path=None):
     """Runs a scenario in a child process and returns its Result.
 
     scenario: a path, a YAML string or a dict. seed: overrides general.seed. out: the HDF5 file to
     write (default: a new file in the temporary directory). overrides: {"key.path": value} or
     ["key.path=value"], as the command line's --set.
+
+    progress: "auto" (a progress bar on stderr in a terminal or a notebook, nothing otherwise),
+    True, False, or a callable that gets a dict (sim_s, blocks, target_blocks, wall_s, fraction,
+    eta_s) about once a second.
 
     Without out, the result goes to a temporary file that is removed when the Result is closed
     (result.close(), a with block) or garbage-collected; if this Python process dies, the simulation
@@ -104,8 +136,19 @@ def run(scenario, seed=None, out=None, overrides=None, *, _executable_path=None)
     argv = [_executable_path or _executable(), "run", path, "-o", out, "-q"]
     for s in sets:
         argv += ["--set", s]
+    import sys
+    callback, bar = None, False
+    if callable(progress):
+        callback = lambda line: progress(_progress_line(line))  # noqa: E731
+    elif progress is True or (progress == "auto" and _interactive()):
+        show = _show_progress(sys.stderr)
+        callback, bar = (lambda line: show(_progress_line(line))), True  # noqa: E731
+    if callback is not None:
+        argv += ["--progress", "plain", "--progress-interval", "1"]
     try:
-        code, sig, _stdout, stderr = _dltsim.run_child(argv)
+        code, sig, _stdout, stderr = _dltsim.run_child(argv, callback)
+        if bar:
+            sys.stderr.write("\n")
     finally:
         if tmpdir is not None:
             os.remove(path)

@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -135,7 +136,7 @@ py::dict evaluate_theory(const std::string& name, const std::vector<std::string>
 // Runs argv[0] with arguments; returns (exit status or -1, terminating signal or 0, stdout, stderr).
 // The GIL is released while the child runs; a pending KeyboardInterrupt sends it SIGINT (it then
 // keeps what it recorded) and is re-raised.
-py::tuple run_child(const std::vector<std::string>& argv) {
+py::tuple run_child(const std::vector<std::string>& argv, const py::object& on_progress) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   if (pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -183,8 +184,33 @@ py::tuple run_child(const std::vector<std::string>& argv) {
     close(err_pipe[0]);
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
-  std::string out, err;
+  std::string out, err, err_pending;
   bool interrupted = false;
+  std::exception_ptr callback_error;  // the callback raised: the child is stopped, then it is re-raised
+  // Lines "progress: ..." (dltsim run --progress plain) go to on_progress as they come, the rest
+  // to stderr.
+  auto take_lines = [&](bool flush) {
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = err_pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+      const std::string line = err_pending.substr(start, nl - start);
+      if (!on_progress.is_none() && line.rfind("progress: ", 0) == 0) {
+        if (callback_error) continue;
+        try {
+          on_progress(line);
+        } catch (...) {
+          callback_error = std::current_exception();
+          kill(pid, SIGINT);
+        }
+      } else {
+        err += line + "\n";
+      }
+    }
+    err_pending.erase(0, start);
+    if (flush) {
+      err += err_pending;
+      err_pending.clear();
+    }
+  };
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   char buf[65536];
@@ -196,7 +222,7 @@ py::tuple run_child(const std::vector<std::string>& argv) {
         if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         const ssize_t n = read(fds[i].fd, buf, sizeof buf);
         if (n > 0) {
-          (i == 0 ? out : err).append(buf, static_cast<std::size_t>(n));
+          (i == 0 ? out : err_pending).append(buf, static_cast<std::size_t>(n));
         } else if (n == 0 || errno != EINTR) {
           close(fds[i].fd);
           fds[i].fd = -1;
@@ -204,17 +230,20 @@ py::tuple run_child(const std::vector<std::string>& argv) {
         }
       }
     }
+    take_lines(false);  // with the GIL: the callback is Python
     if (!interrupted && PyErr_CheckSignals() != 0) {
       interrupted = true;
       kill(pid, SIGINT);
     }
   }
+  take_lines(true);
   int status = 0;
   {
     py::gil_scoped_release release;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
+  if (callback_error) std::rethrow_exception(callback_error);
   if (interrupted) throw py::error_already_set();
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -248,8 +277,9 @@ PYBIND11_MODULE(_dltsim, m) {
         "Parses one YAML document into dicts, lists and scalars (safe on hostile input: raises ValueError)");
   m.def("output_problem", &output_path_problem, py::arg("path"), py::arg("scenario_file"),
         "Why a result file cannot be written at path (the policy of `dltsim run -o`), or ''");
-  m.def("run_child", &run_child, py::arg("argv"),
-        "Runs a process; returns (exit code, signal, stdout, stderr)");
+  m.def("run_child", &run_child, py::arg("argv"), py::arg("on_progress") = py::none(),
+        "Runs a process; returns (exit code, signal, stdout, stderr); on_progress(line) gets its "
+        "'progress: ' stderr lines as they come");
   m.def("selfish_mining_revenue", &theory::selfish_mining_revenue, py::arg("alpha"), py::arg("gamma"),
         "Eyal-Sirer SM1 relative revenue");
   m.def("selfish_mining_threshold", &theory::selfish_mining_threshold, py::arg("gamma"),

@@ -126,7 +126,8 @@ Scenario load_for_output(const std::string& path, const std::vector<std::string>
 }
 
 int cmd_run(const std::string& path, const std::vector<std::string>& sets, const std::string& out,
-            const std::string& seed, bool no_progress, bool quiet, bool json) {
+            const std::string& seed, ProgressMode progress_mode, double progress_interval_s, bool quiet,
+            bool json) {
   // Until the result file exists, Ctrl-C or SIGTERM end the process at once (nothing to keep).
   install_interrupt_handlers();
   std::vector<std::string> all = sets;
@@ -134,7 +135,7 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, const
   // the experiment: two runs written to different files must still be byte-identical.
   if (!seed.empty()) all.push_back("general.seed=" + seed);
   const Scenario sc = load_for_output(path, all, out);
-  ProgressLine progress(sc.stop, !no_progress && !quiet && isatty(STDERR_FILENO));
+  ProgressLine progress(sc.stop, progress_mode, progress_interval_s);
   RunOptions options;
   options.progress = [&](const RunProgress& p) { progress.update(p); };
   options.interrupt = &interrupt_flag();
@@ -221,7 +222,17 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "master seed (overrides general.seed)");
   run->add_option("--set", sets, "override a scenario value, e.g. --set network.nodes=500 (repeatable)");
   run->add_flag("--no-progress", no_progress, "no progress line on stderr");
-  run->add_flag("-q,--quiet", quiet, "no progress line and no summary");
+  std::string progress_mode = "auto";
+  double progress_interval_s = 10;
+  run->add_option(
+         "--progress", progress_mode,
+         "auto (a line on a terminal, none otherwise), plain (a line per --progress-interval, for CI "
+         "logs), none")
+      ->check(CLI::IsMember({"auto", "plain", "none"}));
+  run->add_option("--progress-interval", progress_interval_s,
+                  "seconds between plain progress lines (default 10)")
+      ->check(CLI::Range(0.05, 86400.0));
+  run->add_flag("-q,--quiet", quiet, "no summary, and no progress line unless --progress plain");
   run->add_flag("--json", json, "print the summary as JSON on stdout (values, units, notes; NaN as null)");
 
   auto* validate = app.add_subcommand("validate", "check a scenario; prints ok or the first error");
@@ -264,7 +275,13 @@ int main(int argc, char** argv) {
   try {
     if (study->parsed()) return dltsim::exec_python_module("dltsim.study_cli", study->remaining());
     if (report->parsed()) return dltsim::exec_python_module("dltsim.report_html", report->remaining());
-    if (run->parsed()) return cmd_run(scenario, sets, out, seed, no_progress, quiet, json);
+    if (run->parsed()) {
+      ProgressMode mode = ProgressMode::none;
+      if (progress_mode == "plain") mode = ProgressMode::plain;
+      if (progress_mode == "auto" && isatty(STDERR_FILENO)) mode = ProgressMode::tty;
+      if (no_progress || (quiet && progress_mode != "plain")) mode = ProgressMode::none;
+      return cmd_run(scenario, sets, out, seed, mode, progress_interval_s, quiet, json);
+    }
     if (validate->parsed()) {
       if (!seed.empty()) sets.push_back("general.seed=" + seed);
       return cmd_validate(scenario, sets, out);

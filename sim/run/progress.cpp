@@ -10,13 +10,17 @@
 
 namespace dltsim {
 
-ProgressLine::ProgressLine(const StopSpec& stop, bool enabled)
-    : stop_(stop), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
+ProgressLine::ProgressLine(const StopSpec& stop, ProgressMode mode, double interval_s)
+    : stop_(stop),
+      mode_(mode),
+      interval_s_(mode == ProgressMode::tty ? 0.2 : interval_s),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 void ProgressLine::update(const RunProgress& p) {
-  if (!enabled_) return;
+  if (mode_ == ProgressMode::none) return;
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_ < std::chrono::milliseconds(200)) return;
+  if (std::chrono::duration<double>(now - last_).count() < interval_s_) return;
   last_ = now;
   const double wall_s = std::chrono::duration<double>(now - start_).count();
   double fraction = 0;
@@ -24,6 +28,16 @@ void ProgressLine::update(const RunProgress& p) {
     fraction = std::max(fraction, static_cast<double>(p.produced) / static_cast<double>(*stop_.blocks));
   if (stop_.time_s) fraction = std::max(fraction, p.now_s / *stop_.time_s);
   fraction = std::min(fraction, 1.0);
+  if (mode_ == ProgressMode::plain) {
+    // One parseable line: the Python package reads these (keep the keys stable).
+    std::fprintf(stderr,
+                 "progress: sim_s=%.6g blocks=%llu target_blocks=%lld wall_s=%.3f fraction=%.4f eta_s=%.1f\n",
+                 p.now_s, static_cast<unsigned long long>(p.produced),
+                 stop_.blocks ? static_cast<long long>(*stop_.blocks) : -1LL, wall_s, fraction,
+                 fraction > 0.01 && fraction < 1 ? wall_s * (1 - fraction) / fraction : -1.0);
+    std::fflush(stderr);
+    return;
+  }
   std::string line = fmt::format("sim {} | blocks {}", format_duration(p.now_s), p.produced);
   if (stop_.blocks) line += fmt::format("/{}", *stop_.blocks);
   line += fmt::format(" | wall {}", format_duration(wall_s));

@@ -1,7 +1,8 @@
 #pragma once
-// The progress line on stderr while a run goes on (only on a terminal): simulated time, blocks,
-// wall time and an estimate of the time left. Wall time here is for display only; it never feeds
-// the simulation.
+// Progress on stderr while a run goes on: simulated time, blocks (decisions), wall time and an
+// estimate of the time left. On a terminal a line rewritten in place; `plain` prints one line per
+// interval (CI logs, and the Python package, which parses it). Wall time here is for display only;
+// it never feeds the simulation.
 
 #include <chrono>
 #include <cstdint>
@@ -12,11 +13,18 @@
 
 namespace dltsim {
 
-/// Prints a self-overwriting progress line at most a few times per second.
+/// How progress is shown.
+enum class ProgressMode {
+  none,   ///< nothing
+  tty,    ///< a line rewritten in place, a few times per second
+  plain,  ///< "progress: key=value ..." lines, one per interval
+};
+
+/// Prints progress lines.
 class ProgressLine {
  public:
-  /// enabled: print at all (a TTY and no --no-progress).
-  ProgressLine(const StopSpec& stop, bool enabled);
+  /// interval_s: time between plain lines (tty: 0.2 s).
+  ProgressLine(const StopSpec& stop, ProgressMode mode, double interval_s = 10.0);
   /// Reports progress; prints if enough wall time passed.
   void update(const RunProgress& p);
   /// Clears the line.
@@ -24,7 +32,8 @@ class ProgressLine {
 
  private:
   StopSpec stop_;
-  bool enabled_;
+  ProgressMode mode_;
+  double interval_s_;
   bool printed_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;

@@ -112,3 +112,27 @@ def test_shipped_scenarios_are_found_from_anywhere(tmp_path, monkeypatch):
     assert os.path.exists(dltsim.study_file("regression"))
     with pytest.raises(FileNotFoundError, match="shipped"):
         dltsim.scenario("nope.yaml")
+
+
+def test_progress_reaches_a_callback_and_the_command_line_prints_plain_lines(quickstart, tmp_path):
+    seen = []
+    r = dltsim.run(quickstart, out=tmp_path / "p.h5", progress=seen.append,
+                   overrides={"network.nodes": 3000, "general.stop.blocks": 30})
+    assert r.complete and seen, "no progress reported"
+    assert all(0 <= p["fraction"] <= 1 for p in seen) and seen[-1]["target_blocks"] == 30
+    assert [p["wall_s"] for p in seen] == sorted(p["wall_s"] for p in seen)
+    exe = os.path.join(os.path.dirname(dltsim.__file__), "_bin", "dltsim")
+    cli = subprocess.run([exe, "run", quickstart, "-o", str(tmp_path / "c.h5"), "--progress", "plain",
+                          "--progress-interval", "0.2", "--set", "network.nodes=3000", "--set",
+                          "general.stop.blocks=30"], capture_output=True, text=True, check=True)
+    lines = [l for l in cli.stderr.splitlines() if l.startswith("progress: ")]
+    assert lines and "\r" not in cli.stderr and "target_blocks=30" in lines[-1]
+
+
+def test_a_failing_progress_callback_stops_the_run_and_raises(quickstart, tmp_path):
+    def boom(_):
+        raise RuntimeError("enough")
+    with pytest.raises(RuntimeError, match="enough"):
+        dltsim.run(quickstart, out=tmp_path / "b.h5", progress=boom,
+                   overrides={"network.nodes": 3000, "general.stop.blocks": 30})
+    assert not (tmp_path / "b.h5").exists()
