@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <numeric>
@@ -378,6 +379,86 @@ std::vector<std::string> runtime_table_names() {
   return {"nodes", "regions", "messages"};
 }
 
+namespace {
+
+constexpr std::size_t kMaxExtendsDepth = 8;
+constexpr std::uintmax_t kMaxScenarioBytes = 1 << 20;
+
+std::string dir_of(const std::string& file) {
+  const auto slash = file.rfind('/');
+  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
+}
+
+// Fills `over` with what `base` has and it does not, recursively through mappings (a sequence or a
+// scalar in `over` replaces the base's whole); records where the taken values came from.
+void merge_into(YAML::Node over, const YAML::Node& base, const std::string& path,
+                const std::string& base_file, YamlSources& sources) {
+  for (const auto& kv : base) {
+    const std::string key = kv.first.Scalar();
+    const std::string child = path.empty() ? key : path + "." + key;
+    const YAML::Node mine = over[key];
+    if (!mine.IsDefined() || mine.IsNull()) {
+      over[key] = kv.second;
+      sources.inherited[child] = base_file;
+    } else if (mine.IsMap() && kv.second.IsMap()) {
+      merge_into(mine, kv.second, child, base_file, sources);
+    }
+  }
+}
+
+// Resolves `extends: base.yaml` (relative to the file that says it) into doc, base first, so that
+// the document holds everything and the run's provenance needs no other file.
+void resolve_extends(YAML::Node doc, const std::string& file, YamlSources& sources,
+                     std::vector<std::string>& chain) {
+  const YAML::Node ext = doc["extends"];
+  if (!ext.IsDefined()) return;
+  const YamlValue where_ext(ext, "extends", std::make_shared<YamlSources>(YamlSources{file, {}, {}}));
+  if (!ext.IsScalar() || ext.Scalar().empty()) where_ext.fail("expected the path of a base scenario file");
+  const std::string rel = ext.Scalar();
+  const std::string base_file = !rel.empty() && rel[0] == '/' ? rel : dir_of(file) + rel;
+  if (std::find(chain.begin(), chain.end(), base_file) != chain.end() || chain.size() >= kMaxExtendsDepth) {
+    where_ext.fail(fmt::format("extends {} again: a cycle or more than {} levels ({})",
+                               quote_value(base_file), kMaxExtendsDepth, fmt::join(chain, " -> ")));
+  }
+  // A regular file of a scenario's size: not a device (/dev/zero never ends) or a FIFO.
+  std::error_code ec;
+  const auto status = std::filesystem::status(base_file, ec);
+  if (ec || !std::filesystem::is_regular_file(status))
+    where_ext.fail(
+        fmt::format("cannot read the base scenario {}: not a regular file", quote_value(base_file)));
+  if (std::filesystem::file_size(base_file, ec) > kMaxScenarioBytes || ec)
+    where_ext.fail(fmt::format("the base scenario {} is larger than {} bytes", quote_value(base_file),
+                               kMaxScenarioBytes));
+  std::ifstream in(base_file);
+  if (!in) where_ext.fail(fmt::format("cannot read the base scenario {}", quote_value(base_file)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  YamlSources base_sources{base_file, {}, {}};
+  YAML::Node base = parse_yaml(text.str(), base_sources);
+  if (!base.IsMap())
+    YamlValue(base, "", std::make_shared<YamlSources>(base_sources)).fail("a scenario is a mapping");
+  chain.push_back(base_file);
+  resolve_extends(base, base_file, base_sources, chain);
+  doc.remove("extends");
+  merge_into(doc, base, "", base_file, sources);
+  // What the base took from its own base, and this document took from the base, names the deeper file.
+  const auto taken_from_base = [&](const std::string& p) {
+    for (const auto& [q, f] : sources.inherited) {
+      if (f == base_file && (p == q || (p.size() > q.size() && p.compare(0, q.size(), q) == 0 &&
+                                        (p[q.size()] == '.' || p[q.size()] == '['))))
+        return true;
+    }
+    return false;
+  };
+  std::map<std::string, std::string> deeper;
+  for (const auto& [p, f] : base_sources.inherited) {
+    if (taken_from_base(p)) deeper[p] = f;
+  }
+  for (const auto& [p, f] : deeper) sources.inherited[p] = f;
+}
+
+}  // namespace
+
 ScenarioInput read_scenario_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Error(fmt::format("cannot read scenario file '{}'", path));
@@ -394,6 +475,15 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
     YamlValue(doc, "", sources)
         .fail("a scenario is a mapping with keys general, network, consensus, attacks, output");
   }
+  std::vector<std::string> chain{input.name};
+  resolve_extends(doc, input.name, *sources, chain);
+  // Each scenario file writes its own result by default: a base's output.path is not inherited.
+  const auto from_base = [&](const std::string& p) { return sources->inherited.count(p) != 0; };
+  if (doc["output"].IsMap() && doc["output"]["path"].IsDefined() &&
+      (from_base("output") || from_base("output.path"))) {
+    doc["output"].remove("path");
+    if (doc["output"].size() == 0) doc.remove("output");
+  }
   for (const std::string& o : input.overrides) apply_override(doc, o, *sources);
   const YamlValue root(doc, "", sources);
 
@@ -401,7 +491,7 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   sc.source_name = input.name;
   sc.source_text = input.text;
   sc.overrides = input.overrides;
-  root.expect_keys({"general", "network", "consensus", "attacks", "output"});
+  root.expect_keys({"general", "network", "consensus", "attacks", "output", "extends"});
 
   const YamlValue general = root.at("general");
   general.expect_keys({"seed", "stop"});

@@ -39,15 +39,23 @@ SourceLocation YamlValue::where() const {
     }
   }
   const YAML::Mark m = node_.Mark();
+  // A value taken from a base scenario (extends) is reported against that file.
+  std::string file = sources_->file;
+  for (const auto& [p, base] : sources_->inherited) {
+    if (path_ == p || (path_.size() > p.size() && path_.compare(0, p.size(), p) == 0 &&
+                       (path_[p.size()] == '.' || path_[p.size()] == '['))) {
+      file = base;
+    }
+  }
   if (m.line < 0) {
     // A node without position was created by an override below it.
     for (const auto& [p, text] : sources_->overridden) {
       if (p.size() > path_.size() && p.compare(0, path_.size(), path_) == 0)
         return SourceLocation{text, 0, 0};
     }
-    return SourceLocation{sources_->file, 0, 0};
+    return SourceLocation{file, 0, 0};
   }
-  return SourceLocation{sources_->file, m.line + 1, m.column + 1};
+  return SourceLocation{file, m.line + 1, m.column + 1};
 }
 
 void YamlValue::fail(const std::string& detail) const {

@@ -26,6 +26,7 @@ namespace dltsim {
 struct YamlSources {
   std::string file;                               ///< file name used in messages
   std::map<std::string, std::string> overridden;  ///< key path -> "--set path=value"
+  std::map<std::string, std::string> inherited;   ///< key path -> the base file it came from (extends)
 };
 
 /// A located YAML node.
