@@ -14,6 +14,7 @@ from ._dltsim import version as __version__
 from .api import attacks, describe, presets, protocols, run, theories, validate
 from .errors import DltsimError, OutputError, ScenarioError, SimulationError, StudyError
 from .result import Result, load
+from .collect import collect
 from .report_html import report
 from .shipped import scenario, scenarios, study_file
 from .study_api import study
@@ -22,5 +23,5 @@ from .study_collect import StudyResult, load_study
 __all__ = [
     "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "theory",
     "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "OutputError", "git_commit", "schema_version",
-    "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file",
+    "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file", "collect",
 ]

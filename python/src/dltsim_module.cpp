@@ -22,6 +22,7 @@
 #include "attacks/theory/longest_chain_theory.hpp"
 #include "dltsim/version.hpp"
 #include "python/src/yaml_to_python.hpp"
+#include "sim/core/units.hpp"
 #include "sim/metrics/output_path.hpp"
 #include "sim/run/builtin_extensions.hpp"
 #include "sim/run/describe.hpp"
@@ -277,6 +278,21 @@ PYBIND11_MODULE(_dltsim, m) {
         "Parses one YAML document into dicts, lists and scalars (safe on hostile input: raises ValueError)");
   m.def("output_problem", &output_path_problem, py::arg("path"), py::arg("scenario_file"),
         "Why a result file cannot be written at path (the policy of `dltsim run -o`), or ''");
+  m.def(
+      "parse_quantity",
+      [](const std::string& text) -> py::object {
+        // A value with a unit as scenarios write it, in dltsim's base unit; None if it is not one.
+        const std::pair<double (*)(std::string_view), const char*> kinds[] = {
+            {&parse_duration_s, "s"}, {&parse_size_bytes, "bytes"}, {&parse_rate_bps, "bit/s"}};
+        for (const auto& [parse, unit] : kinds) {
+          try {
+            return py::make_tuple(parse(text), unit);
+          } catch (const UnitError&) {
+          }
+        }
+        return py::none();
+      },
+      py::arg("text"), "('535 KB') -> (535000.0, 'bytes'); seconds, bytes or bit/s; None if not a quantity");
   m.def("run_child", &run_child, py::arg("argv"), py::arg("on_progress") = py::none(),
         "Runs a process; returns (exit code, signal, stdout, stderr); on_progress(line) gets its "
         "'progress: ' stderr lines as they come");

@@ -136,3 +136,19 @@ def test_a_failing_progress_callback_stops_the_run_and_raises(quickstart, tmp_pa
         dltsim.run(quickstart, out=tmp_path / "b.h5", progress=boom,
                    overrides={"network.nodes": 3000, "general.stop.blocks": 30})
     assert not (tmp_path / "b.h5").exists()
+
+
+def test_collect_indexes_loose_result_files(quickstart, tmp_path):
+    for i, nodes in enumerate((120, 150)):
+        dltsim.run(quickstart, out=tmp_path / f"r{i}.h5", seed=i + 1,
+                   overrides={"network.nodes": nodes, "general.stop.blocks": 3}).close()
+    (tmp_path / "sub").mkdir()
+    dltsim.run(quickstart, out=tmp_path / "sub" / "r2.h5", overrides={"network.nodes": 130, "general.stop.blocks": 3,
+                                                                      "consensus.params.block_size": "1 MB"}).close()
+    (tmp_path / "notes.h5").write_text("not a result")
+    df = dltsim.collect(tmp_path)
+    assert len(df) == 3
+    assert sorted(df["scenario.network.nodes"]) == [120, 130, 150]
+    assert sorted(df["scenario.consensus.params.block_size"]) == [535000.0, 535000.0, 1e6]
+    assert df.attrs["units"]["scenario.consensus.params.block_size"] == "bytes"
+    assert (df["provenance.status"] == "complete").all() and (df["blocks_produced"] >= 3).all()
