@@ -6,22 +6,40 @@
 
 Simulations run in a child process (the dltsim executable; SimGrid allows one engine per process);
 validation, the registries and the closed forms run in this process through the native module.
+Modules that need pandas or h5py load when first used, so that `dltsim study` and the command-line
+helpers start quickly.
 """
+
+import importlib
 
 from . import theory
 from ._dltsim import git_commit, schema_version
 from ._dltsim import version as __version__
-from .api import attacks, describe, presets, protocols, run, theories, validate
 from .errors import DltsimError, OutputError, ScenarioError, SimulationError, StudyError
-from .result import Result, load
-from .collect import collect
-from .report_html import report
 from .shipped import scenario, scenarios, study_file
-from .study_api import study
-from .study_collect import StudyResult, load_study
+
+_LAZY = {
+    "run": "api", "validate": "api", "protocols": "api", "attacks": "api", "presets": "api", "theories": "api",
+    "describe": "api", "Result": "result", "load": "result", "collect": "collect", "report": "report_html",
+    "study": "study_api", "StudyResult": "study_collect", "load_study": "study_collect",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dltsim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
+
 
 __all__ = [
     "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "theory",
-    "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "OutputError", "git_commit", "schema_version",
-    "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file", "collect",
+    "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "OutputError", "git_commit",
+    "schema_version", "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file",
+    "collect",
 ]

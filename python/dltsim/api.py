@@ -8,7 +8,6 @@ import uuid
 
 from . import _dltsim
 from .errors import OutputError, ScenarioError, SimulationError
-from .result import Result
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -169,6 +168,8 @@ def run(scenario, seed=None, out=None, overrides=None, *, progress="auto", _exec
         raise OutputError(f"out={out!r}: {message}")
     if code != 0:
         raise SimulationError(f"the simulation failed (exit code {code}): {stderr.strip()}", code, None, stderr)
+    from .result import Result  # pandas and h5py load with the first result
+
     return Result(out, temporary=temporary)
 
 

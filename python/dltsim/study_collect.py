@@ -57,8 +57,7 @@ def _axis_column(values):
 
 
 def _t_quantile(p, dof):
-    from scipy.stats import t
-    return float(t.ppf(p, dof))
+    return _dltsim.student_t_quantile(p, dof)  # Boost.Math: no scipy import in the study path
 
 
 def point_statistics(values):

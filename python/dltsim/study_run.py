@@ -55,18 +55,18 @@ def execute_run(task, executable=None, on_start=None):
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(task["effective_yaml"])
     os.replace(tmp, yml)
-    argv = [executable or _executable(), "run", yml, "-o", h5, "-q"]
+    argv = [executable or _executable(), "run", yml, "-o", h5, "-q", "--json"]  # the summary on stdout
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)  # Ctrl-C in a terminal reaches us, not the children
     if on_start:
         on_start(proc)
     status = "ok"
     try:
-        _, stderr = proc.communicate(timeout=task.get("timeout_s"))
+        stdout, stderr = proc.communicate(timeout=task.get("timeout_s"))
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGTERM)  # keeps an .incomplete.h5 beside it, never the final name
-        _, stderr = proc.communicate()
+        stdout, stderr = proc.communicate()
         status = "timeout"
     wall = time.monotonic() - start
     if status == "ok" and proc.returncode != 0:
@@ -74,7 +74,13 @@ def execute_run(task, executable=None, on_start=None):
     result = {"key": task["key"], "status": status, "wall_s": round(wall, 3), "returncode": proc.returncode,
               "stderr": (stderr or "")[-4000:]}
     if status == "ok":
-        result["summary"] = run_summary(h5)  # collecting then reads this file, not the HDF5 one
+        # Collecting then reads this file, not the HDF5 one. Numbers only; JSON null is NaN.
+        try:
+            values = json.loads(stdout)["summary"]
+            result["summary"] = {k: (float("nan") if v is None else float(v)) for k, v in values.items()
+                                 if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))}
+        except (ValueError, KeyError, TypeError):
+            result["summary"] = run_summary(h5)
     if status != "interrupted":
         tmp = f"{status_path}.{os.getpid()}.{threading.get_ident()}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:

@@ -17,6 +17,7 @@
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "attacks/selfish_mining/optimal_policy.hpp"
 #include "attacks/theory/longest_chain_theory.hpp"
@@ -278,6 +279,10 @@ PYBIND11_MODULE(_dltsim, m) {
         "Parses one YAML document into dicts, lists and scalars (safe on hostile input: raises ValueError)");
   m.def("output_problem", &output_path_problem, py::arg("path"), py::arg("scenario_file"),
         "Why a result file cannot be written at path (the policy of `dltsim run -o`), or ''");
+  m.def(
+      "student_t_quantile",
+      [](double p, double dof) { return boost::math::quantile(boost::math::students_t(dof), p); },
+      py::arg("p"), py::arg("dof"), "Quantile of Student's t distribution (Boost.Math)");
   m.def(
       "parse_quantity",
       [](const std::string& text) -> py::object {

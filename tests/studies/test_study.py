@@ -12,6 +12,8 @@
    it fails (exit 1) and names the value.
 6. Dask: the same study on a local Dask cluster (real scheduler and workers on loopback) gives the
    same values as the local run.
+8. Ctrl-C during a study: exit 130, finished runs kept and not run again, the interrupted one
+   never taken as done.
 7. SLURM: a real single-node SLURM (scripts/slurm-local.sh: Debian's slurm-wlm and munge) runs the
    study as a job array of 3 tasks; collect then gives the same values as the local run.
 """
@@ -152,8 +154,37 @@ with h5py.File(study_h5, "r") as a, h5py.File(os.path.join(dask_out, "study.h5")
                for m in ("stale_rate", "propagation_p50_s", "blocks_main", "seed"))
 check(same, "Dask and local processes: the same values, run by run")
 
-# 7. SLURM.
+# 8. Ctrl-C.
+import signal  # noqa: E402
 import time  # noqa: E402
+slowish = study("ctrlc.yaml", "  points:\n    - {network.nodes: 1500, general.stop.blocks: 15}")
+ctrlc_out = os.path.join(d, "ctrlc-out")
+with open(slowish) as f:
+    text = f.read().replace("replications: 2", "replications: 4")
+with open(slowish, "w") as f:
+    f.write(text)
+proc = subprocess.Popen([ARGS.dltsim, "study", "run", slowish, "--output", ctrlc_out, "-j", "1", "--no-progress"],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+runs_ctrlc = os.path.join(ctrlc_out, "runs")
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    done_now = [f for f in os.listdir(runs_ctrlc) if f.endswith(".h5") and "incomplete" not in f] \
+        if os.path.isdir(runs_ctrlc) else []
+    if len(done_now) >= 1:
+        break
+    time.sleep(0.05)
+time.sleep(0.2)
+proc.send_signal(signal.SIGINT)
+out_text, err_text = proc.communicate(timeout=60)
+kept = sorted(f for f in os.listdir(runs_ctrlc) if f.endswith(".h5") and "incomplete" not in f)
+partial = [f for f in os.listdir(runs_ctrlc) if ".partial" in f]
+check(proc.returncode == 130 and 1 <= len(kept) < 4 and not partial,
+      f"Ctrl-C: exit {proc.returncode}, {len(kept)} finished runs kept, no partial file ({err_text.strip()[-200:]})")
+r = dltsim("study", "run", slowish, "--output", ctrlc_out, "-j", "1", check=False)
+check(r.returncode == 0 and f"4/4 done ({len(kept)} cached)" in r.stderr,
+      f"rerun after Ctrl-C runs only the rest: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.stdout}")
+
+# 7. SLURM.
 slurm_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "slurm-local.sh")
 r = subprocess.run(["bash", slurm_script], capture_output=True, text=True)
 check(r.returncode == 0 and "SLURM_CONF=" in r.stdout, f"single-node SLURM up: {r.stderr.strip()[-300:]}")
