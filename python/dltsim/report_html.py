@@ -211,7 +211,7 @@ def study_report(path):
         for axis in (s.axis_keys if s.axes_kind in ("grid", "zip") else [None]):
             fig = go.Figure()
             others = [k for k in s.axis_keys if k != axis] if axis else []
-            groups = mp.groupby(others) if others else [((), mp)]
+            groups = mp.groupby(others if len(others) > 1 else others[0]) if others else [((), mp)]
             for key, g in groups:
                 key = key if isinstance(key, tuple) else (key,)
                 label = ", ".join(f"{k}={v}" for k, v in zip(others, key)) or m

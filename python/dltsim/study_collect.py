@@ -212,16 +212,24 @@ class StudyResult:
         return axes.join(table).reset_index()
 
     def dataset(self):
-        """The points as an xarray Dataset over the axes (a grid only): each metric's mean, and
-        <metric>_se, <metric>_count."""
+        """The points as an xarray Dataset over the axes (a grid only), axis values in the study's
+        order: each metric's mean, and <metric>_se, <metric>_count."""
         import xarray as xr
         if self.axes_kind != "grid":
             raise ValueError(f"{self.path}: the study's axes are a {self.axes_kind}, not a grid")
-        frames = {}
+        first = self.points.drop_duplicates("point").sort_values("point")
+        coords = {k: list(dict.fromkeys(first[k].tolist())) for k in self.axis_keys}
+        shape = tuple(len(coords[k]) for k in self.axis_keys)
+        index = {int(row["point"]): tuple(coords[k].index(row[k]) for k in self.axis_keys)
+                 for _, row in first.iterrows()}
+        data = {}
         for stat, suffix in (("mean", ""), ("se", "_se"), ("count", "_count")):
-            w = self.wide(stat).drop(columns="point").set_index(self.axis_keys)
-            frames.update({m + suffix: w[m] for m in self.metrics})
-        return xr.Dataset.from_dataframe(pd.DataFrame(frames))
+            for m in self.metrics:
+                arr = np.full(shape, np.nan)
+                for _, row in self.points[self.points.metric == m].iterrows():
+                    arr[index[int(row["point"])]] = row[stat]
+                data[m + suffix] = (self.axis_keys, arr)
+        return xr.Dataset(data, coords=coords)
 
     def __repr__(self):
         return (f"<dltsim.StudyResult {self.path}: {self.name}, {len(self.points.point.unique())} points, "
