@@ -10,8 +10,9 @@
    statistics are the mean and standard error of the runs.
 5. check: a study against itself passes; against a baseline whose mean moved by 10 standard errors
    it fails (exit 1) and names the value.
-6. Dask: the same study on a local Dask cluster (real scheduler and workers on loopback) gives the
-   same values as the local run.
+6. Dask: the same study on a local Dask cluster (--dask), and on a running scheduler with two
+   workers started as separate processes on loopback (dask-scheduler, dask-worker; --scheduler),
+   gives the same values as the local run.
 8. Ctrl-C during a study: exit 130, finished runs kept and not run again, the interrupted one
    never taken as done.
 7. SLURM: a real single-node SLURM (scripts/slurm-local.sh: Debian's slurm-wlm and munge) runs the
@@ -153,6 +154,35 @@ with h5py.File(study_h5, "r") as a, h5py.File(os.path.join(dask_out, "study.h5")
     same = all(np.array_equal(a["runs"][m], b["runs"][m], equal_nan=True)
                for m in ("stale_rate", "propagation_p50_s", "blocks_main", "seed"))
 check(same, "Dask and local processes: the same values, run by run")
+
+# 6b. An existing scheduler with its workers, as on a cluster.
+import socket  # noqa: E402
+import time  # noqa: E402
+with socket.socket() as sock:
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+address = f"tcp://127.0.0.1:{port}"
+env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(ARGS.dltsim), "python"))
+daemons = [subprocess.Popen(["dask-scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+time.sleep(2)
+for _ in range(2):
+    daemons.append(subprocess.Popen(["dask-worker", address, "--nthreads", "1", "--no-dashboard"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
+try:
+    sched_out = os.path.join(d, "scheduler-out")
+    r = dltsim("study", "run", grid, "--output", sched_out, "--scheduler", address, "--no-progress", check=False,
+               timeout=300)
+    check(r.returncode == 0 and "8 of 8 runs ok" in r.stdout,
+          f"study on a running scheduler with 2 workers: {r.stdout.strip()} {r.stderr[-300:]}")
+    with h5py.File(study_h5, "r") as a, h5py.File(os.path.join(sched_out, "study.h5"), "r") as b:
+        same = all(np.array_equal(a["runs"][m], b["runs"][m], equal_nan=True)
+                   for m in ("stale_rate", "propagation_p50_s", "blocks_main", "seed"))
+    check(same, "scheduler and local processes: the same values, run by run")
+finally:
+    for p in reversed(daemons):
+        p.terminate()
+        p.wait(timeout=30)
 
 # 8. Ctrl-C.
 import signal  # noqa: E402
