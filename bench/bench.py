@@ -8,6 +8,8 @@ and to a JSON file.
     bash scripts/bench.sh --sizes 10000 --repeat 3
     bash scripts/bench.sh --interrupt 100000 1000000 --interrupt-after 90   # Ctrl-C latency
     bash scripts/bench.sh --bft                # PBFT n=100, HotStuff n=1000, Tendermint n=100
+    bash scripts/bench.sh --scaling default    # CPU per block against n, and its growth exponent
+    bash scripts/bench.sh --scaling 1000000x1  # one size
 """
 
 import argparse
@@ -63,6 +65,61 @@ def interrupt_latency(dltsim, scenario, nodes, after_s, sig, tmp):
             "latency_s": round(latency, 2), "incomplete_file": saved, "stderr": err.strip()[-120:]}
 
 
+SCALING = [(1000, 1000), (10000, 100), (50000, 20), (100000, 10)]
+
+
+def measure_cpu(dltsim, scenario, sets, out):
+    """Wall, CPU (user + sys) and peak RSS of one run in its own wrapper process, and its summary."""
+    code = (
+        "import resource, subprocess, sys, time, json;"
+        "t = time.monotonic();"
+        "subprocess.run(sys.argv[1:], check=True);"
+        "w = time.monotonic() - t;"
+        "r = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps({'wall_s': w, 'cpu_s': r.ru_utime + r.ru_stime, 'rss_mb': r.ru_maxrss / 1024}))"
+    )
+    cmd = [sys.executable, "-c", code, dltsim, "run", scenario, "-o", out, "-q"]
+    for x in sets:
+        cmd += ["--set", x]
+    r = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    m = json.loads(r.stdout.strip().splitlines()[-1])
+    with h5py.File(out, "r") as f:
+        m["summary"] = {k: (v.decode() if isinstance(v, bytes) else v.item()) for k, v in f["summary"].attrs.items()}
+    os.remove(out)
+    return m
+
+
+def bench_scaling(args):
+    """CPU per block against the node count, and the exponent of its growth (least squares on logs)."""
+    import math
+    version = subprocess.run([args.dltsim, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"dltsim --version: {' | '.join(version.splitlines())}")
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    sizes = [tuple(map(int, x.split("x"))) for x in args.scaling] if args.scaling != ["default"] else SCALING
+    rows = []
+    print("| nodes x blocks | wall s | CPU s | CPU s per block | events | us CPU per event | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    for nodes, blocks in sizes:
+        m = measure_cpu(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}"],
+                        os.path.join(tmp, "scaling.h5"))
+        s = m["summary"]
+        row = {"nodes": nodes, "blocks": blocks, "wall_s": round(m["wall_s"], 2), "cpu_s": round(m["cpu_s"], 2),
+               "cpu_per_block_s": m["cpu_s"] / blocks, "events": s["events"],
+               "us_per_event": 1e6 * m["cpu_s"] / s["events"], "rss_mb": round(m["rss_mb"], 1)}
+        rows.append(row)
+        print(f"| {nodes} x {blocks} | {row['wall_s']} | {row['cpu_s']} | {row['cpu_per_block_s']:.3f} | "
+              f"{row['events']} | {row['us_per_event']:.2f} | {row['rss_mb']} |", flush=True)
+    if len(rows) >= 2:
+        xs = [math.log(r["nodes"]) for r in rows]
+        ys = [math.log(r["cpu_per_block_s"]) for r in rows]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+        print(f"\nCPU per block grows like n^{slope:.2f} (least squares on log CPU per block against log n; "
+              "1.0 is linear, n log n reads about 1.1 over this range)")
+    with open(args.json.replace(".json", "-scaling.json"), "w") as f:
+        json.dump({"version": version, "runs": rows}, f, indent=1)
+
+
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
 
 
@@ -110,8 +167,13 @@ def main():
     p.add_argument("--interrupt-after", type=float, default=30, help="seconds into the run to send it")
     p.add_argument("--bft", action="store_true",
                    help="only run the BFT benchmark scenarios (scenarios/pbft-100, hotstuff-1000, tendermint-100)")
+    p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
+                   help="only the scaling table: 'default' (1000x1000 10000x100 50000x20 100000x10) or sizes")
     args = p.parse_args()
 
+    if args.scaling:
+        bench_scaling(args)
+        return
     if args.bft:
         bench_bft(args)
         return

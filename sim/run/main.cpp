@@ -1,5 +1,6 @@
 // The dltsim command line: run, validate, list, describe.
 
+#include <dlfcn.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simgrid/version.h>
 #include <CLI/CLI.hpp>
+#include <simgrid/s4u/Engine.hpp>
 
 #include "dltsim/version.hpp"
 #include "sim/core/units.hpp"
@@ -209,7 +212,14 @@ int main(int argc, char** argv) {
     if (std::to_string(getppid()) != parent) return 130;  // it died before we got here
   }
   CLI::App app{"dltsim: discrete-event simulator for security research on distributed ledgers"};
-  app.set_version_flag("--version", std::string(dltsim::kVersion) + " (" + dltsim::kGitCommit + ")");
+  app.set_version_flag("--version", [] {
+    // Which libsimgrid this process loaded: the system one or the rebuilt one (scripts/build-simgrid.sh).
+    Dl_info info{};
+    const bool found = dladdr(reinterpret_cast<void*>(&simgrid::s4u::Engine::get_clock), &info) != 0;
+    return fmt::format("{} ({})\nSimGrid {}.{}.{}: {}", dltsim::kVersion, dltsim::kGitCommit,
+                       SIMGRID_VERSION_MAJOR, SIMGRID_VERSION_MINOR, SIMGRID_VERSION_PATCH,
+                       found && info.dli_fname != nullptr ? info.dli_fname : "unknown library");
+  }());
   app.require_subcommand(1);
 
   std::string scenario, out, seed;
