@@ -14,8 +14,10 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <simgrid/version.h>
+#include <xbt/base.h>  // before simgrid/version.h, which needs its macros
 #include <CLI/CLI.hpp>
+
+#include <simgrid/version.h>
 #include <simgrid/s4u/Engine.hpp>
 
 #include "dltsim/version.hpp"

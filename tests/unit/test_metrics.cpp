@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -44,6 +45,35 @@ TEST_CASE("event queue orders by time, then by insertion") {
   CHECK(q.pop().data == 2);
   CHECK(q.pop().data == 3);
   CHECK(q.pop().data == 1);
+}
+
+TEST_CASE("event queue: interleaved pushes and pops come out in (time, insertion) order") {
+  // Against a sorted reference, with many ties (times on a coarse grid) and a heap of thousands.
+  EventQueue q;
+  std::vector<std::pair<double, std::uint64_t>> pending;  // (time, seq)
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  double now = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const int pushes = static_cast<int>(next() % 4);
+    for (int k = 0; k < pushes; ++k) {
+      const double t = now + static_cast<double>(next() % 50) * 0.5;
+      const std::uint64_t seq = q.push(t, EventKind::timer, 0, 0);
+      pending.emplace_back(t, seq);
+    }
+    if (!q.empty() && next() % 3 != 0) {
+      const auto it = std::min_element(pending.begin(), pending.end());
+      const Event e = q.pop();
+      REQUIRE(e.time_s == it->first);
+      REQUIRE(e.seq == it->second);
+      now = e.time_s;
+      pending.erase(it);
+    }
+  }
+  CHECK(q.size() == pending.size());
 }
 
 namespace {
