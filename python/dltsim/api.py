@@ -76,6 +76,10 @@ def _progress_line(line):
     out["blocks"] = int(out["blocks"])
     out["target_blocks"] = int(out["target_blocks"]) if out["target_blocks"] >= 0 else None
     out["eta_s"] = out["eta_s"] if out["eta_s"] >= 0 else None
+    for k in ("events", "in_flight"):
+        if k in out:
+            out[k] = int(out[k])
+    out["draining"] = bool(out.get("draining", 0))
     return out
 
 
@@ -85,6 +89,8 @@ def _show_progress(stream):
         width = 24
         done = int(round(p["fraction"] * width))
         eta = f", {p['eta_s']:.0f} s left" if p["eta_s"] is not None else ""
+        if p.get("draining"):
+            eta = f", delivering: {p.get('in_flight', 0)} in flight"
         target = f"/{p['target_blocks']}" if p["target_blocks"] is not None else ""
         stream.write(f"\r[{'#' * done}{'.' * (width - done)}] {p['fraction'] * 100:3.0f}% "
                      f"sim {p['sim_s']:.4g} s, blocks {p['blocks']}{target}, wall {p['wall_s']:.0f} s{eta}   ")
@@ -106,7 +112,7 @@ def run(scenario, seed=None, out=None, overrides=None, *, progress="auto", _exec
 
     progress: "auto" (a progress bar on stderr in a terminal or a notebook, nothing otherwise),
     True, False, or a callable that gets a dict (sim_s, blocks, target_blocks, wall_s, fraction,
-    eta_s) about once a second.
+    eta_s, events, in_flight, draining) about once a second.
 
     Without out, the result goes to a temporary file that is removed when the Result is closed
     (result.close(), a with block) or garbage-collected; if this Python process dies, the simulation

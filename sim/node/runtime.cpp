@@ -276,7 +276,10 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
     if (stop_.time_s) target = std::min(target, *stop_.time_s);
     if (production_stopped_) target = std::min(target, production_stop_s_ + stop_.drain_s);
     engine->run_until(target);
-    if (progress) progress(RunProgress{now_s(), produced_, events_});
+    if (progress) {
+      progress(RunProgress{now_s(), produced_, events_, pending_deliveries_ + transport_.active_flows(),
+                           production_stopped_});
+    }
   }
   sg4::Activity::set_vetoed_activities(nullptr);
   stats.flows_in_flight = transport_.active_flows();

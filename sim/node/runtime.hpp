@@ -40,9 +40,11 @@ const char* end_reason_name(EndReason reason);
 
 /// Progress of a run, reported between time slices.
 struct RunProgress {
-  double now_s;            ///< simulated time
-  std::uint64_t produced;  ///< blocks produced
-  std::uint64_t events;    ///< events processed
+  double now_s;                 ///< simulated time
+  std::uint64_t produced;       ///< blocks produced
+  std::uint64_t events;         ///< events processed
+  std::uint64_t in_flight = 0;  ///< messages under way (queued deliveries and transfers)
+  bool draining = false;        ///< production stopped: what is in flight is being delivered
 };
 
 /// Counters of a finished run.

@@ -31,18 +31,25 @@ void ProgressLine::update(const RunProgress& p) {
   if (mode_ == ProgressMode::plain) {
     // One parseable line: the Python package reads these (keep the keys stable).
     std::fprintf(stderr,
-                 "progress: sim_s=%.6g blocks=%llu target_blocks=%lld wall_s=%.3f fraction=%.4f eta_s=%.1f\n",
+                 "progress: sim_s=%.6g blocks=%llu target_blocks=%lld wall_s=%.3f fraction=%.4f eta_s=%.1f "
+                 "events=%llu in_flight=%llu draining=%d\n",
                  p.now_s, static_cast<unsigned long long>(p.produced),
                  stop_.blocks ? static_cast<long long>(*stop_.blocks) : -1LL, wall_s, fraction,
-                 fraction > 0.01 && fraction < 1 ? wall_s * (1 - fraction) / fraction : -1.0);
+                 fraction > 0.01 && fraction < 1 ? wall_s * (1 - fraction) / fraction : -1.0,
+                 static_cast<unsigned long long>(p.events), static_cast<unsigned long long>(p.in_flight),
+                 p.draining ? 1 : 0);
     std::fflush(stderr);
     return;
   }
   std::string line = fmt::format("sim {} | blocks {}", format_duration(p.now_s), p.produced);
   if (stop_.blocks) line += fmt::format("/{}", *stop_.blocks);
   line += fmt::format(" | wall {}", format_duration(wall_s));
-  if (fraction > 0.01 && fraction < 1)
+  if (p.draining) {
+    // Production is over: what is left is delivering what is in flight (minutes at 10^6 nodes).
+    line += fmt::format(" | delivering, {} in flight, {} events", p.in_flight, p.events);
+  } else if (fraction > 0.01 && fraction < 1) {
     line += fmt::format(" | ETA {}", format_duration(wall_s * (1 - fraction) / fraction));
+  }
   std::fprintf(stderr, "\r\033[K%s", line.c_str());
   std::fflush(stderr);
   printed_ = true;

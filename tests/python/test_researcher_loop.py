@@ -121,6 +121,7 @@ def test_progress_reaches_a_callback_and_the_command_line_prints_plain_lines(qui
     assert r.complete and seen, "no progress reported"
     assert all(0 <= p["fraction"] <= 1 for p in seen) and seen[-1]["target_blocks"] == 30
     assert [p["wall_s"] for p in seen] == sorted(p["wall_s"] for p in seen)
+    assert all(isinstance(p["in_flight"], int) and isinstance(p["draining"], bool) for p in seen)
     exe = os.path.join(os.path.dirname(dltsim.__file__), "_bin", "dltsim")
     cli = subprocess.run([exe, "run", quickstart, "-o", str(tmp_path / "c.h5"), "--progress", "plain",
                           "--progress-interval", "0.2", "--set", "network.nodes=3000", "--set",
