@@ -28,17 +28,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def measure(dltsim, scenario, sets, out):
-    """Runs in a wrapper so that RUSAGE_CHILDREN covers exactly this run."""
+    """Wall, CPU (user + sys) and peak RSS of one run, in a wrapper process so that RUSAGE_CHILDREN
+    covers exactly this run, and its summary."""
     code = (
         "import resource, subprocess, sys, time, json;"
         "t = time.monotonic();"
         "subprocess.run(sys.argv[1:], check=True);"
         "w = time.monotonic() - t;"
-        "print(json.dumps({'wall_s': w, 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+        "r = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps({'wall_s': w, 'cpu_s': r.ru_utime + r.ru_stime, 'rss_mb': r.ru_maxrss / 1024}))"
     )
     cmd = [sys.executable, "-c", code, dltsim, "run", scenario, "-o", out, "-q"]
-    for s in sets:
-        cmd += ["--set", s]
+    for x in sets:
+        cmd += ["--set", x]
     r = subprocess.run(cmd, check=True, capture_output=True, text=True)
     m = json.loads(r.stdout.strip().splitlines()[-1])
     with h5py.File(out, "r") as f:
@@ -68,27 +70,6 @@ def interrupt_latency(dltsim, scenario, nodes, after_s, sig, tmp):
 SCALING = [(1000, 1000), (10000, 100), (50000, 20), (100000, 10)]
 
 
-def measure_cpu(dltsim, scenario, sets, out):
-    """Wall, CPU (user + sys) and peak RSS of one run in its own wrapper process, and its summary."""
-    code = (
-        "import resource, subprocess, sys, time, json;"
-        "t = time.monotonic();"
-        "subprocess.run(sys.argv[1:], check=True);"
-        "w = time.monotonic() - t;"
-        "r = resource.getrusage(resource.RUSAGE_CHILDREN);"
-        "print(json.dumps({'wall_s': w, 'cpu_s': r.ru_utime + r.ru_stime, 'rss_mb': r.ru_maxrss / 1024}))"
-    )
-    cmd = [sys.executable, "-c", code, dltsim, "run", scenario, "-o", out, "-q"]
-    for x in sets:
-        cmd += ["--set", x]
-    r = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    m = json.loads(r.stdout.strip().splitlines()[-1])
-    with h5py.File(out, "r") as f:
-        m["summary"] = {k: (v.decode() if isinstance(v, bytes) else v.item()) for k, v in f["summary"].attrs.items()}
-    os.remove(out)
-    return m
-
-
 def bench_scaling(args):
     """CPU per block against the node count, and the exponent of its growth (least squares on logs)."""
     import math
@@ -100,7 +81,7 @@ def bench_scaling(args):
     print("| nodes x blocks | wall s | CPU s | CPU s per block | events | us CPU per event | peak RSS MB |")
     print("|---|---|---|---|---|---|---|")
     for nodes, blocks in sizes:
-        m = measure_cpu(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}"],
+        m = measure(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}"],
                         os.path.join(tmp, "scaling.h5"))
         s = m["summary"]
         row = {"nodes": nodes, "blocks": blocks, "wall_s": round(m["wall_s"], 2), "cpu_s": round(m["cpu_s"], 2),

@@ -75,4 +75,19 @@ class BftConsensus : public Consensus {
   TxId next_tx_ = 0;
 };
 
+/// Registers a BFT protocol: its own parameters, then the shared ones (workload, batching, CPU
+/// model), the shared tables, and a factory for its Consensus class.
+template <class ConsensusClass>
+void register_protocol(ProtocolRegistry& registry, std::string name, std::string summary,
+                       std::vector<ParamSpec> own_params) {
+  ProtocolInfo info;
+  info.name = std::move(name);
+  info.summary = std::move(summary);
+  info.params = std::move(own_params);
+  for (ParamSpec& s : bft_param_specs()) info.params.push_back(std::move(s));
+  info.tables = bft_table_names();
+  info.make = [](const ProtocolSetup& setup) { return std::make_unique<ConsensusClass>(setup); };
+  registry.add(std::move(info));
+}
+
 }  // namespace dltsim::bft

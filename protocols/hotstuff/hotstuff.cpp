@@ -309,18 +309,12 @@ std::unique_ptr<Protocol> HotStuffConsensus::make_node(NodeId id) {
 }
 
 void register_hotstuff(ProtocolRegistry& registry) {
-  ProtocolInfo info;
-  info.name = "hotstuff";
-  info.summary =
-      "chained HotStuff: rotating leaders, votes to the next leader, three-chain commit, pacemaker";
-  info.params = {
-      param::duration("view_timeout", "2 s", greater_than(0),
-                      "a replica that sees no progress in a view for this long moves to the next and "
-                      "sends NEW-VIEW to its leader; doubles with each consecutive failed view")};
-  for (ParamSpec& s : bft::bft_param_specs()) info.params.push_back(std::move(s));
-  info.tables = bft::bft_table_names();
-  info.make = [](const ProtocolSetup& setup) { return std::make_unique<HotStuffConsensus>(setup); };
-  registry.add(std::move(info));
+  bft::register_protocol<HotStuffConsensus>(
+      registry, "hotstuff",
+      "chained HotStuff: rotating leaders, votes to the next leader, three-chain commit, pacemaker",
+      {param::duration("view_timeout", "2 s", greater_than(0),
+                       "a replica that sees no progress in a view for this long moves to the next and "
+                       "sends NEW-VIEW to its leader; doubles with each consecutive failed view")});
 }
 
 }  // namespace dltsim::hotstuff

@@ -430,7 +430,6 @@ std::vector<ParamSpec> pbft_params() {
           "a backup waiting this long for a request to execute starts a view change; doubles with "
           "each consecutive view change"),
   };
-  for (ParamSpec& s : bft::bft_param_specs()) p.push_back(std::move(s));
   return p;
 }
 
@@ -456,13 +455,9 @@ std::unique_ptr<Protocol> PbftConsensus::make_node(NodeId id) {
 }
 
 void register_pbft(ProtocolRegistry& registry) {
-  ProtocolInfo info;
-  info.name = "pbft";
-  info.summary = "PBFT (Castro-Liskov): pre-prepare / prepare / commit, checkpoints, view changes";
-  info.params = pbft_params();
-  info.tables = bft::bft_table_names();
-  info.make = [](const ProtocolSetup& setup) { return std::make_unique<PbftConsensus>(setup); };
-  registry.add(std::move(info));
+  bft::register_protocol<PbftConsensus>(
+      registry, "pbft", "PBFT (Castro-Liskov): pre-prepare / prepare / commit, checkpoints, view changes",
+      pbft_params());
 }
 
 }  // namespace dltsim::pbft

@@ -407,32 +407,28 @@ std::unique_ptr<Protocol> TendermintConsensus::make_node(NodeId id) {
 }
 
 void register_tendermint(ProtocolRegistry& registry) {
-  ProtocolInfo info;
-  info.name = "tendermint";
-  info.summary = "Tendermint: propose / prevote / precommit rounds with locking, timeouts growing per round";
   const char* src = " (Tendermint Core's default)";
-  info.params = {
-      param::duration("timeout_propose", "3 s", greater_than(0),
-                      std::string("wait for a proposal in round 0") + src),
-      param::duration("timeout_propose_delta", "500 ms", at_least(0),
-                      std::string("added to timeout_propose per round") + src),
-      param::duration(
-          "timeout_prevote", "1 s", greater_than(0),
-          std::string("after 2f + 1 prevotes of any kind, wait this long for a decisive quorum") + src),
-      param::duration("timeout_prevote_delta", "500 ms", at_least(0),
-                      std::string("added to timeout_prevote per round") + src),
-      param::duration(
-          "timeout_precommit", "1 s", greater_than(0),
-          std::string("after 2f + 1 precommits of any kind, wait this long before the next round") + src),
-      param::duration("timeout_precommit_delta", "500 ms", at_least(0),
-                      std::string("added to timeout_precommit per round") + src),
-      param::duration("timeout_commit", "1 s", at_least(0),
-                      std::string("after a decision, wait this long before the next height") + src),
-  };
-  for (ParamSpec& s : bft::bft_param_specs()) info.params.push_back(std::move(s));
-  info.tables = bft::bft_table_names();
-  info.make = [](const ProtocolSetup& setup) { return std::make_unique<TendermintConsensus>(setup); };
-  registry.add(std::move(info));
+  bft::register_protocol<TendermintConsensus>(
+      registry, "tendermint",
+      "Tendermint: propose / prevote / precommit rounds with locking, timeouts growing per round",
+      {
+          param::duration("timeout_propose", "3 s", greater_than(0),
+                          std::string("wait for a proposal in round 0") + src),
+          param::duration("timeout_propose_delta", "500 ms", at_least(0),
+                          std::string("added to timeout_propose per round") + src),
+          param::duration(
+              "timeout_prevote", "1 s", greater_than(0),
+              std::string("after 2f + 1 prevotes of any kind, wait this long for a decisive quorum") + src),
+          param::duration("timeout_prevote_delta", "500 ms", at_least(0),
+                          std::string("added to timeout_prevote per round") + src),
+          param::duration(
+              "timeout_precommit", "1 s", greater_than(0),
+              std::string("after 2f + 1 precommits of any kind, wait this long before the next round") + src),
+          param::duration("timeout_precommit_delta", "500 ms", at_least(0),
+                          std::string("added to timeout_precommit per round") + src),
+          param::duration("timeout_commit", "1 s", at_least(0),
+                          std::string("after a decision, wait this long before the next height") + src),
+      });
 }
 
 }  // namespace dltsim::tendermint

@@ -5,10 +5,10 @@ to dotted keys (values with units as numbers in seconds, bytes or bit/s) and its
 import os
 
 import h5py
-import numpy as np
 import pandas as pd
 
 from . import _dltsim
+from .result import _plain
 
 
 def _flatten(value, prefix, out):
@@ -20,14 +20,6 @@ def _flatten(value, prefix, out):
             _flatten(v, f"{prefix}[{i}]", out)
     else:
         out[prefix] = value
-
-
-def _plain(v):
-    if isinstance(v, bytes):
-        return v.decode()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
 
 
 def _read(path, units):

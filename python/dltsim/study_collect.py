@@ -10,42 +10,28 @@ import numpy as np
 import pandas as pd
 
 from . import _dltsim
-from .study_run import run_paths, run_summary
+from .study_run import read_status, run_paths, run_summary, write_status
 
 STUDY_SCHEMA = "dltsim-study-1"
 CONFIDENCE = 0.95
 
 
-def _cached_summary(runs_dir, key):
+def _run_record(runs_dir, key):
+    """(summary or None, status dict or None) of a run, reading its status file once. A finished run
+    without a summary in it (run elsewhere) is read from its HDF5 file, and the summary remembered:
+    collecting 10,000 runs then reads small JSON files, not HDF5 files."""
     h5, _, status_path = run_paths(runs_dir, key)
+    status = read_status(status_path)
     if not os.path.exists(h5):
-        return None
+        return None, status
+    if status is not None and "summary" in status:
+        return status["summary"], status
+    status = {"key": key, "status": "ok", "summary": run_summary(h5)}
     try:
-        with open(status_path, encoding="utf-8") as f:
-            status = json.load(f)
-        if "summary" in status:
-            return status["summary"]
-    except (OSError, ValueError):
-        pass
-    summary = run_summary(h5)
-    try:  # remember it: collecting 10,000 runs then reads small JSON files, not HDF5 files
-        status = {"key": key, "status": "ok", "summary": summary}
-        tmp = status_path + f".{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(status, f)
-        os.replace(tmp, status_path)
+        write_status(status_path, status)
     except OSError:
         pass
-    return summary
-
-
-def _status(runs_dir, key):
-    _, _, status_path = run_paths(runs_dir, key)
-    try:
-        with open(status_path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+    return status["summary"], status
 
 
 def _axis_column(values):
@@ -80,8 +66,7 @@ def collect(study, out=None):
     out = out or study.study_file
     rows, metric_order = [], {}
     for run in study.runs:
-        summary = _cached_summary(study.runs_dir, run.key)
-        st = _status(study.runs_dir, run.key)
+        summary, st = _run_record(study.runs_dir, run.key)
         status = "ok" if summary is not None else (st["status"] if st else "missing")
         row = {"point": run.point, "replication": run.replication, "seed": run.seed, "key": run.key,
                "status": status, "path": os.path.relpath(run_paths(study.runs_dir, run.key)[0], study.output_dir),

@@ -40,6 +40,23 @@ def run_summary(h5_path):
         return out
 
 
+def read_status(status_path):
+    """A run's status file as a dict, or None if it is missing or unreadable."""
+    try:
+        with open(status_path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def write_status(status_path, status):
+    """Writes a run's status file under a temporary name, then renames it (readers never see half)."""
+    tmp = f"{status_path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(status, f)
+    os.replace(tmp, status_path)
+
+
 def is_done(runs_dir, key):
     return os.path.exists(run_paths(runs_dir, key)[0])
 
@@ -82,10 +99,7 @@ def execute_run(task, executable=None, on_start=None):
         except (ValueError, KeyError, TypeError):
             result["summary"] = run_summary(h5)
     if status != "interrupted":
-        tmp = f"{status_path}.{os.getpid()}.{threading.get_ident()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(result, f)
-        os.replace(tmp, status_path)
+        write_status(status_path, result)
     return result
 
 
