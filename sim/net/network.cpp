@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include <boost/random/uniform_01.hpp>
@@ -39,7 +40,11 @@ std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<Reg
   return out;
 }
 
-Network::Network(const NetworkSpec& spec, const SeedTree& seeds) : spec_(spec), topology_(0) {
+Network::Network(const NetworkSpec& spec, const SeedTree& seeds)
+    : spec_(spec), topology_(0), min_draw_latency_s_(std::numeric_limits<double>::infinity()) {
+  for (const auto& row : spec.latency_s) {
+    for (const double mean_s : row) min_draw_latency_s_ = std::min(min_draw_latency_s_, min_draw_s(mean_s));
+  }
   Rng placement = seeds.child("placement").rng();
   const auto regions = assign_regions(spec.nodes, spec.regions, placement);
   nodes_.resize(spec.nodes);
@@ -57,12 +62,21 @@ Network::Network(const NetworkSpec& spec, const SeedTree& seeds) : spec_(spec), 
   }
 }
 
-double Network::draw_latency_s(NodeId a, NodeId b, Rng& rng) const {
-  const double mean_s = region_latency_s(nodes_[a].region, nodes_[b].region);
-  const double mean_ms = mean_s * 1e3;
+bool Network::pareto_latency(double mean_s) const {
   // SimBlock's law: Pareto with scale (mean - 5 ms) and shape 0.2 x mean (ms), whose mean is the table
   // value. At 5 ms or less the shape is at most 1 (infinite mean): use the table value.
-  if (spec_.latency_model == LatencyModel::fixed || mean_ms <= 5.0) return mean_s;
+  return spec_.latency_model == LatencyModel::pareto && mean_s * 1e3 > 5.0;
+}
+
+double Network::min_draw_s(double mean_s) const {
+  // A Pareto draw is scale / u^(1/shape) with u in (0, 1]: at least the scale, computed as the draw does.
+  return pareto_latency(mean_s) ? (mean_s * 1e3 - 5.0) * 1e-3 : mean_s;
+}
+
+double Network::draw_latency_s(NodeId a, NodeId b, Rng& rng) const {
+  const double mean_s = region_latency_s(nodes_[a].region, nodes_[b].region);
+  if (!pareto_latency(mean_s)) return mean_s;
+  const double mean_ms = mean_s * 1e3;
   const double scale_ms = mean_ms - 5.0;
   const double shape = 0.2 * mean_ms;
   const double u = 1.0 - boost::random::uniform_01<double>()(rng);  // (0, 1]

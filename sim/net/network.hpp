@@ -2,6 +2,7 @@
 // The ledger network a scenario describes: nodes placed in regions with access bandwidth, and the
 // peer graph with per-connection latencies. Independent of SimGrid (see platform.hpp for that side).
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -38,13 +39,20 @@ class Network {
   double latency_s(NodeId a, NodeId b) const;
   /// Mean one-way latency between two regions.
   double region_latency_s(std::uint16_t from, std::uint16_t to) const { return spec_.latency_s[from][to]; }
+  /// A lower bound of every latency a message can see, now or after connections change: the
+  /// smallest connection latency so far and the smallest a new connection can draw.
+  double min_latency_s() const { return std::min(min_draw_latency_s_, topology_.min_latency_s()); }
   /// Draws the latency of a new connection between a and b according to the latency model.
   double draw_latency_s(NodeId a, NodeId b, Rng& rng) const;
 
  private:
+  bool pareto_latency(double mean_s) const;
+  double min_draw_s(double mean_s) const;
+
   NetworkSpec spec_;
   std::vector<NodeInfo> nodes_;
   Topology topology_;
+  double min_draw_latency_s_;  // smallest value draw_latency_s can return (also <= every region mean)
 };
 
 /// Splits n nodes over regions in proportion to shares (largest remainder), then shuffles them.

@@ -1,6 +1,7 @@
 #include "sim/net/topology.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 #include <boost/random/uniform_01.hpp>
@@ -10,7 +11,12 @@
 
 namespace dltsim {
 
-Topology::Topology(std::uint32_t n) : peers_(n), opened_(n), outbound_(n, 0), inbound_(n, 0) {}
+Topology::Topology(std::uint32_t n)
+    : peers_(n),
+      opened_(n),
+      outbound_(n, 0),
+      inbound_(n, 0),
+      min_latency_s_(std::numeric_limits<double>::infinity()) {}
 
 namespace {
 // Peer lists are kept sorted by peer id: link() is a binary search (complete graphs have n peers).
@@ -34,6 +40,7 @@ const PeerLink* Topology::link(NodeId a, NodeId b) const {
 
 void Topology::connect(NodeId from, NodeId to, double latency_s) {
   if (from == to || link(from, to) != nullptr) return;
+  min_latency_s_ = std::min(min_latency_s_, latency_s);
   insert_peer(peers_[from], {to, latency_s});
   insert_peer(peers_[to], {from, latency_s});
   opened_[from].push_back(to);

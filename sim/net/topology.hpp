@@ -38,12 +38,15 @@ class Topology {
   std::uint32_t inbound(NodeId node) const { return inbound_[node]; }
   /// True if every node can reach every other.
   bool is_connected() const;
+  /// Smallest latency of any connection opened so far (infinity before the first).
+  double min_latency_s() const { return min_latency_s_; }
 
  private:
   std::vector<std::vector<PeerLink>> peers_;
   std::vector<std::vector<NodeId>> opened_;  // outbound targets, to keep counts right on disconnect
   std::vector<std::uint32_t> outbound_;
   std::vector<std::uint32_t> inbound_;
+  double min_latency_s_;
 };
 
 /// Latency of a new connection between two nodes.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 
 #include <boost/random/exponential_distribution.hpp>
@@ -59,7 +60,7 @@ void Transport::send(Message msg, double now_s) {
       ++count.dropped;
       return;
     }
-    extra_delay_s += v.extra_delay_s;
+    extra_delay_s += std::max(0.0, v.extra_delay_s);  // never earlier: the lookahead relies on it
   }
   if (msg.to == msg.from) {  // a node talking to itself (after a redirect): no network involved
     sink_.schedule_delivery(now_s + extra_delay_s, std::move(msg));
@@ -105,19 +106,44 @@ void Transport::send(Message msg, double now_s) {
                             ? now_s + bits / dst.download_bps
                             : now_s;
   flow.post_delay_s = latency_s + extra_delay_s;
-  const std::uint64_t size = msg.size_bytes;
-  simgrid::s4u::Host* from = platform_->host(msg.from);
-  simgrid::s4u::Host* to = platform_->host(msg.to);
   flow.msg = std::move(msg);
-  flow.comm = simgrid::s4u::Comm::sendto_init(from, to);
-  flow.comm->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot)));
-  flow.comm->set_payload_size(size);
   ++active_flows_;
+  // Sent ahead of SimGrid's clock: starts when the clock gets there (the runtime arms a timer).
+  if (now_s > simgrid::s4u::Engine::get_clock()) {
+    waiting_.emplace_back(now_s, slot);
+    return;
+  }
+  start_flow(slot);
+}
+
+void Transport::start_flow(std::size_t slot) {
+  Flow& flow = flows_[slot];
+  flow.comm = simgrid::s4u::Comm::sendto_init(platform_->host(flow.msg.from), platform_->host(flow.msg.to));
+  flow.comm->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot)));
+  flow.comm->set_payload_size(flow.msg.size_bytes);
   flow.comm->start();
+}
+
+void Transport::start_due_flows(double sim_now_s) {
+  while (!waiting_.empty() && waiting_.front().first <= sim_now_s) {
+    start_flow(waiting_.front().second);
+    waiting_.pop_front();
+  }
+}
+
+double Transport::next_flow_start_s() const {
+  return waiting_.empty() ? std::numeric_limits<double>::infinity() : waiting_.front().first;
+}
+
+double Transport::lookahead_s() const {
+  if (contention_ == Contention::none || network_.spec().idealised)
+    return std::numeric_limits<double>::infinity();
+  return network_.min_latency_s();
 }
 
 void Transport::abandon_in_flight() {
   abandoned_ = true;
+  waiting_.clear();
   for (Flow& flow : flows_) {
     if (flow.comm) (void)flow.comm.detach();  // deliberately not released: see the header
   }

@@ -5,8 +5,12 @@
 // do not load a link noticeably, and skipping SimGrid for them is what makes large runs fast.
 // Messages of at least flow_threshold_bytes (blocks) become SimGrid flows, so concurrent transfers
 // share bandwidth by SimGrid's max-min model; the latency is added when the flow completes.
+// The runtime may handle events ahead of SimGrid's clock (within the lookahead, see lookahead_s());
+// a flow sent then starts in SimGrid when its clock reaches the send time (start_due_flows).
 
 #include <cstdint>
+#include <deque>
+#include <utility>
 #include <vector>
 
 #include <simgrid/s4u/Comm.hpp>
@@ -46,9 +50,17 @@ class Transport {
 
   /// Adds a filter; filters see messages in the order they were added.
   void add_filter(MessageFilter* filter) { filters_.push_back(filter); }
-  /// Sends msg at now_s.
+  /// Sends msg at now_s (at or after SimGrid's clock).
   void send(Message msg, double now_s);
-  /// SimGrid flows not yet completed.
+  /// Starts, in the order they were sent, the flows sent for a time up to sim_now_s (SimGrid's clock).
+  void start_due_flows(double sim_now_s);
+  /// Send time of the earliest flow waiting for SimGrid's clock, or infinity.
+  double next_flow_start_s() const;
+  /// How far past SimGrid's clock events can be handled without missing one: every flow completing
+  /// after the clock is delivered at least this much later (its latency), so nothing it causes comes
+  /// earlier. Infinite when no message can become a flow.
+  double lookahead_s() const;
+  /// SimGrid flows not yet completed (including those waiting to start).
   std::size_t active_flows() const { return active_flows_; }
   /// Counts per message type (indexed by type id).
   const std::vector<TrafficCount>& traffic() const { return traffic_; }
@@ -66,6 +78,7 @@ class Transport {
     double earliest_end_s = 0;  // download cap in upload-only mode
     double post_delay_s = 0;    // latency + filter delay, added at completion
   };
+  void start_flow(std::size_t slot);
   void on_flow_done(std::size_t slot);
   static void on_activity_completion(const simgrid::s4u::Activity& activity);
 
@@ -76,6 +89,7 @@ class Transport {
   std::vector<TrafficCount> traffic_;
   std::vector<Flow> flows_;
   std::vector<std::size_t> free_slots_;
+  std::deque<std::pair<double, std::size_t>> waiting_;  // (send time, slot) of flows ahead of SimGrid
   std::vector<simgrid::s4u::CommPtr> finished_;
   std::size_t active_flows_ = 0;
   Rng delay_rng_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string_view>
 
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Engine.hpp>
@@ -81,6 +83,8 @@ Runtime::Runtime(Network& network, const Platform* platform, const StopSpec& sto
       stop_(stop),
       recorder_(recorder),
       power_shares_(std::move(power_shares)) {
+  if (const char* off = std::getenv("DLTSIM_NO_LOOKAHEAD"); off != nullptr && std::string_view(off) == "1")
+    use_lookahead_ = false;
   contexts_.reserve(network.size());
   for (NodeId i = 0; i < network.size(); ++i) contexts_.emplace_back(this, i, node_seeds.child(i).rng());
   protocols_.resize(network.size());
@@ -94,7 +98,7 @@ void Runtime::install(NodeId node, std::unique_ptr<Protocol> protocol) {
   protocols_[node] = std::move(protocol);
 }
 
-double Runtime::now_s() const {
+double Runtime::sim_clock_s() const {
   return sg4::Engine::get_clock();
 }
 
@@ -168,9 +172,13 @@ bool Runtime::stop_requested() const {
 }
 
 void Runtime::arm() {
-  if (queue_.empty() || stopped_) return;
+  if (stopped_) return;
+  const double next_flow_s = transport_.next_flow_start_s();
+  if (queue_.empty() && std::isinf(next_flow_s)) return;
   // After a stop request (seen here from a flow completion), come back at once to stop.
-  const double t = stop_requested() ? now_s() : queue_.top().time_s;
+  const double t = stop_requested()
+                       ? sim_clock_s()
+                       : std::min(queue_.empty() ? next_flow_s : queue_.top().time_s, next_flow_s);
   if (armed_ != nullptr) {
     if (armed_time_s_ <= t) return;
     armed_->remove();
@@ -183,10 +191,20 @@ void Runtime::arm() {
 }
 
 void Runtime::drain() {
-  const double now = now_s();
+  const double sim_now = sim_clock_s();
+  now_s_ = std::max(now_s_, sim_now);
   transport_.collect_garbage();
   draining_ = true;
-  while (!queue_.empty() && queue_.top().time_s <= now && !stop_requested()) dispatch(queue_.pop());
+  transport_.start_due_flows(sim_now);
+  while (!queue_.empty() && !stop_requested()) {
+    // Events due now, then those before any flow completion can cause one (the lookahead is read
+    // each time: a new connection may lower it), within the run loop's current slice.
+    const double t = queue_.top().time_s;
+    if (t > sim_now && !(use_lookahead_ && t < sim_now + transport_.lookahead_s() && t <= slice_end_s_))
+      break;
+    now_s_ = t;
+    dispatch(queue_.pop());
+  }
   draining_ = false;
   if (stop_requested()) {
     // Interrupted, or the result file failed: make SimGrid return from run_until at the end of this
@@ -234,7 +252,7 @@ void Runtime::dispatch(const Event& e) {
 }
 
 std::optional<EndReason> Runtime::finished() const {
-  const double now = now_s();
+  const double now = sim_clock_s();
   if (stop_.time_s && now >= *stop_.time_s) return EndReason::time_limit;
   const bool quiet = queue_.size() == cancelled_in_queue_ && transport_.active_flows() == 0;
   if (production_stopped_ && quiet) return EndReason::drained;
@@ -269,15 +287,16 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
       stats.reason = *reason;
       break;
     }
-    const double now = now_s();
+    const double now = sim_clock_s();
     double target = now + kSliceS;
     // With no transfer in flight nothing can happen before the next queued event: jump there.
     if (transport_.active_flows() == 0 && !queue_.empty()) target = std::max(target, queue_.top().time_s);
     if (stop_.time_s) target = std::min(target, *stop_.time_s);
     if (production_stopped_) target = std::min(target, production_stop_s_ + stop_.drain_s);
+    slice_end_s_ = target;
     engine->run_until(target);
     if (progress) {
-      progress(RunProgress{now_s(), produced_, events_, pending_deliveries_ + transport_.active_flows(),
+      progress(RunProgress{sim_clock_s(), produced_, events_, pending_deliveries_ + transport_.active_flows(),
                            production_stopped_});
     }
   }

@@ -2,6 +2,9 @@
 // The node runtime. All nodes run inside SimGrid's kernel (maestro) as event handlers: one time-ordered
 // event queue (deliveries, timers, callbacks) is driven by a single SimGrid kernel timer armed at its
 // head, and transfers that matter run as SimGrid flows whose completions come back as deliveries.
+// One wake-up handles every event up to the transport's lookahead past SimGrid's clock (a flow that
+// completes later is delivered after them), so SimGrid's main loop turns once per window instead of
+// once per event time; the order of events is the same.
 // No SimGrid actor is involved: at 10k nodes a context switch per message costs more than the
 // whole event (see docs/performance.md for the measurements behind this choice).
 
@@ -80,8 +83,9 @@ class Runtime final : public DeliverySink {
   /// Consensus power share per node.
   const std::vector<double>& power_shares() const { return power_shares_; }
 
-  /// Current simulated time.
-  double now_s() const;
+  /// Current simulated time: the time of the event being handled (SimGrid's clock may be behind,
+  /// within the lookahead).
+  double now_s() const { return now_s_; }
   /// Sends a message now.
   void send(Message&& msg);
   /// Schedules on_timer(tag) of `node` after delay_s.
@@ -119,7 +123,14 @@ class Runtime final : public DeliverySink {
   std::vector<NodeContext> contexts_;
   std::vector<std::unique_ptr<Protocol>> protocols_;
 
+  double sim_clock_s() const;
+
   EventQueue queue_;
+  double now_s_ = 0;
+  double slice_end_s_ = 0;  // events are handled ahead of SimGrid's clock up to this time at most
+  // DLTSIM_NO_LOOKAHEAD=1 handles each event time in its own SimGrid round, as before the lookahead:
+  // the reference that tests/cli/test_lookahead.py compares with.
+  bool use_lookahead_ = true;
   std::vector<Message> messages_;  // messages awaiting delivery, by slot
   std::vector<std::uint64_t> free_messages_;
   std::vector<std::function<void()>> callbacks_;

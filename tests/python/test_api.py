@@ -159,7 +159,7 @@ def test_ctrl_c_keeps_what_was_recorded(tmp_path):
 import dltsim, os
 try:
     dltsim.run({os.path.join(os.path.dirname(__file__), "..", "..", "scenarios", "bitcoin-2019.yaml")!r},
-               out={str(tmp_path / "long.h5")!r}, overrides={{"network.nodes": 3000}})
+               out={str(tmp_path / "long.h5")!r}, overrides={{"network.nodes": 3000, "general.stop.blocks": 100000}})
     print("finished")
 except KeyboardInterrupt:
     print("interrupted")
