@@ -10,12 +10,13 @@ and to a JSON file.
     bash scripts/bench.sh --bft                # PBFT n=100, HotStuff n=1000, Tendermint n=100
     bash scripts/bench.sh --scaling default    # CPU per block against n, and its growth exponent
     bash scripts/bench.sh --scaling 1000000x1  # one size
+    bash scripts/bench.sh --scaling default --simblock ~/src/simblock   # plus SimBlock side by side
 """
 
 import argparse
 import json
+import math
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -72,33 +73,62 @@ SCALING = [(1000, 1000), (10000, 100), (50000, 20), (100000, 10)]
 
 def bench_scaling(args):
     """CPU per block against the node count, and the exponent of its growth (least squares on logs)."""
-    import math
     version = subprocess.run([args.dltsim, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"dltsim --version: {' | '.join(version.splitlines())}")
     tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
-    sizes = [tuple(map(int, x.split("x"))) for x in args.scaling] if args.scaling != ["default"] else SCALING
+    sizes = []
+    for x in args.scaling:
+        sizes += SCALING if x == "default" else [tuple(map(int, x.split("x")))]
     rows = []
-    print("| nodes x blocks | wall s | CPU s | CPU s per block | events | us CPU per event | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| nodes x blocks | wall s | CPU s | CPU s per block | events | us CPU per event | peak RSS MB | "
+          "CPU per block / (n log2 n), ns |")
+    print("|---|---|---|---|---|---|---|---|")
     for nodes, blocks in sizes:
         m = measure(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}"],
                         os.path.join(tmp, "scaling.h5"))
         s = m["summary"]
         row = {"nodes": nodes, "blocks": blocks, "wall_s": round(m["wall_s"], 2), "cpu_s": round(m["cpu_s"], 2),
                "cpu_per_block_s": m["cpu_s"] / blocks, "events": s["events"],
-               "us_per_event": 1e6 * m["cpu_s"] / s["events"], "rss_mb": round(m["rss_mb"], 1)}
+               "us_per_event": 1e6 * m["cpu_s"] / s["events"], "rss_mb": round(m["rss_mb"], 1),
+               "ns_per_n_log_n": 1e9 * m["cpu_s"] / blocks / (nodes * math.log2(nodes))}
         rows.append(row)
         print(f"| {nodes} x {blocks} | {row['wall_s']} | {row['cpu_s']} | {row['cpu_per_block_s']:.3f} | "
-              f"{row['events']} | {row['us_per_event']:.2f} | {row['rss_mb']} |", flush=True)
+              f"{row['events']} | {row['us_per_event']:.2f} | {row['rss_mb']} | {row['ns_per_n_log_n']:.1f} |",
+              flush=True)
     if len(rows) >= 2:
         xs = [math.log(r["nodes"]) for r in rows]
         ys = [math.log(r["cpu_per_block_s"]) for r in rows]
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
         print(f"\nCPU per block grows like n^{slope:.2f} (least squares on log CPU per block against log n; "
-              "1.0 is linear, n log n reads about 1.1 over this range)")
+              "1.0 is linear, n log n reads about 1.1 over 1k-100k; a flat last column is n log n)")
+    side = side_by_side(args, tmp) if args.simblock else []
     with open(args.json.replace(".json", "-scaling.json"), "w") as f:
-        json.dump({"version": version, "runs": rows}, f, indent=1)
+        json.dump({"version": version, "runs": rows, "side_by_side": side}, f, indent=1)
+
+
+def side_by_side(args, tmp, nodes=10000, blocks=100):
+    """SimBlock (bench/simblock.sh on a checkout) and dltsim's bitcoin-2019 at the same size, in the
+    same batch: the ratio is only meaningful within one batch on this noisy machine."""
+    import re
+    print(f"\nSide by side, {nodes} nodes x {blocks} blocks (same batch):\n")
+    print("| simulator | wall s | peak RSS MB | SimBlock wall / this |")
+    print("|---|---|---|---|")
+    r = subprocess.run(["bash", os.path.join(ROOT, "bench", "simblock.sh"), args.simblock, str(nodes), str(blocks)],
+                       check=True, capture_output=True, text=True)
+    found = re.search(r"wall ([0-9.]+) s, .*peak RSS ([0-9]+) KB", r.stderr + r.stdout)
+    if not found:
+        sys.exit(f"could not read SimBlock's timing:\n{r.stderr[-500:]}")
+    simblock_s, simblock_mb = float(found.group(1)), int(found.group(2)) / 1024
+    out = [{"simulator": "SimBlock", "wall_s": simblock_s, "rss_mb": round(simblock_mb, 1)}]
+    print(f"| SimBlock (no contention model) | {simblock_s} | {simblock_mb:.0f} | 1.0 |", flush=True)
+    for name, sets in [("dltsim bitcoin-2019 (contention on)", []),
+                       ("dltsim bitcoin-2019, contention none", ["network.contention=none"])]:
+        m = measure(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}", *sets],
+                    os.path.join(tmp, "side.h5"))
+        out.append({"simulator": name, "wall_s": round(m["wall_s"], 2), "rss_mb": round(m["rss_mb"], 1)})
+        print(f"| {name} | {m['wall_s']:.1f} | {m['rss_mb']:.0f} | {simblock_s / m['wall_s']:.1f} |", flush=True)
+    return out
 
 
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
@@ -150,6 +180,9 @@ def main():
                    help="only run the BFT benchmark scenarios (scenarios/pbft-100, hotstuff-1000, tendermint-100)")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
                    help="only the scaling table: 'default' (1000x1000 10000x100 50000x20 100000x10) or sizes")
+    p.add_argument("--simblock", metavar="CHECKOUT", default=os.environ.get("DLTSIM_SIMBLOCK_DIR", ""),
+                   help="with --scaling: also SimBlock (a checkout of github dsg-titech/simblock) against "
+                        "bitcoin-2019 at 10,000 nodes x 100 blocks, same batch (default $DLTSIM_SIMBLOCK_DIR)")
     args = p.parse_args()
 
     if args.scaling:

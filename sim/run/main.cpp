@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -26,6 +27,7 @@
 #include "sim/metrics/result_file.hpp"
 #include "sim/run/builtin_extensions.hpp"
 #include "sim/run/describe.hpp"
+#include "sim/run/huge_pages.hpp"
 #include "sim/run/interrupt.hpp"
 #include "sim/run/progress.hpp"
 #include "sim/run/python_command.hpp"
@@ -208,6 +210,8 @@ int cmd_theory(const std::string& name, const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A run's heap on huge pages (see huge_pages.hpp); other commands are short and stay as they are.
+  if (argc > 1 && std::string_view(argv[1]) == "run") dltsim::reexec_with_huge_pages(argv);
   // Started by the Python package: stop (SIGTERM: results kept as .incomplete.h5) when it dies.
   if (const char* parent = std::getenv("DLTSIM_EXIT_WITH_PARENT"); parent != nullptr && *parent != '\0') {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
