@@ -8,6 +8,7 @@ void register_selfish_mining(AttackRegistry& registry);
 void register_double_spending(AttackRegistry& registry);
 void register_majority(AttackRegistry& registry);
 void register_private_chain(AttackRegistry& registry);
+void register_partition(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -21,6 +22,7 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_double_spending(registry);
   register_majority(registry);
   register_private_chain(registry);
+  register_partition(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

@@ -31,6 +31,12 @@ void NakamotoNode::on_production_stopped(NodeContext& ctx) {
   mining_ = false;
 }
 
+void NakamotoNode::on_reconnected(NodeContext& ctx, NodeId peer) {
+  // The peer fetches what it lacks: the head, then each missing parent from us (orphan handling).
+  if (view_.head() != 0)  // block 0 is genesis: everyone has it
+    ctx.send(peer, consensus_.types().inv, kInvSizeBytes, consensus_.ref(view_.head()));
+}
+
 void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
   const auto kind = static_cast<TimerKind>(t >> 32);
   const auto block = static_cast<BlockId>(t & 0xffffffffu);

@@ -22,6 +22,8 @@ class NakamotoNode : public Protocol {
   void on_message(NodeContext& ctx, const Message& msg) override;
   void on_timer(NodeContext& ctx, std::uint64_t tag) override;
   void on_production_stopped(NodeContext& ctx) override;
+  /// Announces the head to the peer, as Bitcoin Core announces its best block on a new connection.
+  void on_reconnected(NodeContext& ctx, NodeId peer) override;
 
   /// This node's view of the chain.
   const ChainView& view() const { return view_; }

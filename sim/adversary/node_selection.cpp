@@ -54,6 +54,37 @@ std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
     case SelectBy::ids:
       out = s.ids;
       break;
+    case SelectBy::ases:
+      for (NodeId id = 0; id < n; ++id) {
+        if (std::find(s.ases.begin(), s.ases.end(), network.node(id).as_rank) != s.ases.end())
+          out.push_back(id);
+      }
+      break;
+    case SelectBy::top_ases:
+      for (NodeId id = 0; id < n; ++id) {
+        if (network.node(id).as_rank <= s.amount) out.push_back(id);
+      }
+      break;
+    case SelectBy::top_prefixes: {
+      // The most populated prefixes, ties to the lower prefix id.
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> population;  // (prefix, nodes)
+      for (NodeId id = 0; id < n; ++id) {
+        const std::uint32_t p = network.node(id).prefix;
+        if (p >= population.size()) population.resize(p + 1, {0, 0});
+        population[p] = {p, population[p].second + 1};
+      }
+      std::sort(population.begin(), population.end(), [](const auto& a, const auto& b) {
+        return a.second > b.second || (a.second == b.second && a.first < b.first);
+      });
+      std::vector<std::uint32_t> top;
+      for (std::size_t i = 0; i < population.size() && top.size() < s.amount && population[i].second > 0; ++i)
+        top.push_back(population[i].first);
+      std::sort(top.begin(), top.end());
+      for (NodeId id = 0; id < n; ++id) {
+        if (std::binary_search(top.begin(), top.end(), network.node(id).prefix)) out.push_back(id);
+      }
+      break;
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -135,6 +135,8 @@ void ChainMetrics::grow(BlockId block) {
   if (block < arrivals_per_block_.size()) return;
   const std::size_t n = std::max<std::size_t>(block + 1, arrivals_per_block_.size() * 2);
   arrivals_per_block_.resize(n, 0);
+  holders_.resize(n, 0);
+  held_by_all_s_.resize(n, kNoReach);
   for (auto& r : reach_s_) r.resize(n, kNever);
 }
 
@@ -142,6 +144,7 @@ void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s, bool lat
   grow(block);
   const Block& b = tree_.get(block);
   const double delay_s = now_s - b.time_s;
+  if (++holders_[block] == power_shares_.size()) held_by_all_s_[block] = now_s;
   if (late) {
     late_.add(delay_s);
     Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s, 1});

@@ -4,6 +4,7 @@
 // summary (stale rate, per-node propagation percentiles).
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/chain/block_tree.hpp"
@@ -28,10 +29,15 @@ class ChainMetrics {
   void on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head, std::uint32_t depth);
   /// The main chain's head: the heaviest block, the earliest produced among equals.
   BlockId main_head() const;
+  /// When every node had the block, late fetches included (a fork that won); NaN if some never did.
+  double held_by_all_s(BlockId block) const {
+    return block < held_by_all_s_.size() ? held_by_all_s_[block] : kNoReach;
+  }
   /// Writes blocks and miners tables and the chain summary.
   void finish(Summary& summary);
 
  private:
+  static constexpr double kNoReach = std::numeric_limits<double>::quiet_NaN();
   void grow(BlockId block);
   Recorder& recorder_;
   const BlockTree& tree_;
@@ -43,6 +49,8 @@ class ChainMetrics {
   LogHistogram propagation_;
   LogHistogram late_;  // delays of late fetches
   std::vector<std::uint32_t> arrivals_per_block_;
+  std::vector<std::uint32_t> holders_;  // nodes that have the block, late fetches included
+  std::vector<double> held_by_all_s_;
   std::vector<float> reach_s_[3];  // time to reach 50 %, 90 %, 100 % of nodes
   std::uint64_t reorgs_ = 0;
   std::uint32_t max_reorg_depth_ = 0;

@@ -10,34 +10,65 @@
 
 namespace dltsim {
 
-std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<RegionSpec>& regions, Rng& rng) {
-  const double total = std::accumulate(regions.begin(), regions.end(), 0.0,
-                                       [](double s, const RegionSpec& r) { return s + r.share; });
-  std::vector<std::uint32_t> counts(regions.size());
+std::vector<std::uint32_t> assign_shares(std::uint32_t n, const std::vector<double>& shares, Rng& rng) {
+  const double total = std::accumulate(shares.begin(), shares.end(), 0.0);
+  std::vector<std::uint32_t> counts(shares.size());
   std::vector<std::pair<double, std::size_t>> remainders;
   std::uint32_t assigned = 0;
-  for (std::size_t r = 0; r < regions.size(); ++r) {
-    const double exact = n * regions[r].share / total;
+  for (std::size_t r = 0; r < shares.size(); ++r) {
+    const double exact = n * shares[r] / total;
     counts[r] = static_cast<std::uint32_t>(std::floor(exact));
     assigned += counts[r];
     remainders.emplace_back(exact - counts[r], r);
   }
-  // Largest remainders first; ties by region order, so the result does not depend on sort stability.
+  // Largest remainders first; ties by group order, so the result does not depend on sort stability.
   std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   });
   for (std::size_t i = 0; assigned < n; ++i, ++assigned) ++counts[remainders[i % remainders.size()].second];
 
-  std::vector<std::uint16_t> out;
+  std::vector<std::uint32_t> out;
   out.reserve(n);
-  for (std::size_t r = 0; r < regions.size(); ++r)
-    out.insert(out.end(), counts[r], static_cast<std::uint16_t>(r));
+  for (std::size_t r = 0; r < shares.size(); ++r)
+    out.insert(out.end(), counts[r], static_cast<std::uint32_t>(r));
   // Fisher-Yates with Boost's distribution (std::shuffle's output is implementation-defined).
   for (std::uint32_t i = n; i > 1; --i) {
     boost::random::uniform_int_distribution<std::uint32_t> pick(0, i - 1);
     std::swap(out[i - 1], out[pick(rng)]);
   }
   return out;
+}
+
+std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<RegionSpec>& regions, Rng& rng) {
+  std::vector<double> shares;
+  for (const RegionSpec& r : regions) shares.push_back(r.share);
+  const auto groups = assign_shares(n, shares, rng);
+  return std::vector<std::uint16_t>(groups.begin(), groups.end());
+}
+
+void place_in_internet(std::vector<NodeInfo>& nodes, const InternetSpec& internet, Rng& rng) {
+  if (internet.ases == 0) return;
+  std::vector<double> shares(internet.ases);
+  for (std::uint32_t k = 0; k < internet.ases; ++k) shares[k] = std::pow(k + 1.0, -internet.as_exponent);
+  const auto n = static_cast<std::uint32_t>(nodes.size());
+  const auto as_of = assign_shares(n, shares, rng);
+  std::vector<std::uint32_t> as_nodes(internet.ases, 0);
+  for (const std::uint32_t k : as_of) ++as_nodes[k];
+  // Prefixes: AS k announces ceil(n_k / (prefix_share n)) of them, numbered in AS rank order, and its
+  // nodes fill them in turn (node id order; ids are already in random order with respect to ASes).
+  const double per_prefix = std::max(1.0, internet.prefix_share * n);
+  std::vector<std::uint32_t> first_prefix(internet.ases), prefixes(internet.ases), next(internet.ases, 0);
+  std::uint32_t id = 1;
+  for (std::uint32_t k = 0; k < internet.ases; ++k) {
+    prefixes[k] = std::max(1u, static_cast<std::uint32_t>(std::ceil(as_nodes[k] / per_prefix)));
+    first_prefix[k] = id;
+    id += prefixes[k];
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t k = as_of[i];
+    nodes[i].as_rank = k + 1;
+    nodes[i].prefix = first_prefix[k] + next[k]++ % prefixes[k];
+  }
 }
 
 Network::Network(const NetworkSpec& spec, const SeedTree& seeds)
@@ -50,8 +81,13 @@ Network::Network(const NetworkSpec& spec, const SeedTree& seeds)
   nodes_.resize(spec.nodes);
   for (NodeId i = 0; i < spec.nodes; ++i) {
     const RegionSpec& r = spec.regions[regions[i]];
-    nodes_[i] = NodeInfo{regions[i], r.download_bps, r.upload_bps};
+    nodes_[i].region = regions[i];
+    nodes_[i].download_bps = r.download_bps;
+    nodes_[i].upload_bps = r.upload_bps;
   }
+  // Its own stream: a placement added to a network leaves the regions and the peer graph as they were.
+  Rng internet = seeds.child("internet").rng();
+  place_in_internet(nodes_, spec.internet, internet);
   Rng wiring = seeds.child("topology").rng();
   const LatencyDraw draw = [this](NodeId a, NodeId b, Rng& rng) { return draw_latency_s(a, b, rng); };
   if (spec.topology.model == "complete") {

@@ -15,9 +15,11 @@ namespace dltsim {
 
 /// Placement and access bandwidth of one node.
 struct NodeInfo {
-  std::uint16_t region = 0;  ///< index into the scenario's regions
-  double download_bps = 0;   ///< access download rate
-  double upload_bps = 0;     ///< access upload rate
+  std::uint16_t region = 0;   ///< index into the scenario's regions
+  std::uint32_t as_rank = 0;  ///< its AS, by rank of size (1: the largest); 0 without Internet placement
+  std::uint32_t prefix = 0;   ///< its address prefix (global id from 1, in AS rank order); 0 without
+  double download_bps = 0;    ///< access download rate
+  double upload_bps = 0;      ///< access upload rate
 };
 
 /// Nodes, regions and peer graph of a run.
@@ -55,7 +57,14 @@ class Network {
   double min_draw_latency_s_;  // smallest value draw_latency_s can return (also <= every region mean)
 };
 
+/// Splits n nodes over groups in proportion to shares (largest remainder), then shuffles them: the
+/// group of each node.
+std::vector<std::uint32_t> assign_shares(std::uint32_t n, const std::vector<double>& shares, Rng& rng);
+
 /// Splits n nodes over regions in proportion to shares (largest remainder), then shuffles them.
 std::vector<std::uint16_t> assign_regions(std::uint32_t n, const std::vector<RegionSpec>& regions, Rng& rng);
+
+/// Places each node in an AS and a prefix (NodeInfo::as_rank, prefix) as `internet` describes.
+void place_in_internet(std::vector<NodeInfo>& nodes, const InternetSpec& internet, Rng& rng);
 
 }  // namespace dltsim

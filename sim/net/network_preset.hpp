@@ -24,6 +24,15 @@ enum class LatencyModel {
   pareto,  ///< each connection draws once from a Pareto law with mean = table value (SimBlock's law)
 };
 
+/// Where nodes sit in the Internet: each node belongs to an autonomous system (AS) and an address
+/// prefix. AS sizes follow a Zipf law (rank k holds a share proportional to k^-as_exponent); an AS
+/// announces as many prefixes as it needs for each to hold at most prefix_share of all nodes.
+struct InternetSpec {
+  std::uint32_t ases = 0;   ///< ASes hosting nodes (0: no placement)
+  double as_exponent = 1;   ///< Zipf exponent of AS sizes
+  double prefix_share = 1;  ///< largest share of all nodes one prefix holds
+};
+
 /// A complete network description.
 struct NetworkPreset {
   std::string name;                                  ///< registry key
@@ -34,6 +43,8 @@ struct NetworkPreset {
   LatencyModel latency_model = LatencyModel::fixed;  ///< how connections draw their latency
   std::vector<double> outbound_degree_cdf;           ///< P(outbound degree <= k+1), k = 0..
   std::uint32_t max_inbound = 0;                     ///< inbound connection cap per node
+  InternetSpec internet;                             ///< AS and prefix placement (ases 0: none)
+  std::string internet_sources;                      ///< where the placement's figures come from
 };
 
 /// Registry of network presets.

@@ -33,6 +33,9 @@ class Protocol {
   virtual void on_timer(NodeContext& /*ctx*/, std::uint64_t /*tag*/) {}
   /// The stop condition on produced blocks was reached: stop producing, keep relaying.
   virtual void on_production_stopped(NodeContext& /*ctx*/) {}
+  /// The connection to `peer` works again after a time in which messages on it were lost (a healed
+  /// partition, a reconnection): catch up as the real protocol does on a new connection.
+  virtual void on_reconnected(NodeContext& /*ctx*/, NodeId /*peer*/) {}
 };
 
 /// What a protocol gets to build its run-wide state.

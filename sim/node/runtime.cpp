@@ -154,6 +154,11 @@ void Runtime::call_at(double time_s, std::function<void()> fn) {
   push(std::max(time_s, now_s()), EventKind::callback, 0, slot);
 }
 
+void Runtime::reconnected(NodeId a, NodeId b) {
+  protocols_[a]->on_reconnected(contexts_[a], b);
+  protocols_[b]->on_reconnected(contexts_[b], a);
+}
+
 void Runtime::count_produced() {
   ++produced_;
   if (!production_stopped_ && stop_.blocks && produced_ >= *stop_.blocks) {

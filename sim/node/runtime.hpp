@@ -94,6 +94,8 @@ class Runtime final : public DeliverySink {
   void cancel_timer(TimerId timer);
   /// Runs fn at time_s (attack windows, topology changes).
   void call_at(double time_s, std::function<void()> fn);
+  /// Tells both ends of the connection a-b that it works again (Protocol::on_reconnected), now.
+  void reconnected(NodeId a, NodeId b);
   /// Counts a produced block toward the stop condition.
   void count_produced();
   /// False once the stop condition on produced blocks is reached.

@@ -55,6 +55,11 @@ std::string describe_text(const Catalog& c, const std::string& name) {
     }
     fmt::format_to(it, "\noutbound degree cdf (1..{}): {}\nmax inbound: {}\n", n->outbound_degree_cdf.size(),
                    fmt::join(n->outbound_degree_cdf, " "), n->max_inbound);
+    if (n->internet.ases > 0) {
+      fmt::format_to(
+          it, "\nInternet placement: {} ASes, Zipf exponent {}, a prefix per {} of nodes\nsources: {}\n",
+          n->internet.ases, n->internet.as_exponent, n->internet.prefix_share, n->internet_sources);
+    }
     return out;
   }
   throw Error(fmt::format("nothing named {}; protocols: {}; attacks: {}; presets: {}", quote_value(name),

@@ -32,6 +32,8 @@ struct NodeRow {
   std::uint32_t degree;
   std::uint32_t outbound;
   std::uint32_t inbound;
+  std::uint32_t as_rank;
+  std::uint32_t prefix;
 };
 
 struct RegionRow {
@@ -62,7 +64,11 @@ TableSchema node_schema() {
        DLTSIM_COLUMN(NodeRow, power_share, "", "share of hashrate or stake"),
        DLTSIM_COLUMN(NodeRow, degree, "", "connections"),
        DLTSIM_COLUMN(NodeRow, outbound, "", "connections it opened"),
-       DLTSIM_COLUMN(NodeRow, inbound, "", "connections others opened to it")}};
+       DLTSIM_COLUMN(NodeRow, inbound, "", "connections others opened to it"),
+       DLTSIM_COLUMN(NodeRow, as_rank, "",
+                     "its autonomous system by rank of size (1: largest; 0: no Internet placement)"),
+       DLTSIM_COLUMN(NodeRow, prefix, "",
+                     "its address prefix (global id from 1; 0: no Internet placement)")}};
 }
 
 TableSchema region_schema() {
@@ -127,6 +133,8 @@ void record_network(Recorder& recorder, const Network& network, const std::vecto
       row.degree = static_cast<std::uint32_t>(topo.peers(i).size());
       row.outbound = topo.outbound(i);
       row.inbound = topo.inbound(i);
+      row.as_rank = n.as_rank;
+      row.prefix = n.prefix;
       t->append(&row);
     }
   }

@@ -85,6 +85,12 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
     static const char* contention[] = {"none", "upload", "upload_download"};
     out << YAML::Key << "contention" << YAML::Value << contention[static_cast<int>(net.contention)];
     out << YAML::Key << "flow_threshold" << YAML::Value << bytes(net.flow_threshold_bytes);
+    if (net.internet.ases > 0) {
+      out << YAML::Key << "internet" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "ases"
+          << YAML::Value << net.internet.ases << YAML::Key << "as_exponent" << YAML::Value
+          << exact(net.internet.as_exponent) << YAML::Key << "prefix_share" << YAML::Value
+          << exact(net.internet.prefix_share) << YAML::EndMap;
+    }
   }
   out << YAML::EndMap;
 
@@ -130,6 +136,15 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
           break;
         case SelectBy::ids:
           out << YAML::Key << "ids" << YAML::Value << YAML::Flow << a.nodes.ids;
+          break;
+        case SelectBy::ases:
+          out << YAML::Key << "ases" << YAML::Value << YAML::Flow << a.nodes.ases;
+          break;
+        case SelectBy::top_ases:
+          out << YAML::Key << "top_ases" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
+          break;
+        case SelectBy::top_prefixes:
+          out << YAML::Key << "top_prefixes" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
           break;
       }
       out << YAML::EndMap;

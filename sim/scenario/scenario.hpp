@@ -57,6 +57,7 @@ struct NetworkSpec {
   TopologySpec topology;                             ///< peer graph
   Contention contention = Contention::upload_download;  ///< bandwidth sharing model
   double flow_threshold_bytes = 1000;  ///< messages at least this large go through SimGrid flows
+  InternetSpec internet;               ///< AS and prefix placement (ases 0: none)
 };
 
 /// Law of consensus power over nodes.
@@ -84,19 +85,23 @@ struct ConsensusSpec {
 
 /// How an attack's nodes are chosen.
 enum class SelectBy {
-  count,        ///< the first `amount` nodes in a random order
-  fraction,     ///< a fraction of the nodes, in a random order
-  power_share,  ///< nodes in a random order until their power share reaches `amount`
-  region,       ///< every node of a region
-  ids,          ///< explicit node ids
+  count,         ///< the first `amount` nodes in a random order
+  fraction,      ///< a fraction of the nodes, in a random order
+  power_share,   ///< nodes in a random order until their power share reaches `amount`
+  region,        ///< every node of a region
+  ids,           ///< explicit node ids
+  ases,          ///< every node of the listed ASes (by size rank, Internet placement)
+  top_ases,      ///< every node of the `amount` largest ASes
+  top_prefixes,  ///< every node of the `amount` most populated prefixes
 };
 
 /// Which nodes an attack controls.
 struct NodeSelection {
-  SelectBy by = SelectBy::count;  ///< rule
-  double amount = 0;              ///< count, fraction or power share
-  std::string region;             ///< region name for "region"
-  std::vector<NodeId> ids;        ///< explicit ids for "ids"
+  SelectBy by = SelectBy::count;    ///< rule
+  double amount = 0;                ///< count, fraction or power share
+  std::string region;               ///< region name for "region"
+  std::vector<NodeId> ids;          ///< explicit ids for "ids"
+  std::vector<std::uint32_t> ases;  ///< AS ranks for "ases"
 };
 
 /// One attack in the scenario.

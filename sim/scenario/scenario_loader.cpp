@@ -29,7 +29,8 @@ const std::vector<std::string> kTopologyModels{"random", "complete"};
 // Names in enum order: the index of a name is its enum value.
 const std::vector<std::string> kPowerDistributions{"equal", "normal", "shares"};
 const std::vector<std::string> kPowerOthers{"zero", "equal"};
-const std::vector<std::string> kSelectors{"count", "fraction", "power_share", "region", "ids"};
+const std::vector<std::string> kSelectors{"count", "fraction", "power_share", "region",
+                                          "ids",   "ases",     "top_ases",    "top_prefixes"};
 
 template <class Enum>
 Enum enum_of(const std::vector<std::string>& names, const std::string& name) {
@@ -187,11 +188,22 @@ void check_topology(const YamlValue& v, const NetworkSpec& net) {
   }
 }
 
+// network.internet: AS and prefix placement; keys not given keep the preset's values.
+void read_internet(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
+  sc.locations["network.internet"] = v.where();
+  v.expect_keys({"ases", "as_exponent", "prefix_share"});
+  InternetSpec& in = net.internet;
+  if (const auto a = v.get("ases")) in.ases = static_cast<std::uint32_t>(a->as_int(between(1, kMaxNodes)));
+  if (in.ases == 0) v.fail("missing required key 'ases': the network's preset has no Internet placement");
+  if (const auto e = v.get("as_exponent")) in.as_exponent = e->as_real(between(0, 10));
+  if (const auto p = v.get("prefix_share")) in.prefix_share = p->as_real(Range{0, 1, true, false});
+}
+
 NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& sc) {
   sc.locations["network"] = v.where();
   if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
-  v.expect_keys(
-      {"idealised", "preset", "nodes", "regions", "latency", "topology", "contention", "flow_threshold"});
+  v.expect_keys({"idealised", "preset", "nodes", "regions", "latency", "topology", "contention",
+                 "flow_threshold", "internet"});
   NetworkSpec net;
   bool regions_from_preset = false;
   if (const auto p = v.get("preset")) {
@@ -204,6 +216,7 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
     net.latency_model = preset.latency_model;
     net.topology.outbound_degree_cdf = preset.outbound_degree_cdf;
     net.topology.max_inbound = preset.max_inbound;
+    net.internet = preset.internet;
     regions_from_preset = true;
   }
   net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxNodes)));
@@ -244,6 +257,7 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
     net.contention = enum_of<Contention>(kContentionNames, c->as_choice(kContentionNames));
   }
   if (const auto f = v.get("flow_threshold")) net.flow_threshold_bytes = f->as_size_bytes(at_least(0));
+  if (const auto i = v.get("internet")) read_internet(*i, net, sc);
   check_topology(v, net);
   return net;
 }
@@ -291,7 +305,7 @@ PowerSpec read_power(const YamlValue& v, std::uint32_t nodes) {
 NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
   v.expect_keys(kSelectors);
   const auto entries = v.entries();
-  if (entries.size() != 1) v.fail("give exactly one of: count, fraction, power_share, region, ids");
+  if (entries.size() != 1) v.fail(fmt::format("give exactly one of: {}", fmt::join(kSelectors, ", ")));
   const auto& [by, value] = entries.front();
   NodeSelection s;
   s.by = enum_of<SelectBy>(kSelectors, by);
@@ -317,6 +331,32 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
         s.ids.push_back(node);
       }
       if (s.ids.empty()) value.fail("at least one node id is needed");
+      break;
+    }
+    case SelectBy::ases:
+    case SelectBy::top_ases:
+    case SelectBy::top_prefixes: {
+      const std::uint32_t ases = net.internet.ases;
+      if (ases == 0) {
+        value.fail(
+            fmt::format("'{}' needs the network's Internet placement (network.internet, or a preset that has "
+                        "one): this network has none",
+                        by));
+      }
+      if (s.by == SelectBy::top_ases) {
+        s.amount = static_cast<double>(value.as_int(between(1, ases)));
+      } else if (s.by == SelectBy::top_prefixes) {
+        s.amount = static_cast<double>(value.as_int(between(1, net.nodes)));
+      } else {
+        std::set<std::uint32_t> seen;
+        for (const YamlValue& as : value.items()) {
+          // AS ranks are 1..ases: a rank outside is an AS the network does not have.
+          const auto rank = static_cast<std::uint32_t>(as.as_int(between(1, ases)));
+          if (!seen.insert(rank).second) as.fail(fmt::format("AS {} is listed twice", rank));
+          s.ases.push_back(rank);
+        }
+        if (s.ases.empty()) value.fail("at least one AS rank is needed");
+      }
       break;
     }
   }
