@@ -9,6 +9,7 @@ void register_double_spending(AttackRegistry& registry);
 void register_majority(AttackRegistry& registry);
 void register_private_chain(AttackRegistry& registry);
 void register_partition(AttackRegistry& registry);
+void register_dos(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -23,6 +24,7 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_majority(registry);
   register_private_chain(registry);
   register_partition(registry);
+  register_dos(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

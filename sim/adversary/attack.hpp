@@ -65,6 +65,8 @@ struct AttackInfo {
   std::vector<std::string> protocols;
   /// Checks that involve several parameters; returns what is wrong, or "" (may be empty).
   std::function<std::string(const ParamValues&)> check;
+  /// Checks against the network it runs on (a model it needs); returns what is wrong, or "" (may be empty).
+  std::function<std::string(const ParamValues&, const NetworkSpec&)> check_network;
   /// Factory; throws Error if the protocol is not one it can attack.
   std::function<std::unique_ptr<Attack>(const AttackSetup&)> make;
 };

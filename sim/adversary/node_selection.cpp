@@ -65,6 +65,17 @@ std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
         if (network.node(id).as_rank <= s.amount) out.push_back(id);
       }
       break;
+    case SelectBy::top_degree: {
+      std::vector<NodeId> ids(n);
+      std::iota(ids.begin(), ids.end(), 0);
+      const auto degree = [&](NodeId id) { return network.topology().peers(id).size(); };
+      const auto k = std::min<std::size_t>(static_cast<std::size_t>(s.amount), n);
+      std::partial_sort(ids.begin(), ids.begin() + k, ids.end(), [&](NodeId a, NodeId b) {
+        return degree(a) > degree(b) || (degree(a) == degree(b) && a < b);
+      });
+      out.assign(ids.begin(), ids.begin() + k);
+      break;
+    }
     case SelectBy::top_prefixes: {
       // The most populated prefixes, ties to the lower prefix id.
       std::vector<std::pair<std::uint32_t, std::uint32_t>> population;  // (prefix, nodes)

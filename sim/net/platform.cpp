@@ -36,6 +36,10 @@ Platform::Platform(sg4::Engine& /*engine*/, const Network& network) {
     }
     hosts_.push_back(host);
   }
+  // Empty routes both ways: a transfer to or from it is constrained by the node's link alone.
+  outside_ = zone->create_host("outside", 1e9);
+  zone->add_route(outside_->get_netpoint(), nullptr, nullptr, nullptr, {}, false);
+  zone->add_route(nullptr, outside_->get_netpoint(), nullptr, nullptr, {}, false);
   zone->seal();
 }
 

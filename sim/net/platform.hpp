@@ -20,9 +20,13 @@ class Platform {
   Platform(simgrid::s4u::Engine& engine, const Network& network);
   /// The host of a node.
   simgrid::s4u::Host* host(NodeId node) const { return hosts_[node]; }
+  /// A host outside the ledger network whose own links never limit a transfer: the other end of
+  /// cross traffic (a flood), so that only the node's access link constrains it.
+  simgrid::s4u::Host* outside() const { return outside_; }
 
  private:
   std::vector<simgrid::s4u::Host*> hosts_;
+  simgrid::s4u::Host* outside_ = nullptr;
 };
 
 /// Engine options dltsim needs (CM02 max-min sharing without TCP cross-traffic, quiet logs);

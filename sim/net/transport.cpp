@@ -13,6 +13,8 @@
 namespace dltsim {
 
 namespace {
+// A flood's size: it never ends within any simulated time (a petabyte per flow).
+constexpr std::uint64_t kCrossTrafficBytes = 1'000'000'000'000'000ULL;
 // SimGrid's completion signal is global; it reaches the one Transport of this process (SimGrid
 // allows one engine per process, and dltsim runs one simulation per process).
 Transport* g_transport = nullptr;
@@ -41,8 +43,11 @@ Transport::~Transport() {
   g_transport = nullptr;
 }
 
+// The data of a cross-traffic comm: its completion (a cancel at the end of a flood) delivers nothing.
+static int g_cross_marker = 0;
+
 void Transport::on_activity_completion(const simgrid::s4u::Activity& activity) {
-  if (g_transport == nullptr) return;
+  if (g_transport == nullptr || activity.get_data<void>() == &g_cross_marker) return;
   const auto slot = reinterpret_cast<std::uintptr_t>(activity.get_data<void>());
   g_transport->on_flow_done(static_cast<std::size_t>(slot));
 }
@@ -125,6 +130,11 @@ void Transport::start_flow(std::size_t slot) {
 }
 
 void Transport::start_due_flows(double sim_now_s) {
+  // Cross-traffic changes first: an event that changed it came before any flow sent at that time.
+  while (!cross_waiting_.empty() && cross_waiting_.front().time_s <= sim_now_s) {
+    apply(cross_waiting_.front());
+    cross_waiting_.pop_front();
+  }
   while (!waiting_.empty() && waiting_.front().first <= sim_now_s) {
     start_flow(waiting_.front().second);
     waiting_.pop_front();
@@ -132,7 +142,54 @@ void Transport::start_due_flows(double sim_now_s) {
 }
 
 double Transport::next_flow_start_s() const {
-  return waiting_.empty() ? std::numeric_limits<double>::infinity() : waiting_.front().first;
+  const double inf = std::numeric_limits<double>::infinity();
+  return std::min(waiting_.empty() ? inf : waiting_.front().first,
+                  cross_waiting_.empty() ? inf : cross_waiting_.front().time_s);
+}
+
+std::size_t Transport::start_cross_traffic(NodeId node, bool inbound, std::uint32_t count, double now_s) {
+  if (platform_ == nullptr || contention_ == Contention::none) {
+    throw std::logic_error("cross traffic needs SimGrid links (contention upload or upload_download)");
+  }
+  cross_.push_back(CrossTraffic{node, inbound, count, {}});
+  const CrossOp op{now_s, cross_.size() - 1, true};
+  if (now_s > simgrid::s4u::Engine::get_clock()) {
+    cross_waiting_.push_back(op);
+  } else {
+    apply(op);
+  }
+  return op.handle;
+}
+
+void Transport::stop_cross_traffic(std::size_t handle, double now_s) {
+  const CrossOp op{now_s, handle, false};
+  if (now_s > simgrid::s4u::Engine::get_clock()) {
+    cross_waiting_.push_back(op);
+  } else {
+    apply(op);
+  }
+}
+
+void Transport::apply(const CrossOp& op) {
+  CrossTraffic& c = cross_[op.handle];
+  if (!op.start) {
+    for (auto& comm : c.comms) comm->cancel();
+    cross_running_ -= c.comms.size();
+    // Released later, outside the SimGrid callbacks that may still hold them.
+    for (auto& comm : c.comms) finished_.push_back(std::move(comm));
+    c.comms.clear();
+    return;
+  }
+  simgrid::s4u::Host* node = platform_->host(c.node);
+  for (std::uint32_t i = 0; i < c.count; ++i) {
+    auto comm = c.inbound ? simgrid::s4u::Comm::sendto_init(platform_->outside(), node)
+                          : simgrid::s4u::Comm::sendto_init(node, platform_->outside());
+    comm->set_data(&g_cross_marker);
+    comm->set_payload_size(kCrossTrafficBytes);
+    comm->start();
+    c.comms.push_back(std::move(comm));
+  }
+  cross_running_ += c.count;
 }
 
 double Transport::lookahead_s() const {
@@ -144,6 +201,10 @@ double Transport::lookahead_s() const {
 void Transport::abandon_in_flight() {
   abandoned_ = true;
   waiting_.clear();
+  cross_waiting_.clear();
+  for (CrossTraffic& c : cross_) {
+    for (auto& comm : c.comms) (void)comm.detach();  // deliberately not released: see the header
+  }
   for (Flow& flow : flows_) {
     if (flow.comm) (void)flow.comm.detach();  // deliberately not released: see the header
   }

@@ -60,6 +60,14 @@ class Transport {
   /// after the clock is delivered at least this much later (its latency), so nothing it causes comes
   /// earlier. Infinite when no message can become a flow.
   double lookahead_s() const;
+  /// Starts, at now_s, `count` transfers that never end between the outside world and `node`: into
+  /// its download link (`inbound`) or out of its upload link. They take their max-min share of that
+  /// link as real traffic does (a flood); nothing is delivered. Returns a handle for stop_cross_traffic.
+  std::size_t start_cross_traffic(NodeId node, bool inbound, std::uint32_t count, double now_s);
+  /// Ends the cross traffic of a handle at now_s.
+  void stop_cross_traffic(std::size_t handle, double now_s);
+  /// Cross-traffic transfers running.
+  std::size_t cross_flows() const { return cross_running_; }
   /// SimGrid flows not yet completed (including those waiting to start).
   std::size_t active_flows() const { return active_flows_; }
   /// Counts per message type (indexed by type id).
@@ -79,6 +87,18 @@ class Transport {
     double post_delay_s = 0;    // latency + filter delay, added at completion
   };
   void start_flow(std::size_t slot);
+  struct CrossTraffic {
+    NodeId node;
+    bool inbound;
+    std::uint32_t count;
+    std::vector<simgrid::s4u::CommPtr> comms;
+  };
+  struct CrossOp {
+    double time_s;
+    std::size_t handle;
+    bool start;
+  };
+  void apply(const CrossOp& op);
   void on_flow_done(std::size_t slot);
   static void on_activity_completion(const simgrid::s4u::Activity& activity);
 
@@ -90,6 +110,9 @@ class Transport {
   std::vector<Flow> flows_;
   std::vector<std::size_t> free_slots_;
   std::deque<std::pair<double, std::size_t>> waiting_;  // (send time, slot) of flows ahead of SimGrid
+  std::vector<CrossTraffic> cross_;
+  std::deque<CrossOp> cross_waiting_;  // cross-traffic changes ahead of SimGrid, in time order
+  std::size_t cross_running_ = 0;
   std::vector<simgrid::s4u::CommPtr> finished_;
   std::size_t active_flows_ = 0;
   Rng delay_rng_;

@@ -23,6 +23,11 @@ std::string describe_empty_selection(const NodeSelection& s, const Network& netw
     return fmt::format("selects no node: region '{}' has no node among the {} (its share rounds to zero)",
                        s.region, network.size());
   }
+  if (s.by == SelectBy::ases) {
+    return fmt::format(
+        "selects no node: AS {} {} no node among the {} (the smallest ASes get none in a small network)",
+        fmt::join(s.ases, ", "), s.ases.size() > 1 ? "have" : "has", network.size());
+  }
   return "selects no node: every candidate is held by another attack that owns power";
 }
 

@@ -143,6 +143,9 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
         case SelectBy::top_ases:
           out << YAML::Key << "top_ases" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
           break;
+        case SelectBy::top_degree:
+          out << YAML::Key << "top_degree" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
+          break;
         case SelectBy::top_prefixes:
           out << YAML::Key << "top_prefixes" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
           break;

@@ -93,6 +93,7 @@ enum class SelectBy {
   ases,          ///< every node of the listed ASes (by size rank, Internet placement)
   top_ases,      ///< every node of the `amount` largest ASes
   top_prefixes,  ///< every node of the `amount` most populated prefixes
+  top_degree,    ///< the `amount` nodes with the most connections (ties: lower id)
 };
 
 /// Which nodes an attack controls.

@@ -29,8 +29,8 @@ const std::vector<std::string> kTopologyModels{"random", "complete"};
 // Names in enum order: the index of a name is its enum value.
 const std::vector<std::string> kPowerDistributions{"equal", "normal", "shares"};
 const std::vector<std::string> kPowerOthers{"zero", "equal"};
-const std::vector<std::string> kSelectors{"count", "fraction", "power_share", "region",
-                                          "ids",   "ases",     "top_ases",    "top_prefixes"};
+const std::vector<std::string> kSelectors{"count", "fraction", "power_share",  "region",    "ids",
+                                          "ases",  "top_ases", "top_prefixes", "top_degree"};
 
 template <class Enum>
 Enum enum_of(const std::vector<std::string>& names, const std::string& name) {
@@ -311,6 +311,7 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
   s.by = enum_of<SelectBy>(kSelectors, by);
   switch (s.by) {
     case SelectBy::count:
+    case SelectBy::top_degree:
       s.amount = static_cast<double>(value.as_int(between(1, net.nodes)));
       break;
     case SelectBy::fraction:
@@ -399,6 +400,9 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
     }
   } else {
     a.params = default_params(info.params);
+  }
+  if (info.check_network) {
+    if (const std::string problem = info.check_network(a.params, net); !problem.empty()) name.fail(problem);
   }
   return a;
 }
