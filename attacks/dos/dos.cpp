@@ -44,8 +44,8 @@ class DosAttack final : public Attack {
   }
 
   void finish(Summary& summary) override {
-    summary.set(label_ + ".victims", static_cast<std::int64_t>(victims_.size()), "nodes", "nodes flooded");
-    summary.set(label_ + ".flows_per_link", static_cast<std::int64_t>(flows_), "",
+    summary.set(label_ + "_victims", static_cast<std::int64_t>(victims_.size()), "nodes", "nodes flooded");
+    summary.set(label_ + "_flows_per_link", static_cast<std::int64_t>(flows_), "",
                 "flood transfers on each flooded link (a lone transfer there gets 1 / (flows + 1) of it)");
   }
 

@@ -99,7 +99,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
       Recorder::append(table_, SideRow{index_, static_cast<std::uint8_t>(side), nodes[side], power[side],
                                        blocks[side], orphaned[side], depth[side]});
     }
-    const auto key = [this](const char* name) { return label_ + "." + name; };
+    const auto key = [this](const char* name) { return label_ + "_" + name; };
     summary.set(key("power_share_a"), power[0], "", "consensus power share of the attack's nodes (side A)");
     summary.set(key("blocks_a"), static_cast<std::int64_t>(blocks[0]), "blocks",
                 "side A's blocks during the partition");

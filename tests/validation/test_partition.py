@@ -68,18 +68,18 @@ la, lb = P * T / TAU, (1 - P) * T / TAU
 expected = sum(poisson_tail(la, k) * poisson_tail(lb, k) for k in range(1, 120))
 
 runs = [run(seed) for seed in range(1, R + 1)]
-orphans = [int(s["partition.orphaned_a"] + s["partition.orphaned_b"]) for s in runs]
+orphans = [int(s["partition_orphaned_a"] + s["partition_orphaned_b"]) for s in runs]
 mean = statistics.mean(orphans)
 se = statistics.stdev(orphans) / math.sqrt(R)
 check(abs(mean - expected) <= 4 * se,
       f"orphaned partition blocks {mean:.2f} +- {se:.2f} (SE) against E[min(N_A, N_B)] = {expected:.2f}")
-check(abs(statistics.mean(s["partition.power_share_a"] for s in runs) - P) < 1e-9, f"side A holds {P} of the power")
+check(abs(statistics.mean(s["partition_power_share_a"] for s in runs) - P) < 1e-9, f"side A holds {P} of the power")
 
 mechanism = 0
 differ = 0
 for s in runs:
-    a, b = s["partition.blocks_a"], s["partition.blocks_b"]
-    oa, ob = s["partition.orphaned_a"], s["partition.orphaned_b"]
+    a, b = s["partition_blocks_a"], s["partition_blocks_b"]
+    oa, ob = s["partition_orphaned_a"], s["partition_orphaned_b"]
     if a == b:
         continue
     differ += 1
@@ -87,9 +87,9 @@ for s in runs:
     mechanism += loser_all
 check(mechanism == differ, f"the lighter side loses all its blocks and the heavier none ({mechanism} of {differ} runs)")
 
-healed = [s["partition.reconverge_s"] for s in runs]
+healed = [s["partition_reconverge_s"] for s in runs]
 check(max(healed) <= 60, f"with resync every node has the winning chain within {max(healed):.1f} s of the heal")
-slow = [run(seed, resync=False)["partition.reconverge_s"] for seed in range(1, 11)]
+slow = [run(seed, resync=False)["partition_reconverge_s"] for seed in range(1, 11)]
 slow = [x for x in slow if not math.isnan(x)]
 check(len(slow) >= 8 and statistics.mean(slow) > 100,
       f"without resync the sides wait for the next block: mean {statistics.mean(slow):.0f} s ({len(slow)} runs)")
