@@ -30,8 +30,14 @@ std::vector<ParamSpec> param_specs() {
                          "fraction of the block's transactions fetched after a failed reconstruction "
                          "(assumption; SimBlock draws it from an empirical law with median 0.01 and a long "
                          "tail)"),
-      param::duration("request_timeout", "60 s", greater_than(0),
-                      "wait for a requested block before asking the next peer that announced it"),
+      param::real(
+          "download_timeout_base", 1.0, greater_than(0),
+          "wait for a requested block, in block intervals, before asking the next peer that announced "
+          "it (Bitcoin Core's BLOCK_DOWNLOAD_TIMEOUT_BASE: one block interval, 10 min on Bitcoin)"),
+      param::real(
+          "download_timeout_per_peer", 0.5, at_least(0),
+          "added to that wait, in block intervals, for each other peer the node is downloading a "
+          "block from at the time (Bitcoin Core's BLOCK_DOWNLOAD_TIMEOUT_PER_PEER: 5 min on Bitcoin)"),
       param::choice("tie_break", "first_seen", tie_break_names(),
                     "fork choice among chains of equal work: keep the first seen (Bitcoin Core), pick "
                     "uniformly at random (Eyal and Sirer's mitigation), or (idealised studies) take the "
@@ -55,7 +61,8 @@ Config read_config(const ParamValues& v) {
   c.compact_failure_rate = v.number("compact_failure_rate");
   c.compact_missing_fraction = v.number("compact_missing_fraction");
   c.compact = compact_block(c.block_size_bytes, c.transaction_size_bytes, c.compact_missing_fraction);
-  c.request_timeout_s = v.number("request_timeout");
+  c.download_timeout_base_s = v.number("download_timeout_base") * c.block_interval_s;
+  c.download_timeout_per_peer_s = v.number("download_timeout_per_peer") * c.block_interval_s;
   c.tie_rule = TieRule{tie_break_from_name(v.choice("tie_break")), v.number("tie_gamma")};
   return c;
 }

@@ -23,7 +23,8 @@ struct Config {
   double compact_failure_rate;         ///< probability that reconstruction fails
   double compact_missing_fraction;     ///< fraction of the block's transactions fetched after a failure
   CompactBlock compact;                ///< BIP 152 message sizes of a block of block_size_bytes
-  double request_timeout_s;            ///< wait before asking another announcer for a block
+  double download_timeout_base_s;      ///< wait for a requested block before asking another announcer
+  double download_timeout_per_peer_s;  ///< added per other peer a block is being downloaded from
   TieRule tie_rule;                    ///< fork choice among equal chains
 };
 

@@ -104,8 +104,21 @@ void NakamotoNode::ask_next(NodeContext& ctx, BlockId block, Request& req) {
     requests_.erase(block);  // nobody left to ask; a later inv starts over
     return;
   }
-  ctx.send(req.announcers[req.asked++], consensus_.types().getdata, kInvSizeBytes, consensus_.ref(block));
-  req.timeout = ctx.set_timer(consensus_.config().request_timeout_s, tag(kRequestTimeout, block));
+  const NodeId peer = req.announcers[req.asked++];
+  ctx.send(peer, consensus_.types().getdata, kInvSizeBytes, consensus_.ref(block));
+  req.timeout = ctx.set_timer(download_timeout_s(peer), tag(kRequestTimeout, block));
+}
+
+double NakamotoNode::download_timeout_s(NodeId peer) const {
+  // Bitcoin Core: base + per_peer x the other peers a block download is in flight from.
+  std::vector<NodeId> others;
+  for (const auto& [b, r] : requests_) {
+    if (r.asked == 0) continue;
+    const NodeId p = r.announcers[r.asked - 1];
+    if (p != peer && std::find(others.begin(), others.end(), p) == others.end()) others.push_back(p);
+  }
+  const Config& c = consensus_.config();
+  return c.download_timeout_base_s + c.download_timeout_per_peer_s * static_cast<double>(others.size());
 }
 
 void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {

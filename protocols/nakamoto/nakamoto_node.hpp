@@ -61,6 +61,7 @@ class NakamotoNode : public Protocol {
   void on_compact(NodeContext& ctx, BlockId block, NodeId from);
   void request(NodeContext& ctx, BlockId block, NodeId from);
   void ask_next(NodeContext& ctx, BlockId block, Request& req);
+  double download_timeout_s(NodeId peer) const;
   void on_block_data(NodeContext& ctx, BlockId block, NodeId from);
   void connect(NodeContext& ctx, BlockId block, NodeId from);
   void promote_high_bandwidth(NodeContext& ctx, NodeId from);
