@@ -130,7 +130,8 @@ void Transport::start_flow(std::size_t slot) {
 }
 
 void Transport::start_due_flows(double sim_now_s) {
-  // Cross-traffic changes first: an event that changed it came before any flow sent at that time.
+  // At equal times cross-traffic changes go first (a flood starts or ends at its attack's window
+  // edge; a block sent at that very instant is a tie of measure zero).
   while (!cross_waiting_.empty() && cross_waiting_.front().time_s <= sim_now_s) {
     apply(cross_waiting_.front());
     cross_waiting_.pop_front();
