@@ -26,7 +26,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
-from clitest import check, dltsim, done, summary, workdir  # noqa: E402
+from clitest import ARGS, check, dltsim, done, summary, workdir  # noqa: E402
 
 d = workdir()
 P, T, TAU, START, R = 0.3, 6 * 3600.0, 600.0, 3600.0, 30
@@ -91,6 +91,10 @@ healed = [s["partition_reconverge_s"] for s in runs]
 check(max(healed) <= 60, f"with resync every node has the winning chain within {max(healed):.1f} s of the heal")
 slow = [run(seed, resync=False)["partition_reconverge_s"] for seed in range(1, 11)]
 slow = [x for x in slow if not math.isnan(x)]
+# The shipped study of the same cost over p is valid (it runs in notebook-like time: 150 runs).
+study = os.path.join(os.path.dirname(ARGS.scenarios.rstrip("/")), "studies", "partition-cost.yaml")
+r = dltsim("study", "validate", study, check=False)
+check(r.returncode == 0 and "150 run(s)" in r.stdout, f"studies/partition-cost.yaml validates: {r.stdout.strip()[:80]}")
 check(len(slow) >= 8 and statistics.mean(slow) > 100,
       f"without resync the sides wait for the next block: mean {statistics.mean(slow):.0f} s ({len(slow)} runs)")
 done()
