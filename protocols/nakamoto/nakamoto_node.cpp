@@ -27,7 +27,7 @@ void NakamotoNode::schedule_mining(NodeContext& ctx) {
 }
 
 void NakamotoNode::on_production_stopped(NodeContext& ctx) {
-  if (mining_) ctx.cancel_timer(mining_timer_);
+  if (mining_ && !offline_) ctx.cancel_timer(mining_timer_);
   mining_ = false;
 }
 
@@ -35,6 +35,33 @@ void NakamotoNode::on_reconnected(NodeContext& ctx, NodeId peer) {
   // The peer fetches what it lacks: the head, then each missing parent from us (orphan handling).
   if (view_.head() != 0)  // block 0 is genesis: everyone has it
     ctx.send(peer, consensus_.types().inv, kInvSizeBytes, consensus_.ref(view_.head()));
+}
+
+void NakamotoNode::on_offline(NodeContext& ctx) {
+  offline_ = true;
+  if (mining_) ctx.cancel_timer(mining_timer_);
+}
+
+void NakamotoNode::on_online(NodeContext& ctx) {
+  offline_ = false;
+  if (mining_ && ctx.producing()) schedule_mining(ctx);
+}
+
+void NakamotoNode::on_peer_lost(NodeContext& ctx, NodeId peer) {
+  // Block ids in increasing order: the order of the new requests does not depend on the hash map.
+  std::vector<BlockId> stalled;
+  for (auto& [block, req] : requests_) {
+    if (req.asked > 0 && req.announcers[req.asked - 1] == peer) stalled.push_back(block);
+    // It cannot be asked any more.
+    const auto rest = req.announcers.begin() + static_cast<std::ptrdiff_t>(req.asked);
+    req.announcers.erase(std::remove(rest, req.announcers.end(), peer), req.announcers.end());
+  }
+  std::sort(stalled.begin(), stalled.end());
+  for (const BlockId block : stalled) {
+    const auto it = requests_.find(block);
+    ctx.cancel_timer(it->second.timeout);
+    ask_next(ctx, block, it->second);
+  }
 }
 
 void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {

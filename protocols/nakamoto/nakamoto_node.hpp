@@ -24,6 +24,13 @@ class NakamotoNode : public Protocol {
   void on_production_stopped(NodeContext& ctx) override;
   /// Announces the head to the peer, as Bitcoin Core announces its best block on a new connection.
   void on_reconnected(NodeContext& ctx, NodeId peer) override;
+  /// Stops mining while offline.
+  void on_offline(NodeContext& ctx) override;
+  /// Mines again (if the run still produces).
+  void on_online(NodeContext& ctx) override;
+  /// Asks the next announcer at once for the blocks requested from the peer, as Bitcoin Core does
+  /// when a peer disconnects with blocks in flight.
+  void on_peer_lost(NodeContext& ctx, NodeId peer) override;
 
   /// This node's view of the chain.
   const ChainView& view() const { return view_; }
@@ -75,6 +82,7 @@ class NakamotoNode : public Protocol {
   Rng mining_rng_;  // mining only: the same mining times across configurations for a seed
   TimerId mining_timer_ = 0;
   bool mining_ = false;
+  bool offline_ = false;
   std::unordered_map<BlockId, Request> requests_;
   std::unordered_map<BlockId, NodeId> validating_;  // block -> peer it came from
   std::unordered_map<BlockId, std::vector<std::pair<BlockId, NodeId>>> orphans_;  // parent -> children

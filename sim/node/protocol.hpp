@@ -33,6 +33,12 @@ class Protocol {
   virtual void on_timer(NodeContext& /*ctx*/, std::uint64_t /*tag*/) {}
   /// The stop condition on produced blocks was reached: stop producing, keep relaying.
   virtual void on_production_stopped(NodeContext& /*ctx*/) {}
+  /// This node goes offline (churn): its connections close; it should stop producing.
+  virtual void on_offline(NodeContext& /*ctx*/) {}
+  /// This node is back online (its connections reopen next, each through on_reconnected).
+  virtual void on_online(NodeContext& /*ctx*/) {}
+  /// The connection to `peer` closed (the peer went offline): what was asked of it will not come.
+  virtual void on_peer_lost(NodeContext& /*ctx*/, NodeId /*peer*/) {}
   /// The connection to `peer` works again after a time in which messages on it were lost (a healed
   /// partition, a reconnection): catch up as the real protocol does on a new connection.
   virtual void on_reconnected(NodeContext& /*ctx*/, NodeId /*peer*/) {}

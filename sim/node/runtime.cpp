@@ -103,7 +103,39 @@ double Runtime::sim_clock_s() const {
 }
 
 void Runtime::send(Message&& msg) {
+  // An offline node has no connection: nothing leaves it and nothing reaches it.
+  if (!online(msg.from) || !online(msg.to)) return;
   transport_.send(std::move(msg), now_s());
+}
+
+void Runtime::set_online(NodeId node, bool on) {
+  if (online_.empty()) {
+    online_.assign(protocols_.size(), true);
+    offline_since_s_.assign(protocols_.size(), 0);
+    offline_total_s_.assign(protocols_.size(), 0);
+  }
+  if (online_[node] == on) return;
+  const auto& peers = network_.topology().peers(node);
+  if (!on) {
+    protocols_[node]->on_offline(contexts_[node]);
+    online_[node] = false;
+    offline_since_s_[node] = now_s_;
+    for (const PeerLink& p : peers) {
+      if (online_[p.peer]) protocols_[p.peer]->on_peer_lost(contexts_[p.peer], node);
+    }
+    return;
+  }
+  online_[node] = true;
+  offline_total_s_[node] += now_s_ - offline_since_s_[node];
+  protocols_[node]->on_online(contexts_[node]);
+  for (const PeerLink& p : peers) {
+    if (online_[p.peer]) reconnected(node, p.peer);
+  }
+}
+
+double Runtime::offline_s(NodeId node) const {
+  if (online_.empty()) return 0;
+  return offline_total_s_[node] + (online_[node] ? 0.0 : now_s_ - offline_since_s_[node]);
 }
 
 std::uint64_t Runtime::push(double time_s, EventKind kind, std::uint32_t node, std::uint64_t data) {
@@ -240,7 +272,8 @@ void Runtime::dispatch(const Event& e) {
       free_messages_.push_back(e.data);
       --pending_deliveries_;
       ++deliveries_;
-      protocols_[msg.to]->on_message(contexts_[msg.to], msg);
+      // In flight when its receiver or sender went offline: the connection closed, it is lost.
+      if (online(msg.to) && online(msg.from)) protocols_[msg.to]->on_message(contexts_[msg.to], msg);
       break;
     }
     case EventKind::timer:

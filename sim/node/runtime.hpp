@@ -96,6 +96,13 @@ class Runtime final : public DeliverySink {
   void call_at(double time_s, std::function<void()> fn);
   /// Tells both ends of the connection a-b that it works again (Protocol::on_reconnected), now.
   void reconnected(NodeId a, NodeId b);
+  /// Takes a node offline or back online, now: offline, its messages are lost both ways, its peers
+  /// are told (on_peer_lost); back online, each connection to an online peer reopens (on_reconnected).
+  void set_online(NodeId node, bool online);
+  /// False while a node is offline.
+  bool online(NodeId node) const { return online_.empty() || online_[node]; }
+  /// Seconds a node has spent offline so far.
+  double offline_s(NodeId node) const;
   /// Counts a produced block toward the stop condition.
   void count_produced();
   /// False once the stop condition on produced blocks is reached.
@@ -129,6 +136,9 @@ class Runtime final : public DeliverySink {
 
   EventQueue queue_;
   double now_s_ = 0;
+  std::vector<bool> online_;  // empty until a node first goes offline
+  std::vector<double> offline_since_s_;
+  std::vector<double> offline_total_s_;
   double slice_end_s_ = 0;  // events are handled ahead of SimGrid's clock up to this time at most
   // DLTSIM_NO_LOOKAHEAD=1 handles each event time in its own SimGrid round, as before the lookahead:
   // the reference that tests/cli/test_lookahead.py compares with.

@@ -14,6 +14,7 @@
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/result_file.hpp"
 #include "sim/net/platform.hpp"
+#include "sim/node/churn.hpp"
 #include "sim/run/interrupt.hpp"
 #include "sim/run/power.hpp"
 #include "sim/run/run_plan.hpp"
@@ -34,6 +35,8 @@ struct NodeRow {
   std::uint32_t inbound;
   std::uint32_t as_rank;
   std::uint32_t prefix;
+  double offline_s;
+  std::uint8_t online;
 };
 
 struct RegionRow {
@@ -67,8 +70,9 @@ TableSchema node_schema() {
        DLTSIM_COLUMN(NodeRow, inbound, "", "connections others opened to it"),
        DLTSIM_COLUMN(NodeRow, as_rank, "",
                      "its autonomous system by rank of size (1: largest; 0: no Internet placement)"),
-       DLTSIM_COLUMN(NodeRow, prefix, "",
-                     "its address prefix (global id from 1; 0: no Internet placement)")}};
+       DLTSIM_COLUMN(NodeRow, prefix, "", "its address prefix (global id from 1; 0: no Internet placement)"),
+       DLTSIM_COLUMN(NodeRow, offline_s, "s", "time it spent offline (network.churn)"),
+       DLTSIM_COLUMN(NodeRow, online, "", "1 if it was online at the end")}};
 }
 
 TableSchema region_schema() {
@@ -104,7 +108,8 @@ void copy_text(char (&dst)[N], const std::string& src) {
   std::memcpy(dst, src.data(), src.size());
 }
 
-void record_network(Recorder& recorder, const Network& network, const std::vector<double>& power) {
+void record_network(Recorder& recorder, const Network& network, const std::vector<double>& power,
+                    const Runtime& runtime) {
   if (TableWriter* t = recorder.table(region_schema())) {
     std::vector<std::uint32_t> counts(network.spec().regions.size(), 0);
     for (NodeId i = 0; i < network.size(); ++i) ++counts[network.node(i).region];
@@ -135,6 +140,8 @@ void record_network(Recorder& recorder, const Network& network, const std::vecto
       row.inbound = topo.inbound(i);
       row.as_rank = n.as_rank;
       row.prefix = n.prefix;
+      row.offline_s = runtime.offline_s(i);
+      row.online = runtime.online(i) ? 1 : 0;
       t->append(&row);
     }
   }
@@ -284,6 +291,9 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     if (MessageFilter* f = attack->filter()) runtime.transport().add_filter(f);
     attack->on_start(runtime);
   }
+  const std::vector<NodeId> churning = sc.network.churn.fraction > 0
+                                           ? schedule_churn(runtime, sc.network.churn, seeds.child("churn"))
+                                           : std::vector<NodeId>{};
 
   RunResult result;
   result.stats = runtime.run(options.progress, options.interrupt);
@@ -301,8 +311,17 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
               "events processed: message deliveries, timers, callbacks");
   o.consensus->finish(summary, result.stats.end_time_s);
   for (auto& attack : o.attacks) attack->finish(summary);
+  if (!churning.empty()) {
+    double offline_s = 0;
+    for (const NodeId i : churning) offline_s += runtime.offline_s(i);
+    summary.set("churn_nodes", static_cast<std::int64_t>(churning.size()), "nodes",
+                "nodes that leave and rejoin");
+    summary.set("churn_offline_fraction",
+                result.stats.end_time_s > 0 ? offline_s / (churning.size() * result.stats.end_time_s) : 0.0,
+                "", "share of the churning nodes' time spent offline");
+  }
   record_traffic(recorder, runtime.transport(), o.types);
-  record_network(recorder, network, runtime.power_shares());
+  record_network(recorder, network, runtime.power_shares(), runtime);
   result.summary = summary;
 
   if (o.file) {

@@ -85,6 +85,12 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
     static const char* contention[] = {"none", "upload", "upload_download"};
     out << YAML::Key << "contention" << YAML::Value << contention[static_cast<int>(net.contention)];
     out << YAML::Key << "flow_threshold" << YAML::Value << bytes(net.flow_threshold_bytes);
+    if (net.churn.fraction > 0) {
+      out << YAML::Key << "churn" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "fraction"
+          << YAML::Value << exact(net.churn.fraction) << YAML::Key << "session" << YAML::Value
+          << seconds(net.churn.session_s) << YAML::Key << "downtime" << YAML::Value
+          << seconds(net.churn.downtime_s) << YAML::EndMap;
+    }
     if (net.internet.ases > 0) {
       out << YAML::Key << "internet" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "ases"
           << YAML::Value << net.internet.ases << YAML::Key << "as_exponent" << YAML::Value

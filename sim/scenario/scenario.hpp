@@ -44,6 +44,14 @@ enum class DelayLaw {
   exponential,  ///< each message draws its delay from an exponential law with that mean
 };
 
+/// Nodes leaving and rejoining: a share of the nodes alternate online sessions and offline times
+/// drawn from exponential laws with these means, starting online.
+struct ChurnSpec {
+  double fraction = 0;    ///< share of the nodes that churn (0: none)
+  double session_s = 0;   ///< mean time online
+  double downtime_s = 0;  ///< mean time offline
+};
+
 /// The network: nodes, regions, latencies, bandwidth, peers.
 struct NetworkSpec {
   bool idealised = false;  ///< textbook model: every node reaches every other directly (scenarios/README.md)
@@ -58,6 +66,7 @@ struct NetworkSpec {
   Contention contention = Contention::upload_download;  ///< bandwidth sharing model
   double flow_threshold_bytes = 1000;  ///< messages at least this large go through SimGrid flows
   InternetSpec internet;               ///< AS and prefix placement (ases 0: none)
+  ChurnSpec churn;                     ///< nodes leaving and rejoining
 };
 
 /// Law of consensus power over nodes.

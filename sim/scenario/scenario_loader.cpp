@@ -203,7 +203,7 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
   sc.locations["network"] = v.where();
   if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
   v.expect_keys({"idealised", "preset", "nodes", "regions", "latency", "topology", "contention",
-                 "flow_threshold", "internet"});
+                 "flow_threshold", "internet", "churn"});
   NetworkSpec net;
   bool regions_from_preset = false;
   if (const auto p = v.get("preset")) {
@@ -258,6 +258,13 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
   }
   if (const auto f = v.get("flow_threshold")) net.flow_threshold_bytes = f->as_size_bytes(at_least(0));
   if (const auto i = v.get("internet")) read_internet(*i, net, sc);
+  if (const auto c = v.get("churn")) {
+    sc.locations["network.churn"] = c->where();
+    c->expect_keys({"fraction", "session", "downtime"});
+    net.churn.fraction = c->at("fraction").as_real(Range{0, 1, true, false});
+    net.churn.session_s = c->at("session").as_duration_s(greater_than(0));
+    net.churn.downtime_s = c->at("downtime").as_duration_s(greater_than(0));
+  }
   check_topology(v, net);
   return net;
 }
