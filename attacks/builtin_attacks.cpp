@@ -11,6 +11,7 @@ void register_private_chain(AttackRegistry& registry);
 void register_partition(AttackRegistry& registry);
 void register_dos(AttackRegistry& registry);
 void register_delay(AttackRegistry& registry);
+void register_restart(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -27,6 +28,7 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_partition(registry);
   register_dos(registry);
   register_delay(registry);
+  register_restart(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

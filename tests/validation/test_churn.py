@@ -75,4 +75,27 @@ check(not (have - online), f"no offline node has it ({len(have - online)})")
 
 plain_nodes, _, _, _ = run(churn=False)
 check(plain_nodes["offline_s"].max() == 0 and plain_nodes["online"].min() == 1, "without churn nobody is ever offline")
+
+# Restart (attack `restart`): nodes 0-49 of 200 (a quarter of the hashrate) are down from 2 h to 12 h.
+path = os.path.join(d, "restart.yaml")
+with open(path, "w") as f:
+    f.write("""general: {seed: 5, stop: {time: "20 h"}}
+network: {preset: bitcoin-2019, nodes: 200}
+consensus: {protocol: nakamoto, params: {block_interval: "600 s"}, power: {distribution: equal}}
+attacks: [{attack: restart, nodes: {ids: [""" + ", ".join(str(i) for i in range(50)) + """]}, start: "2 h", end: "12 h"}]
+output: {record: [nodes, blocks, arrivals]}
+""")
+out = os.path.join(d, "restart.h5")
+dltsim("run", path, "-o", out, "-q")
+with h5py.File(out, "r") as f:
+    rb, ra, rn = f["blocks"][()], f["arrivals"][()], f["nodes"][()]
+window = rb[(rb["time_s"] >= 7200) & (rb["time_s"] < 43200)]
+check(not np.any(window["miner"] < 50), f"no block by a restarted node while down ({len(window)} blocks by the others)")
+lam = 0.75 * 36000 / TAU
+check(abs(len(window) - lam) <= 4 * math.sqrt(lam), f"{len(window)} blocks while down against {lam:.0f} +- {4 * math.sqrt(lam):.0f}")
+check(np.allclose(rn["offline_s"][:50], 36000) and rn["online"].min() == 1, "down exactly 10 h, all back online")
+main = rb[rb["on_main_chain"] == 1]
+head = int(main["id"][np.argmax(main["height"])])
+have = set(int(n) for n in ra["node"][ra["block"] == head]) | {int(rb["miner"][rb["id"] == head][0])}
+check(len(have) == 200, f"after the restart every node has the head ({len(have)} of 200)")
 done()
