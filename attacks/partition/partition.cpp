@@ -78,16 +78,18 @@ class PartitionAttack final : public Attack, public MessageFilter {
   void finish(Summary& summary) override {
     const BlockTree& tree = consensus_.tree();
     const BlockId main = consensus_.metrics().main_head();
+    const std::vector<bool> on_main = tree.chain_flags(main);
     std::uint32_t blocks[2] = {0, 0}, orphaned[2] = {0, 0}, depth[2] = {0, 0};
     for (BlockId b = 1; b < tree.size(); ++b) {
       const Block& block = tree.get(b);
       if (block.time_s < start_s_ || block.time_s >= end_s_) continue;
       const int side = side_a_[block.producer] ? 0 : 1;
       ++blocks[side];
-      if (tree.is_ancestor(b, main)) continue;
+      if (on_main[b]) continue;
       ++orphaned[side];
-      const std::uint32_t fork_height = tree.get(tree.common_ancestor(b, main)).height;
-      depth[side] = std::max(depth[side], block.height - fork_height);
+      BlockId fork = b;  // its branch's fork point: the first ancestor on the main chain
+      while (!on_main[fork]) fork = tree.get(fork).parent;
+      depth[side] = std::max(depth[side], block.height - tree.get(fork).height);
     }
     double power[2] = {0, 0};
     std::uint32_t nodes[2] = {0, 0};

@@ -78,21 +78,25 @@ std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
     }
     case SelectBy::top_prefixes: {
       // The most populated prefixes, ties to the lower prefix id.
-      std::vector<std::pair<std::uint32_t, std::uint32_t>> population;  // (prefix, nodes)
+      std::vector<std::uint32_t> population;  // nodes per prefix id
       for (NodeId id = 0; id < n; ++id) {
         const std::uint32_t p = network.node(id).prefix;
-        if (p >= population.size()) population.resize(p + 1, {0, 0});
-        population[p] = {p, population[p].second + 1};
+        if (p >= population.size()) population.resize(p + 1, 0);
+        ++population[p];
       }
-      std::sort(population.begin(), population.end(), [](const auto& a, const auto& b) {
-        return a.second > b.second || (a.second == b.second && a.first < b.first);
-      });
-      std::vector<std::uint32_t> top;
-      for (std::size_t i = 0; i < population.size() && top.size() < s.amount && population[i].second > 0; ++i)
-        top.push_back(population[i].first);
-      std::sort(top.begin(), top.end());
+      std::vector<std::uint32_t> prefixes;
+      for (std::uint32_t p = 0; p < population.size(); ++p) {
+        if (population[p] > 0) prefixes.push_back(p);
+      }
+      const auto k = std::min<std::size_t>(static_cast<std::size_t>(s.amount), prefixes.size());
+      std::partial_sort(prefixes.begin(), prefixes.begin() + k, prefixes.end(),
+                        [&](std::uint32_t a, std::uint32_t b) {
+                          return population[a] > population[b] || (population[a] == population[b] && a < b);
+                        });
+      std::vector<bool> chosen(population.size(), false);
+      for (std::size_t i = 0; i < k; ++i) chosen[prefixes[i]] = true;
       for (NodeId id = 0; id < n; ++id) {
-        if (std::binary_search(top.begin(), top.end(), network.node(id).prefix)) out.push_back(id);
+        if (chosen[network.node(id).prefix]) out.push_back(id);
       }
       break;
     }

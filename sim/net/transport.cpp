@@ -27,7 +27,8 @@ Transport::Transport(const Network& network, const Platform* platform, DeliveryS
       sink_(sink),
       delay_rng_(std::move(delay_rng)),
       flow_threshold_bytes_(network.spec().flow_threshold_bytes),
-      contention_(network.spec().contention) {
+      contention_(network.spec().contention),
+      flows_possible_(contention_ != Contention::none && !network.spec().idealised) {
   if (contention_ != Contention::none && platform_ == nullptr) {
     throw std::logic_error("Transport: flows need a platform");
   }
@@ -191,12 +192,6 @@ void Transport::apply(const CrossOp& op) {
     c.comms.push_back(std::move(comm));
   }
   cross_running_ += c.count;
-}
-
-double Transport::lookahead_s() const {
-  if (contention_ == Contention::none || network_.spec().idealised)
-    return std::numeric_limits<double>::infinity();
-  return network_.min_latency_s();
 }
 
 void Transport::abandon_in_flight() {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -59,7 +60,9 @@ class Transport {
   /// How far past SimGrid's clock events can be handled without missing one: every flow completing
   /// after the clock is delivered at least this much later (its latency), so nothing it causes comes
   /// earlier. Infinite when no message can become a flow.
-  double lookahead_s() const;
+  double lookahead_s() const {
+    return flows_possible_ ? network_.min_latency_s() : std::numeric_limits<double>::infinity();
+  }
   /// Starts, at now_s, `count` transfers that never end between the outside world and `node`: into
   /// its download link (`inbound`) or out of its upload link. They take their max-min share of that
   /// link as real traffic does (a flood); nothing is delivered. Returns a handle for stop_cross_traffic.
@@ -119,6 +122,7 @@ class Transport {
   bool abandoned_ = false;
   double flow_threshold_bytes_;
   Contention contention_;
+  bool flows_possible_;  // contention on and not the idealised network
 };
 
 }  // namespace dltsim

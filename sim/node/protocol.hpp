@@ -40,7 +40,7 @@ class Protocol {
   /// The connection to `peer` closed (the peer went offline): what was asked of it will not come.
   virtual void on_peer_lost(NodeContext& /*ctx*/, NodeId /*peer*/) {}
   /// The connection to `peer` works again after a time in which messages on it were lost (a healed
-  /// partition, a reconnection): catch up as the real protocol does on a new connection.
+  /// network cut, a reconnection): catch up as the real protocol does on a new connection.
   virtual void on_reconnected(NodeContext& /*ctx*/, NodeId /*peer*/) {}
 };
 
