@@ -12,6 +12,7 @@ void register_partition(AttackRegistry& registry);
 void register_dos(AttackRegistry& registry);
 void register_delay(AttackRegistry& registry);
 void register_restart(AttackRegistry& registry);
+void register_eclipse(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -29,6 +30,7 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_dos(registry);
   register_delay(registry);
   register_restart(registry);
+  register_eclipse(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

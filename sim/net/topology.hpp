@@ -32,6 +32,8 @@ class Topology {
   void connect(NodeId from, NodeId to, double latency_s);
   /// Closes the connection between a and b if it exists.
   void disconnect(NodeId a, NodeId b);
+  /// The peers a node opened connections to, in the order it opened them.
+  const std::vector<NodeId>& opened(NodeId node) const { return opened_[node]; }
   /// Connections the node opened.
   std::uint32_t outbound(NodeId node) const { return outbound_[node]; }
   /// Connections others opened to the node.

@@ -10,6 +10,7 @@
 #include <simgrid/s4u/Exec.hpp>
 
 #include "sim/metrics/recorder.hpp"
+#include "sim/node/peer_manager.hpp"
 
 namespace dltsim {
 
@@ -120,17 +121,28 @@ void Runtime::set_online(NodeId node, bool on) {
     protocols_[node]->on_offline(contexts_[node]);
     online_[node] = false;
     offline_since_s_[node] = now_s_;
-    for (const PeerLink& p : peers) {
-      if (online_[p.peer]) protocols_[p.peer]->on_peer_lost(contexts_[p.peer], node);
+    // With a peer manager the connections close; else they stay and come back with the node.
+    if (peers_ != nullptr) {
+      peers_->on_offline(node);
+    } else {
+      for (const PeerLink& p : peers) connection_lost(p.peer, node);
     }
     return;
   }
   online_[node] = true;
   offline_total_s_[node] += now_s_ - offline_since_s_[node];
   protocols_[node]->on_online(contexts_[node]);
+  if (peers_ != nullptr) {
+    peers_->on_online(node);
+    return;
+  }
   for (const PeerLink& p : peers) {
     if (online_[p.peer]) reconnected(node, p.peer);
   }
+}
+
+void Runtime::connection_lost(NodeId node, NodeId peer) {
+  if (online(node)) protocols_[node]->on_peer_lost(contexts_[node], peer);
 }
 
 double Runtime::offline_s(NodeId node) const {
@@ -273,7 +285,12 @@ void Runtime::dispatch(const Event& e) {
       --pending_deliveries_;
       ++deliveries_;
       // In flight when its receiver or sender went offline: the connection closed, it is lost.
-      if (online(msg.to) && online(msg.from)) protocols_[msg.to]->on_message(contexts_[msg.to], msg);
+      if (!online(msg.to) || !online(msg.from)) break;
+      if (peers_ != nullptr && peers_->handles(msg.type)) {
+        peers_->on_message(msg);
+      } else {
+        protocols_[msg.to]->on_message(contexts_[msg.to], msg);
+      }
       break;
     }
     case EventKind::timer:

@@ -34,6 +34,7 @@ class Timer;
 namespace dltsim {
 
 class Recorder;
+class PeerManager;
 
 /// Why a run ended.
 enum class EndReason { time_limit, drained, drain_limit, idle, interrupted, output_failed };
@@ -99,6 +100,12 @@ class Runtime final : public DeliverySink {
   /// Takes a node offline or back online, now: offline, its messages are lost both ways, its peers
   /// are told (on_peer_lost); back online, each connection to an online peer reopens (on_reconnected).
   void set_online(NodeId node, bool online);
+  /// Tells `node` (if online) that its connection to `peer` closed (Protocol::on_peer_lost), now.
+  void connection_lost(NodeId node, NodeId peer);
+  /// Hands connections and address messages to a peer manager (network.peers); null: static graph.
+  void set_peer_manager(PeerManager* peers) { peers_ = peers; }
+  /// The peer manager, or null when the peer graph is static.
+  PeerManager* peer_manager() const { return peers_; }
   /// False while a node is offline.
   bool online(NodeId node) const { return online_.empty() || online_[node]; }
   /// Seconds a node has spent offline so far.
@@ -136,6 +143,7 @@ class Runtime final : public DeliverySink {
 
   EventQueue queue_;
   double now_s_ = 0;
+  PeerManager* peers_ = nullptr;
   std::vector<bool> online_;  // empty until a node first goes offline
   std::vector<double> offline_since_s_;
   std::vector<double> offline_total_s_;

@@ -15,6 +15,7 @@
 #include "sim/metrics/result_file.hpp"
 #include "sim/net/platform.hpp"
 #include "sim/node/churn.hpp"
+#include "sim/node/peer_manager.hpp"
 #include "sim/run/interrupt.hpp"
 #include "sim/run/power.hpp"
 #include "sim/run/run_plan.hpp"
@@ -227,6 +228,7 @@ struct RunObjects {
   MessageTypes types;
   std::unique_ptr<Consensus> consensus;
   std::vector<std::unique_ptr<Attack>> attacks;
+  std::unique_ptr<PeerManager> peers;  // holds the runtime: declared after it, destroyed before
 };
 
 // A run that stopped early (interrupt, write failure, time limit with transfers in flight) is not
@@ -286,6 +288,11 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     }
     runtime.install(i, std::move(node));
   }
+  if (sc.network.peers.enabled) {
+    o.peers = std::make_unique<PeerManager>(runtime, sc.network.peers, o.types, seeds.child("peers"));
+    runtime.set_peer_manager(o.peers.get());
+    o.peers->start();
+  }
   o.consensus->on_start(runtime);
   for (auto& attack : o.attacks) {
     if (MessageFilter* f = attack->filter()) runtime.transport().add_filter(f);
@@ -319,6 +326,16 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     summary.set("churn_offline_fraction",
                 result.stats.end_time_s > 0 ? offline_s / (churning.size() * result.stats.end_time_s) : 0.0,
                 "", "share of the churning nodes' time spent offline");
+  }
+  if (o.peers) {
+    const PeerStats& ps = o.peers->stats();
+    summary.set("peers_opened", static_cast<std::int64_t>(ps.opened), "",
+                "connections opened during the run");
+    summary.set("peers_failed", static_cast<std::int64_t>(ps.failed), "",
+                "connection attempts to addresses that did not accept (offline, or inbound slots full)");
+    summary.set("peers_feelers", static_cast<std::int64_t>(ps.feelers), "", "feeler connections tried");
+    summary.set("peers_addresses", static_cast<std::int64_t>(ps.addresses), "",
+                "addresses received in addr messages");
   }
   record_traffic(recorder, runtime.transport(), o.types);
   record_network(recorder, network, runtime.power_shares(), runtime);

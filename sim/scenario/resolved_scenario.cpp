@@ -76,7 +76,7 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
         << (net.latency_model == LatencyModel::fixed ? "fixed" : "pareto") << YAML::EndMap;
     out << YAML::Key << "topology" << YAML::Value << YAML::BeginMap << YAML::Key << "model" << YAML::Value
         << net.topology.model;
-    if (net.topology.model == "random") {
+    if (net.topology.model == "random" && !net.peers.enabled) {  // else network.peers sets them
       out << YAML::Key << "outbound_cdf" << YAML::Value << YAML::Flow << YAML::BeginSeq;
       for (double p : net.topology.outbound_degree_cdf) out << exact(p);
       out << YAML::EndSeq << YAML::Key << "max_inbound" << YAML::Value << net.topology.max_inbound;
@@ -90,6 +90,26 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
           << YAML::Value << exact(net.churn.fraction) << YAML::Key << "session" << YAML::Value
           << seconds(net.churn.session_s) << YAML::Key << "downtime" << YAML::Value
           << seconds(net.churn.downtime_s) << YAML::EndMap;
+    }
+    if (net.peers.enabled) {
+      const PeerSpec& pe = net.peers;
+      out << YAML::Key << "peers" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "outbound" << YAML::Value << pe.outbound;
+      out << YAML::Key << "block_relay_only" << YAML::Value << pe.block_relay_only;
+      out << YAML::Key << "max_inbound" << YAML::Value << pe.max_inbound;
+      out << YAML::Key << "new_buckets" << YAML::Value << pe.new_buckets;
+      out << YAML::Key << "tried_buckets" << YAML::Value << pe.tried_buckets;
+      out << YAML::Key << "bucket_size" << YAML::Value << pe.bucket_size;
+      out << YAML::Key << "initial_new" << YAML::Value << pe.initial_new;
+      out << YAML::Key << "initial_tried" << YAML::Value << pe.initial_tried;
+      out << YAML::Key << "getaddr_addresses" << YAML::Value << pe.getaddr_addresses;
+      out << YAML::Key << "relay_hops" << YAML::Value << pe.relay_hops;
+      out << YAML::Key << "anchors" << YAML::Value << pe.anchors;
+      out << YAML::Key << "feelers" << YAML::Value << pe.feelers;
+      out << YAML::Key << "feeler_interval" << YAML::Value << seconds(pe.feeler_interval_s);
+      out << YAML::Key << "test_before_evict" << YAML::Value << pe.test_before_evict;
+      out << YAML::Key << "retry" << YAML::Value << seconds(pe.retry_s);
+      out << YAML::EndMap;
     }
     if (net.internet.ases > 0) {
       out << YAML::Key << "internet" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "ases"

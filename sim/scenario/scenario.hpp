@@ -52,6 +52,28 @@ struct ChurnSpec {
   double downtime_s = 0;  ///< mean time offline
 };
 
+/// Peer management after Bitcoin Core's address manager, scaled down (docs/peers.md): each node keeps
+/// "new" and "tried" address tables bucketed by network group, fills them by address gossip, and
+/// opens its outbound connections from them; connections close when a peer leaves and are replaced.
+struct PeerSpec {
+  bool enabled = false;                   ///< network.peers was given (else the peer graph is static)
+  std::uint32_t outbound = 8;             ///< full-relay outbound connections
+  std::uint32_t block_relay_only = 2;     ///< block-relay-only outbound connections (no address gossip)
+  std::uint32_t max_inbound = 115;        ///< inbound cap (Core: 125 connections less 10 outbound)
+  std::uint32_t new_buckets = 64;         ///< buckets of the "new" table (Core: 1,024)
+  std::uint32_t tried_buckets = 16;       ///< buckets of the "tried" table (Core: 256)
+  std::uint32_t bucket_size = 8;          ///< slots per bucket (Core: 64)
+  std::uint32_t initial_new = 200;        ///< random addresses in "new" at the start (learned before the run)
+  std::uint32_t initial_tried = 50;       ///< random addresses in "tried" at the start, besides its peers
+  std::uint32_t getaddr_addresses = 100;  ///< addresses in the reply to a new connection's getaddr
+  std::uint32_t relay_hops = 2;           ///< hops a self-announcement is relayed (to 2 peers each)
+  bool anchors = true;                    ///< reconnect to the block-relay-only peers after a restart
+  bool feelers = true;                    ///< test "new" addresses periodically, moving live ones to "tried"
+  double feeler_interval_s = 120;         ///< time between feelers
+  bool test_before_evict = true;          ///< a "tried" entry is evicted only if it does not answer
+  double retry_s = 60;                    ///< wait before trying again to fill outbound slots
+};
+
 /// The network: nodes, regions, latencies, bandwidth, peers.
 struct NetworkSpec {
   bool idealised = false;  ///< textbook model: every node reaches every other directly (scenarios/README.md)
@@ -67,6 +89,7 @@ struct NetworkSpec {
   double flow_threshold_bytes = 1000;  ///< messages at least this large go through SimGrid flows
   InternetSpec internet;               ///< AS and prefix placement (ases 0: none)
   ChurnSpec churn;                     ///< nodes leaving and rejoining
+  PeerSpec peers;                      ///< address tables and dynamic connections
 };
 
 /// Law of consensus power over nodes.

@@ -188,6 +188,48 @@ void check_topology(const YamlValue& v, const NetworkSpec& net) {
   }
 }
 
+// network.peers: address tables and dynamic connections. They set the outbound degree and the inbound
+// cap of the initial peer graph, so network.topology may not set them too.
+void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
+  sc.locations["network.peers"] = v.where();
+  v.expect_keys({"outbound", "block_relay_only", "max_inbound", "new_buckets", "tried_buckets", "bucket_size",
+                 "initial_new", "initial_tried", "getaddr_addresses", "relay_hops", "anchors", "feelers",
+                 "feeler_interval", "test_before_evict", "retry"});
+  PeerSpec& p = net.peers;
+  p.enabled = true;
+  auto count = [&v](const char* key, std::uint32_t& out, double lo, double hi) {
+    if (const auto x = v.get(key)) out = static_cast<std::uint32_t>(x->as_int(between(lo, hi)));
+  };
+  count("outbound", p.outbound, 1, 1000);
+  count("block_relay_only", p.block_relay_only, 0, 1000);
+  count("max_inbound", p.max_inbound, 1, 1e6);
+  count("new_buckets", p.new_buckets, 1, 1 << 16);
+  count("tried_buckets", p.tried_buckets, 1, 1 << 16);
+  count("bucket_size", p.bucket_size, 1, 1 << 10);
+  count("initial_new", p.initial_new, 0, kMaxNodes);
+  count("initial_tried", p.initial_tried, 0, kMaxNodes);
+  count("getaddr_addresses", p.getaddr_addresses, 0, 1000);
+  count("relay_hops", p.relay_hops, 0, 100);
+  if (const auto a = v.get("anchors")) p.anchors = a->as_bool();
+  if (const auto f = v.get("feelers")) p.feelers = f->as_bool();
+  if (const auto f = v.get("feeler_interval")) p.feeler_interval_s = f->as_duration_s(greater_than(0));
+  if (const auto t = v.get("test_before_evict")) p.test_before_evict = t->as_bool();
+  if (const auto r = v.get("retry")) p.retry_s = r->as_duration_s(greater_than(0));
+  if (net.topology.model == "complete")
+    v.fail("network.peers needs a random peer graph (topology.model: random)");
+  const std::uint64_t slots = std::uint64_t{p.new_buckets + p.tried_buckets} * p.bucket_size;
+  if (slots > (1u << 20)) {
+    v.fail(
+        fmt::format("the address tables have {} slots per node; at most {} are allowed (memory grows with "
+                    "nodes x slots)",
+                    slots, 1u << 20));
+  }
+  const std::uint32_t degree = p.outbound + p.block_relay_only;
+  net.topology.outbound_degree_cdf.assign(degree, 0.0);
+  net.topology.outbound_degree_cdf.back() = 1.0;
+  net.topology.max_inbound = p.max_inbound;
+}
+
 // network.internet: AS and prefix placement; keys not given keep the preset's values.
 void read_internet(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   sc.locations["network.internet"] = v.where();
@@ -203,7 +245,7 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
   sc.locations["network"] = v.where();
   if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
   v.expect_keys({"idealised", "preset", "nodes", "regions", "latency", "topology", "contention",
-                 "flow_threshold", "internet", "churn"});
+                 "flow_threshold", "internet", "churn", "peers"});
   NetworkSpec net;
   bool regions_from_preset = false;
   if (const auto p = v.get("preset")) {
@@ -264,6 +306,19 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
     net.churn.fraction = c->at("fraction").as_real(Range{0, 1, true, false});
     net.churn.session_s = c->at("session").as_duration_s(greater_than(0));
     net.churn.downtime_s = c->at("downtime").as_duration_s(greater_than(0));
+  }
+  if (const auto p = v.get("peers")) {
+    if (const auto t = v.get("topology")) {
+      for (const char* key : {"outbound", "outbound_cdf", "max_inbound"}) {
+        if (const auto x = t->get(key)) {
+          x->fail(
+              fmt::format("network.peers sets the peer graph's degrees: give peers.outbound, "
+                          "peers.block_relay_only and peers.max_inbound instead of topology.{}",
+                          key));
+        }
+      }
+    }
+    read_peers(*p, net, sc);
   }
   check_topology(v, net);
   return net;

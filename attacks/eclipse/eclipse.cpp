@@ -1,0 +1,388 @@
+// The eclipse attack (Heilman, Kendler, Zohar and Goldberg, USENIX Security 2015) on the peer
+// manager's address tables (network.peers). From `start` the attacker takes the victims' free inbound
+// slots with its nodes and floods their "new" tables with its nodes' addresses (addr messages from
+// `addr_messages` of its nodes every `flood_interval`, up to 1,000 addresses each); feelers then move
+// live attacker addresses to "tried". `wait` after the start the victims restart (offline for
+// `downtime`): back online each reconnects its anchors, draws its outbound peers from its tables,
+// and the attacker takes the inbound slots again at once. A victim is eclipsed while every one of its
+// connections leads to an attacker node; the attacker then drops or delays the blocks it relays to
+// it (`blocks`) until `end`.
+//
+// Results: per victim, its tables at the restart (entries, attacker entries, live honest entries:
+// what the closed form of the eclipse probability needs, tests/validation/test_eclipse.py), its
+// outbound peers after it, whether and when it was eclipsed; the attacker's share of each victim's
+// connections over time.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+#include <boost/random/uniform_int_distribution.hpp>
+
+#include "attacks/common/private_chain_pool.hpp"
+#include "sim/core/error.hpp"
+#include "sim/metrics/recorder.hpp"
+#include "sim/metrics/summary.hpp"
+#include "sim/node/peer_manager.hpp"
+#include "sim/node/runtime.hpp"
+
+namespace dltsim {
+
+namespace {
+
+constexpr std::size_t kMaxAddrBatch = 1000;  // addresses per addr message (Core's limit)
+
+struct VictimRow {
+  std::uint16_t attack;
+  std::uint32_t victim;
+  std::uint32_t new_entries;
+  std::uint32_t new_attacker;
+  std::uint32_t new_honest_live;
+  std::uint32_t tried_entries;
+  std::uint32_t tried_attacker;
+  std::uint32_t tried_attacker_free;
+  std::uint32_t tried_honest_live;
+  std::uint32_t anchors;
+  std::uint32_t anchors_attacker;
+  std::uint32_t outbound;
+  std::uint32_t outbound_attacker;
+  std::uint8_t eclipsed_at_restart;
+  double eclipsed_at_s;
+  double attacker_share_end;
+};
+
+TableSchema victim_schema() {
+  return {
+      "eclipse",
+      "Eclipse attack: per victim, its address tables just before it came back from the restart, its "
+      "outbound peers after, and when it was eclipsed",
+      sizeof(VictimRow),
+      {DLTSIM_COLUMN(VictimRow, attack, "", "index of the attack in the scenario"),
+       DLTSIM_COLUMN(VictimRow, victim, "", "victim node id"),
+       DLTSIM_COLUMN(VictimRow, new_entries, "", "filled slots of its \"new\" table"),
+       DLTSIM_COLUMN(VictimRow, new_attacker, "",
+                     "of those, live attacker addresses other than anchors it reconnected to"),
+       DLTSIM_COLUMN(VictimRow, new_honest_live, "",
+                     "of those, honest addresses that accepted a connection then"),
+       DLTSIM_COLUMN(VictimRow, tried_entries, "", "filled slots of its \"tried\" table"),
+       DLTSIM_COLUMN(VictimRow, tried_attacker, "", "of those, live attacker addresses"),
+       DLTSIM_COLUMN(VictimRow, tried_attacker_free, "",
+                     "of those, attacker addresses it was not already connected to (as an anchor)"),
+       DLTSIM_COLUMN(VictimRow, tried_honest_live, "",
+                     "of those, honest addresses that accepted a connection then and were not anchors it "
+                     "reconnected to"),
+       DLTSIM_COLUMN(VictimRow, anchors, "", "anchors it reconnected to"),
+       DLTSIM_COLUMN(VictimRow, anchors_attacker, "", "of those, attacker nodes"),
+       DLTSIM_COLUMN(VictimRow, outbound, "", "outbound connections after the restart (anchors included)"),
+       DLTSIM_COLUMN(VictimRow, outbound_attacker, "", "of those, to attacker nodes"),
+       DLTSIM_COLUMN(VictimRow, eclipsed_at_restart, "",
+                     "1 if every outbound peer after the restart is the attacker's"),
+       DLTSIM_COLUMN(VictimRow, eclipsed_at_s, "s",
+                     "first sample time at which all its connections led to attacker nodes (NaN: never)"),
+       DLTSIM_COLUMN(VictimRow, attacker_share_end, "", "attacker's share of its connections at the end")}};
+}
+
+struct SampleRow {
+  double time_s;
+  std::uint16_t attack;
+  std::uint32_t victim;
+  std::uint32_t connections;
+  std::uint32_t attacker_connections;
+};
+
+TableSchema sample_schema() {
+  return {"eclipse_connections",
+          "Eclipse attack: each victim's connections and the attacker's among them, sampled",
+          sizeof(SampleRow),
+          {DLTSIM_COLUMN(SampleRow, time_s, "s", "sample time"),
+           DLTSIM_COLUMN(SampleRow, attack, "", "index of the attack in the scenario"),
+           DLTSIM_COLUMN(SampleRow, victim, "", "victim node id"),
+           DLTSIM_COLUMN(SampleRow, connections, "", "its connections"),
+           DLTSIM_COLUMN(SampleRow, attacker_connections, "", "of those, to attacker nodes")}};
+}
+
+class EclipseAttack final : public Attack, public MessageFilter {
+ public:
+  explicit EclipseAttack(const AttackSetup& setup)
+      : consensus_(attacks::require_nakamoto(setup.consensus, "eclipse")),
+        network_(setup.network),
+        label_(setup.label),
+        index_(setup.index),
+        start_s_(setup.spec.start_s),
+        end_s_(setup.spec.end_s),
+        restart_s_(setup.spec.start_s + setup.spec.params.number("wait")),
+        downtime_s_(setup.spec.params.number("downtime")),
+        flood_interval_s_(setup.spec.params.number("flood_interval")),
+        sample_interval_s_(setup.spec.params.number("sample_interval")),
+        addr_messages_(static_cast<std::uint32_t>(setup.spec.params.integer("addr_messages"))),
+        drop_(setup.spec.params.text("blocks") == "drop"),
+        delay_s_(setup.spec.params.text("blocks") == "delay" ? setup.spec.params.number("delay") : 0),
+        pass_(setup.spec.params.text("blocks") == "pass"),
+        attacker_(setup.nodes),
+        is_attacker_(setup.network.size(), false),
+        is_victim_(setup.network.size(), false),
+        rng_(setup.seeds.child("draws").rng()),
+        victim_table_(setup.recorder.table(victim_schema())),
+        sample_table_(setup.recorder.table(sample_schema())) {
+    for (const NodeId a : attacker_) is_attacker_[a] = true;
+    std::vector<NodeId> honest;
+    for (NodeId i = 0; i < network_.size(); ++i) {
+      if (!is_attacker_[i]) honest.push_back(i);
+    }
+    const auto count = static_cast<std::size_t>(setup.spec.params.integer("victims"));
+    if (count > honest.size()) {
+      throw Error(fmt::format("attack '{}': {} victims asked, but only {} nodes are not the attacker's",
+                              label_, count, honest.size()));
+    }
+    Rng pick_rng = setup.seeds.child("victims").rng();
+    for (std::size_t i = 0; i < count; ++i) {
+      boost::random::uniform_int_distribution<std::size_t> pick(i, honest.size() - 1);
+      std::swap(honest[i], honest[pick(pick_rng)]);
+    }
+    victims_.assign(honest.begin(), honest.begin() + static_cast<std::ptrdiff_t>(count));
+    std::sort(victims_.begin(), victims_.end());
+    for (const NodeId v : victims_) is_victim_[v] = true;
+    rows_.resize(victims_.size());
+    for (std::size_t i = 0; i < victims_.size(); ++i) {
+      rows_[i].attack = index_;
+      rows_[i].victim = victims_[i];
+      rows_[i].eclipsed_at_s = std::numeric_limits<double>::quiet_NaN();
+    }
+    const auto& t = consensus_.types();
+    block_types_ = {t.block, t.cmpctblock, t.blocktxn};
+  }
+
+  MessageFilter* filter() override { return pass_ ? nullptr : this; }
+
+  void on_start(Runtime& runtime) override {
+    runtime_ = &runtime;
+    peers_ = runtime.peer_manager();
+    if (peers_ == nullptr)
+      throw Error(fmt::format("attack '{}' needs network.peers (address tables)", label_));
+    for (const NodeId a : attacker_) peers_->set_unlimited_inbound(a);
+    runtime.call_at(start_s_, [this] {
+      for (const NodeId v : victims_) occupy_inbound(v);
+      flood();
+      sample_loop();
+    });
+    runtime.call_at(restart_s_, [this] {
+      for (const NodeId v : victims_) runtime_->set_online(v, false);
+    });
+    runtime.call_at(restart_s_ + downtime_s_, [this] { restart_victims(); });
+  }
+
+  FilterVerdict on_send(Message& msg, double now_s) override {
+    FilterVerdict verdict;
+    if (now_s < start_s_ || now_s >= end_s_ || !is_victim_[msg.to] || !is_attacker_[msg.from]) return verdict;
+    if (std::find(block_types_.begin(), block_types_.end(), msg.type) == block_types_.end()) return verdict;
+    if (!eclipsed(msg.to)) return verdict;
+    ++held_;
+    verdict.drop = drop_;
+    verdict.extra_delay_s = delay_s_;
+    return verdict;
+  }
+
+  void finish(Summary& summary) override {
+    std::uint32_t at_restart = 0;
+    std::uint32_t ever = 0;
+    std::uint32_t at_end = 0;
+    double share_sum = 0;
+    for (std::size_t i = 0; i < victims_.size(); ++i) {
+      VictimRow& r = rows_[i];
+      const auto [connections, attacker] = connections_of(victims_[i]);
+      r.attacker_share_end = connections > 0 ? static_cast<double>(attacker) / connections : 0.0;
+      share_sum += r.attacker_share_end;
+      at_restart += r.eclipsed_at_restart;
+      ever += std::isnan(r.eclipsed_at_s) ? 0 : 1;
+      at_end += connections > 0 && attacker == connections ? 1 : 0;
+      Recorder::append(victim_table_, r);
+    }
+    summary.set(key("victims"), static_cast<std::int64_t>(victims_.size()), "nodes", "victims");
+    summary.set(key("attacker_nodes"), static_cast<std::int64_t>(attacker_.size()), "nodes",
+                "attacker nodes (their addresses flood the victims' tables)");
+    summary.set(key("eclipsed_at_restart"), static_cast<std::int64_t>(at_restart), "nodes",
+                "victims whose outbound peers after the restart were all the attacker's");
+    summary.set(key("eclipsed_ever"), static_cast<std::int64_t>(ever), "nodes",
+                "victims with every connection to the attacker at some sample");
+    summary.set(key("eclipsed_end"), static_cast<std::int64_t>(at_end), "nodes",
+                "victims with every connection to the attacker at the end");
+    summary.set(key("attacker_share_end"), victims_.empty() ? 0.0 : share_sum / victims_.size(), "",
+                "attacker's share of a victim's connections at the end, mean over victims");
+    summary.set(key("blocks_held"), static_cast<std::int64_t>(held_), "messages",
+                "block messages the attacker dropped or delayed to eclipsed victims");
+  }
+
+ private:
+  std::string key(const char* name) const { return label_ + "_" + name; }
+
+  std::pair<std::uint32_t, std::uint32_t> connections_of(NodeId v) const {
+    const auto& peers = network_.topology().peers(v);
+    std::uint32_t attacker = 0;
+    for (const PeerLink& p : peers) attacker += is_attacker_[p.peer] ? 1 : 0;
+    return {static_cast<std::uint32_t>(peers.size()), attacker};
+  }
+
+  bool eclipsed(NodeId v) const {
+    const auto [connections, attacker] = connections_of(v);
+    return connections > 0 && attacker == connections;
+  }
+
+  // Attacker nodes in a fresh random order, until the victim's inbound slots are full.
+  void occupy_inbound(NodeId v) {
+    std::vector<NodeId> order = attacker_;
+    for (std::size_t i = 0; i < order.size() && peers_->accepts(v); ++i) {
+      boost::random::uniform_int_distribution<std::size_t> pick(i, order.size() - 1);
+      std::swap(order[i], order[pick(rng_)]);
+      peers_->connect_inbound(order[i], v);
+    }
+  }
+
+  void flood() {
+    if (runtime_->now_s() >= restart_s_ || !runtime_->producing()) return;
+    for (const NodeId v : victims_) {
+      for (std::uint32_t m = 0; m < addr_messages_; ++m) {
+        boost::random::uniform_int_distribution<std::size_t> sender(0, attacker_.size() - 1);
+        std::vector<NodeId> addresses = attacker_;
+        const std::size_t k = std::min(kMaxAddrBatch, addresses.size());
+        for (std::size_t i = 0; i < k; ++i) {
+          boost::random::uniform_int_distribution<std::size_t> pick(i, addresses.size() - 1);
+          std::swap(addresses[i], addresses[pick(rng_)]);
+        }
+        addresses.resize(k);
+        peers_->send_addresses(attacker_[sender(rng_)], v, std::move(addresses));
+      }
+    }
+    runtime_->call_at(runtime_->now_s() + flood_interval_s_, [this] { flood(); });
+  }
+
+  void sample_loop() {
+    if (!runtime_->producing() || runtime_->now_s() >= end_s_) return;
+    sample();
+    runtime_->call_at(runtime_->now_s() + sample_interval_s_, [this] { sample_loop(); });
+  }
+
+  void sample() {
+    const double now_s = runtime_->now_s();
+    for (std::size_t i = 0; i < victims_.size(); ++i) {
+      const auto [connections, attacker] = connections_of(victims_[i]);
+      Recorder::append(sample_table_, SampleRow{now_s, index_, victims_[i], connections, attacker});
+      if (connections > 0 && attacker == connections && std::isnan(rows_[i].eclipsed_at_s))
+        rows_[i].eclipsed_at_s = now_s;
+    }
+  }
+
+  // Just before a victim comes back: its tables as the draws will see them.
+  void record_tables(VictimRow& r, NodeId v) {
+    const std::vector<NodeId>& anchors = peers_->anchors(v);
+    auto reconnects = [&](NodeId a) {
+      return std::find(anchors.begin(), anchors.end(), a) != anchors.end() && peers_->accepts(a);
+    };
+    peers_->table(v).for_each([&](const AddressSlot& s) {
+      const NodeId a = s.address;
+      const bool live = peers_->accepts(a);
+      // An anchor it reconnects to is drawn again only to be skipped: neither attacker nor honest.
+      if (!s.tried) {
+        ++r.new_entries;
+        if (reconnects(a)) return;
+        if (is_attacker_[a] && live) ++r.new_attacker;
+        if (!is_attacker_[a] && live) ++r.new_honest_live;
+        return;
+      }
+      ++r.tried_entries;
+      if (is_attacker_[a] && live) ++r.tried_attacker;
+      if (reconnects(a)) return;
+      if (is_attacker_[a] && live) ++r.tried_attacker_free;
+      if (!is_attacker_[a] && live) ++r.tried_honest_live;
+    });
+    for (const NodeId a : anchors) {
+      if (!reconnects(a)) continue;
+      ++r.anchors;
+      if (is_attacker_[a]) ++r.anchors_attacker;
+    }
+  }
+
+  void restart_victims() {
+    for (std::size_t i = 0; i < victims_.size(); ++i) {
+      const NodeId v = victims_[i];
+      VictimRow& r = rows_[i];
+      record_tables(r, v);
+      runtime_->set_online(v, true);
+      for (const NodeId p : peers_->outbound_peers(v)) {
+        ++r.outbound;
+        if (is_attacker_[p]) ++r.outbound_attacker;
+      }
+      r.eclipsed_at_restart = r.outbound > 0 && r.outbound == r.outbound_attacker ? 1 : 0;
+      occupy_inbound(v);  // at once, before the next victim (or anyone) connects to it
+    }
+    sample();
+  }
+
+  nakamoto::NakamotoConsensus& consensus_;
+  const Network& network_;
+  std::string label_;
+  std::uint16_t index_;
+  double start_s_;
+  double end_s_;
+  double restart_s_;
+  double downtime_s_;
+  double flood_interval_s_;
+  double sample_interval_s_;
+  std::uint32_t addr_messages_;
+  bool drop_;
+  double delay_s_;
+  bool pass_;
+  std::vector<NodeId> attacker_;
+  std::vector<bool> is_attacker_;
+  std::vector<bool> is_victim_;
+  std::vector<NodeId> victims_;
+  std::vector<VictimRow> rows_;
+  std::vector<MessageType> block_types_;
+  Rng rng_;
+  Runtime* runtime_ = nullptr;
+  PeerManager* peers_ = nullptr;
+  TableWriter* victim_table_;
+  TableWriter* sample_table_;
+  std::uint64_t held_ = 0;
+};
+
+}  // namespace
+
+void register_eclipse(AttackRegistry& registry) {
+  AttackInfo info;
+  info.name = "eclipse";
+  info.summary =
+      "the attack's nodes flood victims' address tables and take their inbound slots; after the victims "
+      "restart, an eclipsed victim's blocks are dropped or delayed";
+  info.params = {
+      param::integer("victims", 10, between(1, 1e7), "honest nodes attacked, drawn at random"),
+      param::duration("wait", "6 h", greater_than(0),
+                      "time from the start (flooding) until the victims restart; must end before `end`"),
+      param::duration("downtime", "1 min", greater_than(0),
+                      "how long the victims stay offline at the restart"),
+      param::integer("addr_messages", 10, between(0, 1e6),
+                     "addr messages per victim per flood, each with up to 1,000 attacker addresses"),
+      param::duration("flood_interval", "30 min", greater_than(0), "time between floods, until the restart"),
+      param::choice("blocks", "drop", {"drop", "delay", "pass"},
+                    "what the attacker does with blocks it relays to an eclipsed victim"),
+      param::duration("delay", "20 min", at_least(0),
+                      "added to each block to an eclipsed victim (blocks: delay)"),
+      param::duration("sample_interval", "10 min", greater_than(0),
+                      "time between samples of the victims' connections (table eclipse_connections)"),
+  };
+  info.tables = {"eclipse", "eclipse_connections"};
+  info.protocols = {"nakamoto"};
+  info.check_network = [](const ParamValues&, const NetworkSpec& net) -> std::string {
+    if (!net.peers.enabled) {
+      return "attack 'eclipse' works on address tables: add network.peers (an empty map {} takes the "
+             "defaults)";
+    }
+    return "";
+  };
+  info.make = [](const AttackSetup& setup) { return std::make_unique<EclipseAttack>(setup); };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim
