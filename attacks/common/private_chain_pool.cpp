@@ -84,6 +84,7 @@ void PrivateChainPool::begin() {
 }
 
 void PrivateChainPool::finish_window() {
+  if (!active_) return;  // ended early (end_window)
   const BlockTree& tree = consensus_.tree();
   if (tree.chain_weight(private_head_) > tree.chain_weight(public_head_)) publish_all();
   for (PoolNode* m : members_) m->follow(public_head_);
@@ -124,6 +125,10 @@ void PrivateChainPool::adopt() {
   private_head_ = public_head_;
   published_height_ = consensus_.tree().get(public_head_).height;
   fork_label_ = Fork::irrelevant;
+}
+
+void PrivateChainPool::announce(BlockId block) {
+  for (PoolNode* m : members_) m->publish(block);
 }
 
 void PrivateChainPool::publish_up_to(std::uint32_t height) {

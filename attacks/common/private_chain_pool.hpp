@@ -85,6 +85,11 @@ class PrivateChainPool {
   void publish_all();
   /// Restarts the private chain on `block` (an ancestor of the public head, majority rewrites).
   void restart_from(BlockId block);
+  /// Every member announces `block` to its peers, leaving the race state as it is.
+  void announce(BlockId block);
+  /// Ends the attack window now (instead of at its end time): as at the end, the pool publishes a
+  /// heavier private chain and its members follow the public head.
+  void end_window() { finish_window(); }
   /// Runs fn after delay_s of simulated time.
   void call_in(double delay_s, std::function<void()> fn);
   /// Current simulated time.

@@ -8,6 +8,12 @@
 // connections leads to an attacker node; the attacker then drops or delays the blocks it relays to
 // it (`blocks`) until `end`.
 //
+// With `confirmations` k > 0 the attacker double-spends against the victims eclipsed after the
+// restart, its merchants (merchant_pool.hpp): its nodes mine a private branch paying them and feed
+// it to them alone, keeping the honest chain from them, until the branch has k blocks; then they
+// drop the branch and the merchants reorganise to the honest chain, which holds the conflicting
+// payment. `blocks` does not apply then.
+//
 // Results: per victim, its tables at the restart (entries, attacker entries, live honest entries:
 // what the closed form of the eclipse probability needs, tests/validation/test_eclipse.py), its
 // outbound peers after it, whether and when it was eclipsed; the attacker's share of each victim's
@@ -23,6 +29,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "attacks/common/private_chain_pool.hpp"
+#include "attacks/eclipse/merchant_pool.hpp"
 #include "sim/core/error.hpp"
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/summary.hpp"
@@ -52,6 +59,9 @@ struct VictimRow {
   std::uint8_t eclipsed_at_restart;
   double eclipsed_at_s;
   double attacker_share_end;
+  std::uint8_t merchant;
+  std::uint8_t payment_confirmed;
+  std::uint8_t payment_reverted;
 };
 
 TableSchema victim_schema() {
@@ -82,7 +92,14 @@ TableSchema victim_schema() {
                      "1 if every outbound peer after the restart is the attacker's"),
        DLTSIM_COLUMN(VictimRow, eclipsed_at_s, "s",
                      "first sample time at which all its connections led to attacker nodes (NaN: never)"),
-       DLTSIM_COLUMN(VictimRow, attacker_share_end, "", "attacker's share of its connections at the end")}};
+       DLTSIM_COLUMN(VictimRow, attacker_share_end, "", "attacker's share of its connections at the end"),
+       DLTSIM_COLUMN(VictimRow, merchant, "",
+                     "1 if it was eclipsed when the double spend began (confirmations > 0)"),
+       DLTSIM_COLUMN(VictimRow, payment_confirmed, "",
+                     "1 if it received the attacker's branch with the payment and its k confirmations"),
+       DLTSIM_COLUMN(
+           VictimRow, payment_reverted, "",
+           "1 if its final head does not hold the payment (the honest chain replaced the branch)")}};
 }
 
 struct SampleRow {
@@ -121,9 +138,11 @@ class EclipseAttack final : public Attack, public MessageFilter {
         drop_(setup.spec.params.text("blocks") == "drop"),
         delay_s_(setup.spec.params.text("blocks") == "delay" ? setup.spec.params.number("delay") : 0),
         pass_(setup.spec.params.text("blocks") == "pass"),
+        confirmations_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
         attacker_(setup.nodes),
         is_attacker_(setup.network.size(), false),
         is_victim_(setup.network.size(), false),
+        is_merchant_(setup.network.size(), false),
         rng_(setup.seeds.child("draws").rng()),
         victim_table_(setup.recorder.table(victim_schema())),
         sample_table_(setup.recorder.table(sample_schema())) {
@@ -153,9 +172,27 @@ class EclipseAttack final : public Attack, public MessageFilter {
     }
     const auto& t = consensus_.types();
     block_types_ = {t.block, t.cmpctblock, t.blocktxn};
+    block_ref_types_ = {t.inv, t.getdata, t.block, t.cmpctblock, t.getblocktxn, t.blocktxn};
+    if (restart_s_ + downtime_s_ >= end_s_) {
+      throw Error(
+          fmt::format("attack '{}': the victims come back from the restart at {} s (start + wait + "
+                      "downtime), not before the attack's end at {} s",
+                      label_, restart_s_ + downtime_s_, end_s_));
+    }
+    if (confirmations_ > 0) {
+      AttackSpec window = setup.spec;
+      window.start_s = restart_s_ + downtime_s_;
+      pool_ = std::make_unique<attacks::MerchantPool>(consensus_, window, confirmations_, [this] {
+        for (const NodeId v : victims_) is_merchant_[v] = eclipsed(v);
+      });
+    }
   }
 
-  MessageFilter* filter() override { return pass_ ? nullptr : this; }
+  std::unique_ptr<Protocol> make_node(NodeId id, std::unique_ptr<Protocol> honest) override {
+    return pool_ ? pool_->make_member(id, std::move(honest)) : std::move(honest);
+  }
+
+  MessageFilter* filter() override { return pass_ && !pool_ ? nullptr : this; }
 
   void on_start(Runtime& runtime) override {
     runtime_ = &runtime;
@@ -172,9 +209,11 @@ class EclipseAttack final : public Attack, public MessageFilter {
       for (const NodeId v : victims_) runtime_->set_online(v, false);
     });
     runtime.call_at(restart_s_ + downtime_s_, [this] { restart_victims(); });
+    if (pool_) pool_->schedule(runtime);  // after the restart above: it opens at the same time
   }
 
   FilterVerdict on_send(Message& msg, double now_s) override {
+    if (pool_) return double_spend_verdict(msg);
     FilterVerdict verdict;
     if (now_s < start_s_ || now_s >= end_s_ || !is_victim_[msg.to] || !is_attacker_[msg.from]) return verdict;
     if (std::find(block_types_.begin(), block_types_.end(), msg.type) == block_types_.end()) return verdict;
@@ -185,11 +224,29 @@ class EclipseAttack final : public Attack, public MessageFilter {
     return verdict;
   }
 
+  // The branch reaches the merchants and nobody else; the honest chain does not reach the
+  // merchants while the branch is being mined.
+  FilterVerdict double_spend_verdict(const Message& msg) {
+    FilterVerdict verdict;
+    if (std::find(block_ref_types_.begin(), block_ref_types_.end(), msg.type) == block_ref_types_.end())
+      return verdict;
+    const BlockId block = msg.as<nakamoto::BlockRef>().block;
+    if (pool_->is_private(block)) {
+      verdict.drop = !is_merchant_[msg.to] && !is_merchant_[msg.from];  // a merchant fetches it too
+    } else if (pool_->active() && is_merchant_[msg.to]) {
+      verdict.drop = true;
+      ++held_;
+    }
+    return verdict;
+  }
+
   void finish(Summary& summary) override {
     std::uint32_t at_restart = 0;
     std::uint32_t ever = 0;
     std::uint32_t at_end = 0;
     double share_sum = 0;
+    std::uint32_t merchants = 0;
+    std::uint32_t double_spends = 0;
     for (std::size_t i = 0; i < victims_.size(); ++i) {
       VictimRow& r = rows_[i];
       const auto [connections, attacker] = connections_of(victims_[i]);
@@ -198,7 +255,30 @@ class EclipseAttack final : public Attack, public MessageFilter {
       at_restart += r.eclipsed_at_restart;
       ever += std::isnan(r.eclipsed_at_s) ? 0 : 1;
       at_end += connections > 0 && attacker == connections ? 1 : 0;
+      if (pool_ && is_merchant_[victims_[i]]) {
+        r.merchant = 1;
+        const auto* node = dynamic_cast<const nakamoto::NakamotoNode*>(&runtime_->protocol(victims_[i]));
+        const BlockId confirming = pool_->confirming_block();
+        r.payment_confirmed = node != nullptr && confirming != 0 && node->view().knows(confirming) ? 1 : 0;
+        r.payment_reverted =
+            node != nullptr && pool_->payment_block() != 0 &&
+                    !consensus_.tree().is_ancestor(pool_->payment_block(), node->view().head())
+                ? 1
+                : 0;
+        merchants += 1;
+        double_spends += r.payment_confirmed && r.payment_reverted ? 1 : 0;
+      }
       Recorder::append(victim_table_, r);
+    }
+    if (pool_) {
+      summary.set(key("merchants"), static_cast<std::int64_t>(merchants), "nodes",
+                  "victims eclipsed when the double spend began");
+      summary.set(key("double_spends"), static_cast<std::int64_t>(double_spends), "nodes",
+                  "merchants that accepted the payment with its confirmations and then lost it");
+      summary.set(key("private_blocks"), static_cast<std::int64_t>(pool_->private_blocks()), "blocks",
+                  "blocks the attacker mined on the branch it fed the merchants");
+      summary.set(key("confirm_time_s"), pool_->confirmed_s() - pool_->begin_s(), "s",
+                  "from the start of the branch to its last needed confirmation (NaN: not reached)");
     }
     summary.set(key("victims"), static_cast<std::int64_t>(victims_.size()), "nodes", "victims");
     summary.set(key("attacker_nodes"), static_cast<std::int64_t>(attacker_.size()), "nodes",
@@ -334,12 +414,16 @@ class EclipseAttack final : public Attack, public MessageFilter {
   bool drop_;
   double delay_s_;
   bool pass_;
+  std::uint32_t confirmations_;
   std::vector<NodeId> attacker_;
   std::vector<bool> is_attacker_;
   std::vector<bool> is_victim_;
+  std::vector<bool> is_merchant_;
   std::vector<NodeId> victims_;
   std::vector<VictimRow> rows_;
   std::vector<MessageType> block_types_;
+  std::vector<MessageType> block_ref_types_;
+  std::unique_ptr<attacks::MerchantPool> pool_;
   Rng rng_;
   Runtime* runtime_ = nullptr;
   PeerManager* peers_ = nullptr;
@@ -369,6 +453,10 @@ void register_eclipse(AttackRegistry& registry) {
                     "what the attacker does with blocks it relays to an eclipsed victim"),
       param::duration("delay", "20 min", at_least(0),
                       "added to each block to an eclipsed victim (blocks: delay)"),
+      param::integer(
+          "confirmations", 0, between(0, 1000),
+          "0: no double spend; k > 0: double-spend against the victims eclipsed after the restart, "
+          "who accept a payment on the attacker's branch after k blocks"),
       param::duration("sample_interval", "10 min", greater_than(0),
                       "time between samples of the victims' connections (table eclipse_connections)"),
   };
