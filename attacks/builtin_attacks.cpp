@@ -13,6 +13,7 @@ void register_dos(AttackRegistry& registry);
 void register_delay(AttackRegistry& registry);
 void register_restart(AttackRegistry& registry);
 void register_eclipse(AttackRegistry& registry);
+void register_sybil(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -31,6 +32,7 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_delay(registry);
   register_restart(registry);
   register_eclipse(registry);
+  register_sybil(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

@@ -8,6 +8,7 @@ and to a JSON file.
     bash scripts/bench.sh --sizes 10000 --repeat 3
     bash scripts/bench.sh --interrupt 100000 1000000 --interrupt-after 90   # Ctrl-C latency
     bash scripts/bench.sh --bft                # PBFT n=100, HotStuff n=1000, Tendermint n=100
+    bash scripts/bench.sh --peers --repeat 2   # churn and peer management against bitcoin-2019
     bash scripts/bench.sh --scaling default    # CPU per block against n, and its growth exponent
     bash scripts/bench.sh --scaling 1000000x1  # one size
     bash scripts/bench.sh --scaling default --simblock ~/src/simblock   # plus SimBlock side by side
@@ -131,6 +132,33 @@ def side_by_side(args, tmp, nodes=10000, blocks=100):
     return out
 
 
+def bench_peers(args, nodes=10000, blocks=100):
+    """bitcoin-2019 without and with churn and peer management (address tables and gossip), the
+    configurations interleaved so that the machine's noise hits them alike (issue 12: within 2x)."""
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    base = [f"network.nodes={nodes}", f"general.stop.blocks={blocks}"]
+    churn = ["network.churn.fraction=0.3", "network.churn.session=2 h", "network.churn.downtime=30 min"]
+    configs = [("bitcoin-2019", base), ("churn 30 %", base + churn),
+               ("churn 30 % + peers (addrman, gossip, feelers)", base + churn + ["network.peers={}"])]
+    print(f"\nPeer management, {nodes} nodes x {blocks} blocks:\n")
+    print("| configuration | repeat | wall s | peak RSS MB | events | events/s | connections opened | addresses |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = []
+    for rep in range(args.repeat):
+        for name, sets in configs:
+            m = measure(args.dltsim, args.scenario, sets, os.path.join(tmp, "peers.h5"))
+            s = m["summary"]
+            row = {"configuration": name, "repeat": rep, "wall_s": round(m["wall_s"], 2),
+                   "rss_mb": round(m["rss_mb"], 1), "events": s["events"],
+                   "events_per_s": round(s["events"] / m["wall_s"]), "opened": s.get("peers_opened", 0),
+                   "addresses": s.get("peers_addresses", 0)}
+            rows.append(row)
+            print(f"| {name} | {rep} | {row['wall_s']} | {row['rss_mb']} | {row['events']} | {row['events_per_s']} | "
+                  f"{row['opened']} | {row['addresses']} |", flush=True)
+    with open(args.json, "w") as f:
+        json.dump(rows, f, indent=1)
+
+
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
 
 
@@ -178,6 +206,8 @@ def main():
     p.add_argument("--interrupt-after", type=float, default=30, help="seconds into the run to send it")
     p.add_argument("--bft", action="store_true",
                    help="only run the BFT benchmark scenarios (scenarios/pbft-100, hotstuff-1000, tendermint-100)")
+    p.add_argument("--peers", action="store_true",
+                   help="bitcoin-2019 10,000 x 100 without and with churn and peer management, interleaved")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
                    help="only the scaling table: 'default' (1000x1000 10000x100 50000x20 100000x10) or sizes")
     p.add_argument("--simblock", metavar="CHECKOUT", default=os.environ.get("DLTSIM_SIMBLOCK_DIR", ""),
@@ -190,6 +220,9 @@ def main():
         return
     if args.bft:
         bench_bft(args)
+        return
+    if args.peers:
+        bench_peers(args)
         return
     if args.interrupt:
         tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
