@@ -446,9 +446,9 @@ void register_eclipse(AttackRegistry& registry) {
                       "time from the start (flooding) until the victims restart; must end before `end`"),
       param::duration("downtime", "1 min", greater_than(0),
                       "how long the victims stay offline at the restart"),
-      param::integer("addr_messages", 10, between(0, 1e6),
+      param::integer("addr_messages", 10, between(0, 1e4),
                      "addr messages per victim per flood, each with up to 1,000 attacker addresses"),
-      param::duration("flood_interval", "30 min", greater_than(0), "time between floods, until the restart"),
+      param::duration("flood_interval", "30 min", at_least(1), "time between floods, until the restart"),
       param::choice("blocks", "drop", {"drop", "delay", "pass"},
                     "what the attacker does with blocks it relays to an eclipsed victim"),
       param::duration("delay", "20 min", at_least(0),
@@ -457,7 +457,7 @@ void register_eclipse(AttackRegistry& registry) {
           "confirmations", 0, between(0, 1000),
           "0: no double spend; k > 0: double-spend against the victims eclipsed after the restart, "
           "who accept a payment on the attacker's branch after k blocks"),
-      param::duration("sample_interval", "10 min", greater_than(0),
+      param::duration("sample_interval", "10 min", at_least(1),
                       "time between samples of the victims' connections (table eclipse_connections)"),
   };
   info.tables = {"eclipse", "eclipse_connections"};

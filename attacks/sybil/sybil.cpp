@@ -191,9 +191,9 @@ void register_sybil(AttackRegistry& registry) {
                     "neither announce nor deliver"),
       param::duration("delay", "20 min", at_least(0), "added to each block they deliver (blocks: delay)"),
       param::integer(
-          "advertise", 100, between(0, 1e7),
+          "advertise", 100, between(0, 1e4),
           "with network.peers: addr messages of Sybil addresses sent to random honest nodes per round"),
-      param::duration("advertise_interval", "10 min", greater_than(0),
+      param::duration("advertise_interval", "10 min", at_least(1),
                       "time between advertising rounds and samples of table sybil_connections"),
   };
   info.tables = {"sybil_connections"};

@@ -8,8 +8,10 @@ std::vector<ParamSpec> param_specs() {
                       "mean time between blocks over the whole network (Bitcoin: 600 s)"),
       param::size("block_size", "535 KB", between(0, 4e9),
                   "full block size (SimBlock's Bitcoin 2019 figure: 535,000 bytes)"),
-      param::duration("validation_delay", "0 s", at_least(0),
-                      "time a node spends validating a block before accepting and relaying it"),
+      param::duration(
+          "validation_delay", "0 s", at_least(0),
+          "CPU time a node spends validating a block before accepting and relaying it (the node's CPU is "
+          "shared by its validations and any CPU flood)"),
       param::boolean("compact_blocks", true,
                      "BIP 152 compact block relay between nodes that both support it"),
       param::probability("compact_block_usage", 0.964,

@@ -174,7 +174,7 @@ void NakamotoNode::on_block_data(NodeContext& ctx, BlockId block, NodeId from) {
   const double delay_s = consensus_.config().validation_delay_s;
   if (delay_s > 0) {
     validating_.emplace(block, from);
-    ctx.set_timer(delay_s, tag(kValidate, block));
+    ctx.compute(delay_s, tag(kValidate, block));  // the node's CPU: validations (and floods) share it
     return;
   }
   connect(ctx, block, from);

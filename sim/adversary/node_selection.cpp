@@ -76,6 +76,16 @@ std::vector<NodeId> select_nodes(const NodeSelection& s, const Network& network,
       out.assign(ids.begin(), ids.begin() + k);
       break;
     }
+    case SelectBy::top_power: {
+      std::vector<NodeId> ids(n);
+      std::iota(ids.begin(), ids.end(), 0);
+      const auto k = std::min<std::size_t>(static_cast<std::size_t>(s.amount), n);
+      std::partial_sort(ids.begin(), ids.begin() + k, ids.end(), [&](NodeId a, NodeId b) {
+        return power_shares[a] > power_shares[b] || (power_shares[a] == power_shares[b] && a < b);
+      });
+      out.assign(ids.begin(), ids.begin() + k);
+      break;
+    }
     case SelectBy::top_prefixes: {
       // The most populated prefixes, ties to the lower prefix id.
       std::vector<std::uint32_t> population;  // nodes per prefix id

@@ -18,6 +18,7 @@ struct NodeInfo {
   std::uint16_t region = 0;   ///< index into the scenario's regions
   std::uint32_t as_rank = 0;  ///< its AS, by rank of size (1: the largest); 0 without Internet placement
   std::uint32_t prefix = 0;   ///< its address prefix (global id from 1, in AS rank order); 0 without
+  std::uint16_t pool = 0;     ///< the mining pool it is a gateway of (1: the first listed); 0 for none
   double download_bps = 0;    ///< access download rate
   double upload_bps = 0;      ///< access upload rate
 };
@@ -33,6 +34,8 @@ class Network {
   std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
   /// One node.
   const NodeInfo& node(NodeId id) const { return nodes_[id]; }
+  /// Marks a node as a gateway of mining pool `pool` (consensus.power distribution pools).
+  void set_pool(NodeId id, std::uint16_t pool) { nodes_[id].pool = pool; }
   /// The peer graph.
   Topology& topology() { return topology_; }
   /// The peer graph.

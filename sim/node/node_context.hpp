@@ -40,6 +40,8 @@ class NodeContext {
   void send(NodeId to, MessageType type, std::uint32_t size_bytes, PayloadPtr payload = nullptr);
   /// Calls on_timer(tag) after delay_s; returns an id for cancel_timer.
   TimerId set_timer(double delay_s, std::uint64_t tag);
+  /// Runs work_s seconds of CPU, shared with the node's other jobs, then on_timer(tag).
+  void compute(double work_s, std::uint64_t tag);
   /// Cancels a pending timer (no-op if it already fired).
   void cancel_timer(TimerId timer);
   /// This node's random stream.

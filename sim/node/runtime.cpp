@@ -63,6 +63,9 @@ void NodeContext::send(NodeId to, MessageType type, std::uint32_t size_bytes, Pa
 TimerId NodeContext::set_timer(double delay_s, std::uint64_t tag) {
   return runtime_->set_timer(id_, delay_s, tag);
 }
+void NodeContext::compute(double work_s, std::uint64_t tag) {
+  runtime_->compute(id_, work_s, tag);
+}
 void NodeContext::cancel_timer(TimerId timer) {
   runtime_->cancel_timer(timer);
 }
@@ -83,7 +86,9 @@ Runtime::Runtime(Network& network, const Platform* platform, const StopSpec& sto
       transport_(network, platform, *this, node_seeds.child("message_delay").rng()),
       stop_(stop),
       recorder_(recorder),
-      power_shares_(std::move(power_shares)) {
+      power_shares_(std::move(power_shares)),
+      cpus_(*this,
+            [this](NodeId node, std::uint64_t tag) { protocols_[node]->on_timer(contexts_[node], tag); }) {
   if (const char* off = std::getenv("DLTSIM_NO_LOOKAHEAD"); off != nullptr && std::string_view(off) == "1")
     use_lookahead_ = false;
   contexts_.reserve(network.size());

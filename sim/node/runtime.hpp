@@ -24,6 +24,7 @@
 #include "sim/net/transport.hpp"
 #include "sim/node/event_queue.hpp"
 #include "sim/node/node_context.hpp"
+#include "sim/node/node_cpus.hpp"
 #include "sim/node/protocol.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -93,6 +94,10 @@ class Runtime final : public DeliverySink {
   TimerId set_timer(NodeId node, double delay_s, std::uint64_t tag);
   /// Cancels a pending timer.
   void cancel_timer(TimerId timer);
+  /// Runs work_s seconds of CPU on `node` (shared with its other jobs), then on_timer(tag) of the node.
+  void compute(NodeId node, double work_s, std::uint64_t tag) { cpus_.run(node, work_s, tag); }
+  /// The nodes' processors (attacks add background work here).
+  NodeCpus& cpus() { return cpus_; }
   /// Runs fn at time_s (attack windows, topology changes).
   void call_at(double time_s, std::function<void()> fn);
   /// Tells both ends of the connection a-b that it works again (Protocol::on_reconnected), now.
@@ -143,6 +148,7 @@ class Runtime final : public DeliverySink {
 
   EventQueue queue_;
   double now_s_ = 0;
+  NodeCpus cpus_;
   PeerManager* peers_ = nullptr;
   std::vector<bool> online_;  // empty until a node first goes offline
   std::vector<double> offline_since_s_;

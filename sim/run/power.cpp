@@ -7,10 +7,64 @@
 
 #include <fmt/format.h>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
 
 #include "sim/core/error.hpp"
 
 namespace dltsim {
+
+void place_pools(const PowerSpec& spec, Network& network, Rng& rng) {
+  const std::uint32_t n = network.size();
+  std::vector<NodeId> candidates;
+  for (NodeId i = 0; i < n; ++i) {
+    if (spec.pool_ases == 0 || network.node(i).as_rank <= spec.pool_ases) candidates.push_back(i);
+  }
+  const std::size_t needed = spec.pools.size() * std::size_t{spec.gateways};
+  if (candidates.size() < needed) {
+    throw Error(fmt::format("{} pools x {} gateways need {} nodes, but the largest {} ASes hold only {}",
+                            spec.pools.size(), spec.gateways, needed, spec.pool_ases, candidates.size()));
+  }
+  // A partial Fisher-Yates shuffle with Boost's distribution picks the gateways, pool after pool.
+  for (std::size_t i = 0; i < needed; ++i) {
+    boost::random::uniform_int_distribution<std::size_t> pick(i, candidates.size() - 1);
+    std::swap(candidates[i], candidates[pick(rng)]);
+    network.set_pool(candidates[i], static_cast<std::uint16_t>(i / spec.gateways + 1));
+  }
+  // Well-connected gateways: extra connections to random nodes that still accept inbound ones.
+  Topology& topo = network.topology();
+  const std::uint32_t cap = network.spec().topology.max_inbound;
+  boost::random::uniform_int_distribution<NodeId> any(0, n - 1);
+  for (std::size_t i = 0; i < needed; ++i) {
+    const NodeId g = candidates[i];
+    std::uint32_t opened = 0;
+    for (std::uint64_t tries = 0; opened < spec.gateway_peers && tries < 100ull * (spec.gateway_peers + 1);
+         ++tries) {
+      const NodeId to = any(rng);
+      if (to == g || topo.link(g, to) != nullptr || topo.inbound(to) >= cap) continue;
+      topo.connect(g, to, network.draw_latency_s(g, to, rng));
+      ++opened;
+    }
+  }
+}
+
+std::vector<double> pool_power_shares(const PowerSpec& spec, const Network& network) {
+  const std::uint32_t n = network.size();
+  std::vector<double> power(n, 0.0);
+  const double pooled = std::accumulate(spec.pools.begin(), spec.pools.end(), 0.0);
+  std::uint32_t solo = 0;
+  for (NodeId i = 0; i < n; ++i) solo += network.node(i).pool == 0 ? 1 : 0;
+  for (NodeId i = 0; i < n; ++i) {
+    const std::uint16_t pool = network.node(i).pool;
+    if (pool > 0) {
+      power[i] = spec.pools[pool - 1] / spec.gateways;
+    } else if (spec.others_equal && solo > 0) {
+      power[i] = std::max(0.0, 1.0 - pooled) / solo;
+    }
+  }
+  const double total = std::accumulate(power.begin(), power.end(), 0.0);
+  for (auto& p : power) p /= total;
+  return power;
+}
 
 std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rng) {
   std::vector<double> power(n, 0.0);
@@ -34,6 +88,8 @@ std::vector<double> power_shares(const PowerSpec& spec, std::uint32_t n, Rng& rn
     case PowerDistribution::equal:
       std::fill(power.begin(), power.end(), 1.0);
       break;
+    case PowerDistribution::pools:
+      throw Error("pool shares depend on the gateways: use pool_power_shares");
   }
   const double total = std::accumulate(power.begin(), power.end(), 0.0);
   if (!std::isfinite(total)) {

@@ -42,11 +42,20 @@ RunPlan make_run_plan(const Scenario& sc, const Catalog& catalog, const SeedTree
   } catch (const Error& e) {
     throw sc.error_at(sc.network.topology.model == "random" ? "network.topology" : "network", e.what());
   }
-  const Network& network = *plan.network;
-
   Rng power_rng = seeds.child("power").rng();
+  if (sc.consensus.power.distribution == PowerDistribution::pools) {
+    Rng pools_rng = seeds.child("pools").rng();
+    try {
+      place_pools(sc.consensus.power, *plan.network, pools_rng);
+    } catch (const Error& e) {
+      throw sc.error_at("consensus.power", e.what());
+    }
+  }
+  const Network& network = *plan.network;
   try {
-    plan.power = power_shares(sc.consensus.power, network.size(), power_rng);
+    plan.power = sc.consensus.power.distribution == PowerDistribution::pools
+                     ? pool_power_shares(sc.consensus.power, network)
+                     : power_shares(sc.consensus.power, network.size(), power_rng);
   } catch (const Error& e) {
     throw sc.error_at("consensus.power", e.what());
   }

@@ -36,6 +36,7 @@ struct NodeRow {
   std::uint32_t inbound;
   std::uint32_t as_rank;
   std::uint32_t prefix;
+  std::uint16_t pool;
   double offline_s;
   std::uint8_t online;
 };
@@ -72,6 +73,7 @@ TableSchema node_schema() {
        DLTSIM_COLUMN(NodeRow, as_rank, "",
                      "its autonomous system by rank of size (1: largest; 0: no Internet placement)"),
        DLTSIM_COLUMN(NodeRow, prefix, "", "its address prefix (global id from 1; 0: no Internet placement)"),
+       DLTSIM_COLUMN(NodeRow, pool, "", "the mining pool it is a gateway of (1: the first listed; 0: none)"),
        DLTSIM_COLUMN(NodeRow, offline_s, "s", "time it spent offline (network.churn)"),
        DLTSIM_COLUMN(NodeRow, online, "", "1 if it was online at the end")}};
 }
@@ -141,6 +143,7 @@ void record_network(Recorder& recorder, const Network& network, const std::vecto
       row.inbound = topo.inbound(i);
       row.as_rank = n.as_rank;
       row.prefix = n.prefix;
+      row.pool = n.pool;
       row.offline_s = runtime.offline_s(i);
       row.online = runtime.online(i) ? 1 : 0;
       t->append(&row);

@@ -139,6 +139,14 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
       for (double s : p.shares) out << exact(s);
       out << YAML::EndSeq << YAML::Key << "others" << YAML::Value << (p.others_equal ? "equal" : "zero");
       break;
+    case PowerDistribution::pools:
+      out << YAML::Key << "distribution" << YAML::Value << "pools" << YAML::Key << "pools" << YAML::Value
+          << YAML::Flow << YAML::BeginSeq;
+      for (double s : p.pools) out << exact(s);
+      out << YAML::EndSeq << YAML::Key << "gateways" << YAML::Value << p.gateways << YAML::Key << "pool_ases"
+          << YAML::Value << p.pool_ases << YAML::Key << "gateway_peers" << YAML::Value << p.gateway_peers
+          << YAML::Key << "others" << YAML::Value << (p.others_equal ? "equal" : "zero");
+      break;
   }
   out << YAML::EndMap << YAML::EndMap;
 
@@ -171,6 +179,9 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
           break;
         case SelectBy::top_degree:
           out << YAML::Key << "top_degree" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
+          break;
+        case SelectBy::top_power:
+          out << YAML::Key << "top_power" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);
           break;
         case SelectBy::top_prefixes:
           out << YAML::Key << "top_prefixes" << YAML::Value << static_cast<std::uint64_t>(a.nodes.amount);

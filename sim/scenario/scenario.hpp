@@ -97,6 +97,7 @@ enum class PowerDistribution {
   equal,   ///< every node the same
   normal,  ///< each node draws from a normal law (SimBlock's model)
   shares,  ///< explicit shares for the first nodes
+  pools,   ///< mining pools: each pool's share on a few gateway nodes (docs/attacks.md)
 };
 
 /// How consensus power (hashrate, stake) is spread over nodes.
@@ -105,7 +106,11 @@ struct PowerSpec {
   double mean = 1;                                            ///< normal: mean power (arbitrary units)
   double stddev = 0;                                          ///< normal: standard deviation
   std::vector<double> shares;                                 ///< shares: shares of nodes 0..k-1
-  bool others_equal = false;  ///< shares: split the remainder equally over the other nodes (else 0)
+  bool others_equal = false;  ///< shares, pools: split the remainder equally over the other nodes (else 0)
+  std::vector<double> pools;   ///< pools: hashrate share of each pool, largest first
+  std::uint32_t gateways = 1;  ///< pools: nodes per pool that hold its hashrate
+  std::uint32_t pool_ases = 0;       ///< pools: gateways sit in the largest this many ASes (0: anywhere)
+  std::uint32_t gateway_peers = 0;   ///< pools: extra connections each gateway opens
 };
 
 /// The consensus protocol and its parameters.
@@ -126,6 +131,7 @@ enum class SelectBy {
   top_ases,      ///< every node of the `amount` largest ASes
   top_prefixes,  ///< every node of the `amount` most populated prefixes
   top_degree,    ///< the `amount` nodes with the most connections (ties: lower id)
+  top_power,     ///< the `amount` nodes with the most consensus power (ties: lower id)
 };
 
 /// Which nodes an attack controls.

@@ -27,10 +27,10 @@ const std::vector<std::string> kContentionNames{"none", "upload", "upload_downlo
 const std::vector<std::string> kLatencyModelNames{"fixed", "pareto"};
 const std::vector<std::string> kTopologyModels{"random", "complete"};
 // Names in enum order: the index of a name is its enum value.
-const std::vector<std::string> kPowerDistributions{"equal", "normal", "shares"};
+const std::vector<std::string> kPowerDistributions{"equal", "normal", "shares", "pools"};
 const std::vector<std::string> kPowerOthers{"zero", "equal"};
-const std::vector<std::string> kSelectors{"count", "fraction", "power_share",  "region",    "ids",
-                                          "ases",  "top_ases", "top_prefixes", "top_degree"};
+const std::vector<std::string> kSelectors{"count", "fraction", "power_share",  "region",     "ids",
+                                          "ases",  "top_ases", "top_prefixes", "top_degree", "top_power"};
 
 template <class Enum>
 Enum enum_of(const std::vector<std::string>& names, const std::string& name) {
@@ -212,9 +212,9 @@ void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   count("relay_hops", p.relay_hops, 0, 100);
   if (const auto a = v.get("anchors")) p.anchors = a->as_bool();
   if (const auto f = v.get("feelers")) p.feelers = f->as_bool();
-  if (const auto f = v.get("feeler_interval")) p.feeler_interval_s = f->as_duration_s(greater_than(0));
+  if (const auto f = v.get("feeler_interval")) p.feeler_interval_s = f->as_duration_s(at_least(1));
   if (const auto t = v.get("test_before_evict")) p.test_before_evict = t->as_bool();
-  if (const auto r = v.get("retry")) p.retry_s = r->as_duration_s(greater_than(0));
+  if (const auto r = v.get("retry")) p.retry_s = r->as_duration_s(at_least(1));
   if (net.topology.model == "complete")
     v.fail("network.peers needs a random peer graph (topology.model: random)");
   const std::uint64_t slots = std::uint64_t{p.new_buckets + p.tried_buckets} * p.bucket_size;
@@ -324,7 +324,8 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
   return net;
 }
 
-PowerSpec read_power(const YamlValue& v, std::uint32_t nodes) {
+PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
+  const std::uint32_t nodes = net.nodes;
   PowerSpec p;
   p.distribution =
       enum_of<PowerDistribution>(kPowerDistributions, v.at("distribution").as_choice(kPowerDistributions));
@@ -360,6 +361,38 @@ PowerSpec read_power(const YamlValue& v, std::uint32_t nodes) {
       }
       break;
     }
+    case PowerDistribution::pools: {
+      v.expect_keys({"distribution", "pools", "gateways", "pool_ases", "gateway_peers", "others"});
+      const YamlValue pools = v.at("pools");
+      for (const YamlValue& s : pools.items()) p.pools.push_back(s.as_real(Range{0, 1, true, false}));
+      if (p.pools.empty()) pools.fail("at least one pool is needed");
+      if (const auto g = v.get("gateways"))
+        p.gateways = static_cast<std::uint32_t>(g->as_int(between(1, 1000)));
+      if (const auto a = v.get("pool_ases")) {
+        p.pool_ases = static_cast<std::uint32_t>(a->as_int(between(0, kMaxNodes)));
+        if (p.pool_ases > 0 && net.internet.ases == 0)
+          a->fail(
+              "pool_ases places gateways by AS: the network needs an Internet placement (network.internet)");
+        if (p.pool_ases > net.internet.ases)
+          a->fail(fmt::format("the network has {} ASes", net.internet.ases));
+      }
+      if (const auto e = v.get("gateway_peers"))
+        p.gateway_peers = static_cast<std::uint32_t>(e->as_int(between(0, 100000)));
+      if (const auto o = v.get("others")) p.others_equal = o->as_choice(kPowerOthers) == kPowerOthers[1];
+      const double sum = std::accumulate(p.pools.begin(), p.pools.end(), 0.0);
+      if (sum > 1 + kShareTolerance) pools.fail(fmt::format("pool shares sum to {:.6g}, more than 1", sum));
+      if (!p.others_equal && std::fabs(sum - 1) > kShareTolerance) {
+        pools.fail(
+            fmt::format("pool shares sum to {:.6g}; they must sum to 1 unless others: equal (solo miners "
+                        "share the rest)",
+                        sum));
+      }
+      if (std::uint64_t{p.gateways} * p.pools.size() >= nodes) {
+        pools.fail(fmt::format("{} pools x {} gateways need more than the {} nodes", p.pools.size(),
+                               p.gateways, nodes));
+      }
+      break;
+    }
   }
   return p;
 }
@@ -374,6 +407,7 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
   switch (s.by) {
     case SelectBy::count:
     case SelectBy::top_degree:
+    case SelectBy::top_power:
       s.amount = static_cast<double>(value.as_int(between(1, net.nodes)));
       break;
     case SelectBy::fraction:
@@ -619,7 +653,7 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   }
   if (const auto p = consensus.get("power")) {
     sc.locations["consensus.power"] = p->where();
-    sc.consensus.power = read_power(*p, sc.network.nodes);
+    sc.consensus.power = read_power(*p, sc.network);
   }
   sc.locations["consensus"] = consensus.where();
 
