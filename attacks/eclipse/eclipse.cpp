@@ -31,6 +31,7 @@
 #include "attacks/common/private_chain_pool.hpp"
 #include "attacks/eclipse/merchant_pool.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/sampling.hpp"
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/summary.hpp"
 #include "sim/node/peer_manager.hpp"
@@ -39,8 +40,6 @@
 namespace dltsim {
 
 namespace {
-
-constexpr std::size_t kMaxAddrBatch = 1000;  // addresses per addr message (Core's limit)
 
 struct VictimRow {
   std::uint16_t attack;
@@ -157,10 +156,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
                               label_, count, honest.size()));
     }
     Rng pick_rng = setup.seeds.child("victims").rng();
-    for (std::size_t i = 0; i < count; ++i) {
-      boost::random::uniform_int_distribution<std::size_t> pick(i, honest.size() - 1);
-      std::swap(honest[i], honest[pick(pick_rng)]);
-    }
+    shuffle_front(honest, count, pick_rng);
     victims_.assign(honest.begin(), honest.begin() + static_cast<std::ptrdiff_t>(count));
     std::sort(victims_.begin(), victims_.end());
     for (const NodeId v : victims_) is_victim_[v] = true;
@@ -325,13 +321,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
     for (const NodeId v : victims_) {
       for (std::uint32_t m = 0; m < addr_messages_; ++m) {
         boost::random::uniform_int_distribution<std::size_t> sender(0, attacker_.size() - 1);
-        std::vector<NodeId> addresses = attacker_;
-        const std::size_t k = std::min(kMaxAddrBatch, addresses.size());
-        for (std::size_t i = 0; i < k; ++i) {
-          boost::random::uniform_int_distribution<std::size_t> pick(i, addresses.size() - 1);
-          std::swap(addresses[i], addresses[pick(rng_)]);
-        }
-        addresses.resize(k);
+        std::vector<NodeId> addresses = sample(attacker_, PeerManager::kMaxAddrMessage, rng_);
         peers_->send_addresses(attacker_[sender(rng_)], v, std::move(addresses));
       }
     }

@@ -22,6 +22,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "attacks/common/private_chain_pool.hpp"
+#include "sim/core/sampling.hpp"
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/summary.hpp"
 #include "sim/node/peer_manager.hpp"
@@ -30,8 +31,6 @@
 namespace dltsim {
 
 namespace {
-
-constexpr std::size_t kMaxAddrBatch = 1000;  // addresses per addr message (Core's limit)
 
 struct ShareRow {
   double time_s;
@@ -144,13 +143,7 @@ class SybilAttack final : public Attack, public MessageFilter {
     boost::random::uniform_int_distribution<std::size_t> any_honest(0, honest_.size() - 1);
     boost::random::uniform_int_distribution<std::size_t> any_sybil(0, sybils_.size() - 1);
     for (std::uint32_t m = 0; m < advertise_; ++m) {
-      std::vector<NodeId> addresses = sybils_;
-      const std::size_t k = std::min(kMaxAddrBatch, addresses.size());
-      for (std::size_t i = 0; i < k; ++i) {
-        boost::random::uniform_int_distribution<std::size_t> pick(i, addresses.size() - 1);
-        std::swap(addresses[i], addresses[pick(rng_)]);
-      }
-      addresses.resize(k);
+      std::vector<NodeId> addresses = sample(sybils_, PeerManager::kMaxAddrMessage, rng_);
       const NodeId from = sybils_[any_sybil(rng_)];
       peers_->send_addresses(from, honest_[any_honest(rng_)], std::move(addresses));
     }

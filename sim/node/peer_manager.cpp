@@ -5,6 +5,7 @@
 
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "sim/core/sampling.hpp"
 #include "sim/node/runtime.hpp"
 
 namespace dltsim {
@@ -241,18 +242,15 @@ void PeerManager::send_addresses(NodeId from, NodeId to, std::vector<NodeId> add
   send_addr(from, to, std::move(addresses), spec_.relay_hops);
 }
 
+
 void PeerManager::relay(NodeId node, NodeId except, NodeId address, std::uint32_t hops) {
   std::vector<NodeId> candidates;
   for (const PeerLink& p : runtime_.network().topology().peers(node)) {
     if (p.peer != except && p.peer != address && !is_block_relay(node, p.peer)) candidates.push_back(p.peer);
   }
-  // A partial Fisher-Yates shuffle picks the peers it goes to.
   const auto k = std::min<std::size_t>(kRelayFanout, candidates.size());
-  for (std::size_t i = 0; i < k; ++i) {
-    boost::random::uniform_int_distribution<std::size_t> pick(i, candidates.size() - 1);
-    std::swap(candidates[i], candidates[pick(rng_)]);
-    send_addr(node, candidates[i], {address}, hops);
-  }
+  shuffle_front(candidates, k, rng_);
+  for (std::size_t i = 0; i < k; ++i) send_addr(node, candidates[i], {address}, hops);
 }
 
 void PeerManager::on_message(const Message& msg) {
@@ -262,10 +260,7 @@ void PeerManager::on_message(const Message& msg) {
     std::vector<NodeId> all;
     st.table.for_each([&all](const AddressSlot& s) { all.push_back(s.address); });
     const auto k = std::min<std::size_t>(spec_.getaddr_addresses, all.size());
-    for (std::size_t i = 0; i < k; ++i) {
-      boost::random::uniform_int_distribution<std::size_t> pick(i, all.size() - 1);
-      std::swap(all[i], all[pick(rng_)]);
-    }
+    shuffle_front(all, k, rng_);
     all.resize(k);
     if (!all.empty()) send_addr(msg.to, msg.from, std::move(all), spec_.relay_hops);
     return;

@@ -30,6 +30,8 @@ struct PeerStats {
 /// Address tables and dynamic connections of every node.
 class PeerManager {
  public:
+  /// Most addresses in one addr message (Bitcoin Core's limit).
+  static constexpr std::size_t kMaxAddrMessage = 1000;
   /// Tables keyed from `seeds`; registers the addr and getaddr message types.
   PeerManager(Runtime& runtime, const PeerSpec& spec, MessageTypes& types, const SeedTree& seeds);
 
@@ -60,6 +62,7 @@ class PeerManager {
   bool connect_inbound(NodeId from, NodeId to);
   /// Sends an addr message (no relay) from one node to another.
   void send_addresses(NodeId from, NodeId to, std::vector<NodeId> addresses);
+
   /// Counters so far.
   const PeerStats& stats() const { return stats_; }
   /// The scenario's settings.

@@ -10,6 +10,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "sim/core/error.hpp"
+#include "sim/core/sampling.hpp"
 
 namespace dltsim {
 
@@ -24,12 +25,9 @@ void place_pools(const PowerSpec& spec, Network& network, Rng& rng) {
     throw Error(fmt::format("{} pools x {} gateways need {} nodes, but the largest {} ASes hold only {}",
                             spec.pools.size(), spec.gateways, needed, spec.pool_ases, candidates.size()));
   }
-  // A partial Fisher-Yates shuffle with Boost's distribution picks the gateways, pool after pool.
-  for (std::size_t i = 0; i < needed; ++i) {
-    boost::random::uniform_int_distribution<std::size_t> pick(i, candidates.size() - 1);
-    std::swap(candidates[i], candidates[pick(rng)]);
+  shuffle_front(candidates, needed, rng);  // the gateways, pool after pool
+  for (std::size_t i = 0; i < needed; ++i)
     network.set_pool(candidates[i], static_cast<std::uint16_t>(i / spec.gateways + 1));
-  }
   // Well-connected gateways: extra connections to random nodes that still accept inbound ones.
   Topology& topo = network.topology();
   const std::uint32_t cap = network.spec().topology.max_inbound;
