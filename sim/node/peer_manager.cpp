@@ -242,7 +242,6 @@ void PeerManager::send_addresses(NodeId from, NodeId to, std::vector<NodeId> add
   send_addr(from, to, std::move(addresses), spec_.relay_hops);
 }
 
-
 void PeerManager::relay(NodeId node, NodeId except, NodeId address, std::uint32_t hops) {
   std::vector<NodeId> candidates;
   for (const PeerLink& p : runtime_.network().topology().peers(node)) {
