@@ -321,7 +321,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
     for (const NodeId v : victims_) {
       for (std::uint32_t m = 0; m < addr_messages_; ++m) {
         boost::random::uniform_int_distribution<std::size_t> sender(0, attacker_.size() - 1);
-        std::vector<NodeId> addresses = sample(attacker_, PeerManager::kMaxAddrMessage, rng_);
+        std::vector<NodeId> addresses = dltsim::sample(attacker_, PeerManager::kMaxAddrMessage, rng_);
         peers_->send_addresses(attacker_[sender(rng_)], v, std::move(addresses));
       }
     }
