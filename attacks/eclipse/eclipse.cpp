@@ -452,6 +452,16 @@ void register_eclipse(AttackRegistry& registry) {
   };
   info.tables = {"eclipse", "eclipse_connections"};
   info.protocols = {"nakamoto"};
+  info.check_window = [](const ParamValues& v, double start_s, double end_s) -> std::string {
+    const double back_s = start_s + v.number("wait") + v.number("downtime");
+    if (back_s >= end_s) {
+      return fmt::format(
+          "the victims come back from the restart at {} s (start + wait + downtime), not before the "
+          "attack's end at {} s: shorten wait or move end",
+          back_s, end_s);
+    }
+    return "";
+  };
   info.check_network = [](const ParamValues&, const NetworkSpec& net) -> std::string {
     if (!net.peers.enabled) {
       return "attack 'eclipse' works on address tables: add network.peers (an empty map {} takes the "

@@ -65,6 +65,9 @@ struct AttackInfo {
   std::vector<std::string> protocols;
   /// Checks that involve several parameters; returns what is wrong, or "" (may be empty).
   std::function<std::string(const ParamValues&)> check;
+  /// Checks parameters against the attack's time window [start_s, end_s); returns what is wrong, or ""
+  /// (may be empty).
+  std::function<std::string(const ParamValues&, double start_s, double end_s)> check_window;
   /// Checks against the network it runs on (a model it needs); returns what is wrong, or "" (may be empty).
   std::function<std::string(const ParamValues&, const NetworkSpec&)> check_network;
   /// Factory; throws Error if the protocol is not one it can attack.

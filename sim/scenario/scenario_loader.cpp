@@ -497,6 +497,11 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
   } else {
     a.params = default_params(info.params);
   }
+  if (info.check_window) {
+    if (const std::string problem = info.check_window(a.params, a.start_s, a.end_s); !problem.empty()) {
+      (v.get("params") ? v.at("params") : v).fail(problem);
+    }
+  }
   if (info.check_network) {
     if (const std::string problem = info.check_network(a.params, net); !problem.empty()) name.fail(problem);
   }

@@ -8,8 +8,9 @@
   appear in the traffic and the summary counts received addresses.
 - The same scenario and seed give byte-identical result files.
 - Bad input: an unknown key names the allowed ones; topology degrees given beside network.peers;
-  network.peers on a complete graph; the eclipse attack without network.peers; more victims than
-  honest nodes.
+  network.peers on a complete graph; the eclipse attack without network.peers; an eclipse restart
+  after the attack's end (at its line); more victims than honest nodes (at run time: the attack's
+  nodes are known then).
 """
 
 import filecmp
@@ -78,6 +79,9 @@ code, err = error("{preset: bitcoin-2019, nodes: 100, peers: {max_inbound: 0}}")
 check(code != 0 and "max_inbound" in err, f"no inbound slot: {err}")
 code, err = error("{preset: bitcoin-2019, nodes: 100}", "attacks: [{attack: eclipse, nodes: {count: 10}}]")
 check(code != 0 and "network.peers" in err, f"eclipse without address tables: {err}")
+code, err = error("{preset: bitcoin-2019, nodes: 100, peers: {}}",
+                  "attacks: [{attack: eclipse, nodes: {count: 10}, end: 2 h, params: {wait: 3 h}}]")
+check(code == 2 and "bad.yaml:4" in err and "wait" in err, f"restart after the attack's end: {err}")
 code, err = error("{preset: bitcoin-2019, nodes: 100, peers: {}}",
                   "attacks: [{attack: eclipse, nodes: {count: 95}, params: {victims: 10}}]", "run")
 check(code != 0 and "10 victims" in err and "5 nodes" in err, f"more victims than honest nodes: {err}")
