@@ -26,10 +26,23 @@ void PoolNode::on_mined(NodeContext& ctx) {
 
 void PoolNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   if (!pool_.active()) return NakamotoNode::on_block(ctx, block, from);
+  if (pool_.captured(from)) {
+    // A captured miner's block: the pool's if it extends the private chain; else a stale block this
+    // member records (so that it does not fetch it again) and nobody builds on.
+    if (!view_.knows(block) && !pool_.take_captured(block)) accept(ctx, block);
+    return;
+  }
   // Record the arrival and keep the view current; the pool decides what to mine and publish, and
   // does not relay the honest network's blocks.
   accept(ctx, block);
   pool_.on_public_block(block);
+}
+
+void PoolNode::publish_to_captured(BlockId block) {
+  const PayloadPtr& ref = consensus_.ref(block);
+  for (const PeerLink& p : ctx_->peers()) {
+    if (pool_.captured(p.peer)) ctx_->send(p.peer, consensus_.types().inv, nakamoto::kInvSizeBytes, ref);
+  }
 }
 
 void PoolNode::follow(BlockId block) {
@@ -99,7 +112,30 @@ void PrivateChainPool::on_mined(PoolNode& miner) {
   }
   private_head_ = block;
   if (fork_label_ != Fork::active) fork_label_ = Fork::irrelevant;
+  feed_captured(block);
   after_pool_block();
+}
+
+void PrivateChainPool::capture(NodeId node) {
+  if (node >= captured_.size()) captured_.resize(node + 1, false);
+  captured_[node] = true;
+}
+
+void PrivateChainPool::feed_captured(BlockId block) {
+  if (captured_.empty()) return;
+  for (PoolNode* m : members_) m->publish_to_captured(block);
+}
+
+bool PrivateChainPool::take_captured(BlockId block) {
+  if (consensus_.tree().get(block).parent != private_head_) return false;
+  for (PoolNode* m : members_) {
+    m->learn(block);
+    consensus_.metrics().on_arrival(block, m->context().id(), now_s());
+  }
+  private_head_ = block;
+  if (fork_label_ != Fork::active) fork_label_ = Fork::irrelevant;
+  after_pool_block();
+  return true;
 }
 
 void PrivateChainPool::on_public_block(BlockId block) {
@@ -125,6 +161,11 @@ void PrivateChainPool::adopt() {
   private_head_ = public_head_;
   published_height_ = consensus_.tree().get(public_head_).height;
   fork_label_ = Fork::irrelevant;
+  if (!captured_.empty()) {
+    // The captured miners hear of the honest chain only from the pool: give them its head to mine on.
+    for (PoolNode* m : members_) m->follow(public_head_);
+    feed_captured(public_head_);
+  }
 }
 
 void PrivateChainPool::announce(BlockId block) {

@@ -35,6 +35,10 @@ class PoolNode : public nakamoto::NakamotoNode {
   void follow(BlockId block);
   /// Creates a block (counted toward the stop condition) on `parent`.
   BlockId mine_on(BlockId parent) { return produce_block(*ctx_, parent, true); }
+  /// Announces a block to the peers the pool has captured (eclipsed miners it feeds its chain).
+  void publish_to_captured(BlockId block);
+  /// The pool this node belongs to.
+  PrivateChainPool& pool() { return pool_; }
 
  protected:
   void on_mined(NodeContext& ctx) override;
@@ -63,6 +67,16 @@ class PrivateChainPool {
   void on_mined(PoolNode& miner);
   /// A member accepted a public block (honest, or published earlier by the pool and relayed back).
   void on_public_block(BlockId block);
+  /// From now on `node` (an eclipsed miner) gets every private block, and its blocks that extend the
+  /// private head count as the pool's: the pool mines with its power too.
+  void capture(NodeId node);
+  /// Sends the private head to the captured nodes (a newly captured one then mines on it).
+  void announce_head_to_captured() { feed_captured(private_head_); }
+  /// True for a captured node.
+  bool captured(NodeId node) const { return node < captured_.size() && captured_[node]; }
+  /// A member received `block` from a captured node: if it extends the private head it becomes the
+  /// pool's next private block (true); else it is ignored (false).
+  bool take_captured(BlockId block);
 
  protected:
   /// The pool found a block (already on the private chain).
@@ -102,11 +116,13 @@ class PrivateChainPool {
 
  private:
   void publish_up_to(std::uint32_t height);
+  void feed_captured(BlockId block);
   void begin();
   void finish_window();
   std::vector<PoolNode*> members_;
   std::uint32_t published_height_ = 0;  // private blocks up to this height are public
   std::vector<bool> processed_;         // public blocks already handled (several members receive each)
+  std::vector<bool> captured_;          // nodes whose power the pool uses (empty: none)
   double start_s_;
   double end_s_;
   bool active_ = false;

@@ -136,7 +136,8 @@ class EclipseAttack final : public Attack, public MessageFilter {
         addr_messages_(static_cast<std::uint32_t>(setup.spec.params.integer("addr_messages"))),
         drop_(setup.spec.params.text("blocks") == "drop"),
         delay_s_(setup.spec.params.text("blocks") == "delay" ? setup.spec.params.number("delay") : 0),
-        pass_(setup.spec.params.text("blocks") == "pass"),
+        pass_(setup.spec.params.text("blocks") == "pass" || setup.spec.params.text("blocks") == "capture"),
+        capture_(setup.spec.params.text("blocks") == "capture"),
         confirmations_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
         attacker_(setup.nodes),
         is_attacker_(setup.network.size(), false),
@@ -196,6 +197,15 @@ class EclipseAttack final : public Attack, public MessageFilter {
     if (peers_ == nullptr)
       throw Error(fmt::format("attack '{}' needs network.peers (address tables)", label_));
     for (const NodeId a : attacker_) peers_->set_unlimited_inbound(a);
+    if (capture_) {
+      pool_member_ = dynamic_cast<attacks::PoolNode*>(&runtime.protocol(attacker_.front()));
+      if (pool_member_ == nullptr) {
+        throw Error(
+            fmt::format("attack '{}': blocks: capture needs the attack's nodes to run a private-chain "
+                        "attack too (selfish_mining on the same nodes)",
+                        label_));
+      }
+    }
     runtime.call_at(start_s_, [this] {
       for (const NodeId v : victims_) occupy_inbound(v);
       flood();
@@ -287,6 +297,10 @@ class EclipseAttack final : public Attack, public MessageFilter {
                 "victims with every connection to the attacker at the end");
     summary.set(key("attacker_share_end"), victims_.empty() ? 0.0 : share_sum / victims_.size(), "",
                 "attacker's share of a victim's connections at the end, mean over victims");
+    if (capture_) {
+      summary.set(key("captured"), static_cast<std::int64_t>(captured_), "nodes",
+                  "eclipsed miners whose power the private-chain pool uses");
+    }
     summary.set(key("blocks_held"), static_cast<std::int64_t>(held_), "messages",
                 "block messages the attacker dropped or delayed to eclipsed victims");
   }
@@ -304,6 +318,14 @@ class EclipseAttack final : public Attack, public MessageFilter {
   bool eclipsed(NodeId v) const {
     const auto [connections, attacker] = connections_of(v);
     return connections > 0 && attacker == connections;
+  }
+
+  // The eclipsed miner mines for the private-chain attack the attacker's nodes run (selfish mining
+  // on the same nodes): it is fed the private chain and its blocks on it are the pool's.
+  void capture(NodeId v) {
+    pool_member_->pool().capture(v);
+    ++captured_;
+    pool_member_->pool().announce_head_to_captured();
   }
 
   // Attacker nodes in a fresh random order, until the victim's inbound slots are full.
@@ -386,6 +408,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
       }
       r.eclipsed_at_restart = r.outbound > 0 && r.outbound == r.outbound_attacker ? 1 : 0;
       occupy_inbound(v);  // at once, before the next victim (or anyone) connects to it
+      if (capture_ && eclipsed(v)) capture(v);
     }
     sample();
   }
@@ -404,6 +427,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
   bool drop_;
   double delay_s_;
   bool pass_;
+  bool capture_;
   std::uint32_t confirmations_;
   std::vector<NodeId> attacker_;
   std::vector<bool> is_attacker_;
@@ -420,6 +444,8 @@ class EclipseAttack final : public Attack, public MessageFilter {
   TableWriter* victim_table_;
   TableWriter* sample_table_;
   std::uint64_t held_ = 0;
+  std::uint32_t captured_ = 0;
+  attacks::PoolNode* pool_member_ = nullptr;  // blocks: capture: a node of the private-chain pool
 };
 
 }  // namespace
@@ -439,8 +465,10 @@ void register_eclipse(AttackRegistry& registry) {
       param::integer("addr_messages", 10, between(0, 1e4),
                      "addr messages per victim per flood, each with up to 1,000 attacker addresses"),
       param::duration("flood_interval", "30 min", at_least(1), "time between floods, until the restart"),
-      param::choice("blocks", "drop", {"drop", "delay", "pass"},
-                    "what the attacker does with blocks it relays to an eclipsed victim"),
+      param::choice("blocks", "drop", {"drop", "delay", "pass", "capture"},
+                    "what the attacker does with blocks it relays to an eclipsed victim; capture: with "
+                    "selfish_mining on the same nodes, feed it the private chain and count its blocks on it "
+                    "as the pool's"),
       param::duration("delay", "20 min", at_least(0),
                       "added to each block to an eclipsed victim (blocks: delay)"),
       param::integer(
