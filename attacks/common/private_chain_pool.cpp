@@ -106,14 +106,18 @@ void PrivateChainPool::finish_window() {
 
 void PrivateChainPool::on_mined(PoolNode& miner) {
   const BlockId block = miner.mine_on(private_head_);
+  extend_private(block);
+  feed_captured(block);
+  after_pool_block();
+}
+
+void PrivateChainPool::extend_private(BlockId block) {
   for (PoolNode* m : members_) {
     m->learn(block);
     consensus_.metrics().on_arrival(block, m->context().id(), now_s());
   }
   private_head_ = block;
   if (fork_label_ != Fork::active) fork_label_ = Fork::irrelevant;
-  feed_captured(block);
-  after_pool_block();
 }
 
 void PrivateChainPool::capture(NodeId node) {
@@ -128,12 +132,7 @@ void PrivateChainPool::feed_captured(BlockId block) {
 
 bool PrivateChainPool::take_captured(BlockId block) {
   if (consensus_.tree().get(block).parent != private_head_) return false;
-  for (PoolNode* m : members_) {
-    m->learn(block);
-    consensus_.metrics().on_arrival(block, m->context().id(), now_s());
-  }
-  private_head_ = block;
-  if (fork_label_ != Fork::active) fork_label_ = Fork::irrelevant;
+  extend_private(block);
   after_pool_block();
   return true;
 }

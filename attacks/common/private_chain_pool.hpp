@@ -117,6 +117,7 @@ class PrivateChainPool {
  private:
   void publish_up_to(std::uint32_t height);
   void feed_captured(BlockId block);
+  void extend_private(BlockId block);  // every member learns it; it is the new private head
   void begin();
   void finish_window();
   std::vector<PoolNode*> members_;

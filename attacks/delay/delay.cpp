@@ -32,8 +32,7 @@ class DelayAttack final : public Attack, public MessageFilter {
         delay_s_(setup.spec.params.number("delay")),
         start_s_(setup.spec.start_s),
         end_s_(setup.spec.end_s),
-        victims_(setup.nodes),
-        block_types_(block_types(consensus_)) {
+        victims_(setup.nodes) {
     // The intercepted connections, as (victim, peer) pairs sorted for lookup.
     Rng rng = setup.seeds.child("intercepted").rng();
     const double share = setup.spec.params.number("intercepted");
@@ -47,14 +46,10 @@ class DelayAttack final : public Attack, public MessageFilter {
 
   MessageFilter* filter() override { return this; }
 
-  static std::vector<MessageType> block_types(const nakamoto::NakamotoConsensus& c) {
-    return {c.types().block, c.types().cmpctblock, c.types().blocktxn};
-  }
-
   FilterVerdict on_send(Message& msg, double now_s) override {
     FilterVerdict v;
     if (now_s < start_s_ || now_s >= end_s_) return v;
-    if (std::find(block_types_.begin(), block_types_.end(), msg.type) == block_types_.end()) return v;
+    if (!consensus_.types().carries_block(msg.type)) return v;
     if (!std::binary_search(intercepted_.begin(), intercepted_.end(), std::make_pair(msg.to, msg.from)))
       return v;
     v.extra_delay_s = delay_s_;
@@ -90,7 +85,6 @@ class DelayAttack final : public Attack, public MessageFilter {
   double start_s_;
   double end_s_;
   std::vector<NodeId> victims_;
-  std::vector<MessageType> block_types_;
   std::vector<std::pair<NodeId, NodeId>> intercepted_;  // (victim, peer)
   std::uint64_t held_back_ = 0;
 };

@@ -168,7 +168,6 @@ class EclipseAttack final : public Attack, public MessageFilter {
       rows_[i].eclipsed_at_s = std::numeric_limits<double>::quiet_NaN();
     }
     const auto& t = consensus_.types();
-    block_types_ = {t.block, t.cmpctblock, t.blocktxn};
     block_ref_types_ = {t.inv, t.getdata, t.block, t.cmpctblock, t.getblocktxn, t.blocktxn};
     if (restart_s_ + downtime_s_ >= end_s_) {
       throw Error(
@@ -222,7 +221,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
     if (pool_) return double_spend_verdict(msg);
     FilterVerdict verdict;
     if (now_s < start_s_ || now_s >= end_s_ || !is_victim_[msg.to] || !is_attacker_[msg.from]) return verdict;
-    if (std::find(block_types_.begin(), block_types_.end(), msg.type) == block_types_.end()) return verdict;
+    if (!consensus_.types().carries_block(msg.type)) return verdict;
     if (!eclipsed(msg.to)) return verdict;
     ++held_;
     verdict.drop = drop_;
@@ -234,6 +233,8 @@ class EclipseAttack final : public Attack, public MessageFilter {
   // merchants while the branch is being mined.
   FilterVerdict double_spend_verdict(const Message& msg) {
     FilterVerdict verdict;
+    // Only the attacker's messages and the merchants' can carry the branch or reach a merchant.
+    if (!is_attacker_[msg.from] && !is_merchant_[msg.from] && !is_merchant_[msg.to]) return verdict;
     if (std::find(block_ref_types_.begin(), block_ref_types_.end(), msg.type) == block_ref_types_.end())
       return verdict;
     const BlockId block = msg.as<nakamoto::BlockRef>().block;
@@ -435,7 +436,6 @@ class EclipseAttack final : public Attack, public MessageFilter {
   std::vector<bool> is_merchant_;
   std::vector<NodeId> victims_;
   std::vector<VictimRow> rows_;
-  std::vector<MessageType> block_types_;
   std::vector<MessageType> block_ref_types_;
   std::unique_ptr<attacks::MerchantPool> pool_;
   Rng rng_;

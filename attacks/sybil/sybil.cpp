@@ -71,7 +71,6 @@ class SybilAttack final : public Attack, public MessageFilter {
       if (!is_sybil_[i]) honest_.push_back(i);
     }
     const auto& t = consensus_.types();
-    block_types_ = {t.block, t.cmpctblock, t.blocktxn};
     announce_types_ = {t.inv, t.cmpctblock};  // what tells a peer that a block exists
   }
 
@@ -89,7 +88,7 @@ class SybilAttack final : public Attack, public MessageFilter {
   FilterVerdict on_send(Message& msg, double now_s) override {
     FilterVerdict verdict;
     if (now_s < start_s_ || now_s >= end_s_ || !is_sybil_[msg.from] || is_sybil_[msg.to]) return verdict;
-    const bool data = std::find(block_types_.begin(), block_types_.end(), msg.type) != block_types_.end();
+    const bool data = consensus_.types().carries_block(msg.type);
     const bool announce =
         std::find(announce_types_.begin(), announce_types_.end(), msg.type) != announce_types_.end();
     if (!data && !announce) return verdict;
@@ -162,7 +161,6 @@ class SybilAttack final : public Attack, public MessageFilter {
   std::vector<NodeId> sybils_;
   std::vector<bool> is_sybil_;
   std::vector<NodeId> honest_;
-  std::vector<MessageType> block_types_;
   std::vector<MessageType> announce_types_;
   Rng rng_;
   Runtime* runtime_ = nullptr;

@@ -24,6 +24,10 @@ struct MessageTypeIds {
   MessageType getblocktxn;  ///< requests transactions missing from a compact block
   MessageType blocktxn;     ///< the missing transactions
   MessageType sendcmpct;    ///< asks a peer to push compact blocks unannounced, or to stop (BIP 152)
+
+  /// True for the messages that carry a block's data (full, compact, or its missing transactions):
+  /// what on-path and relay attacks hold back.
+  bool carries_block(MessageType t) const { return t == block || t == cmpctblock || t == blocktxn; }
 };
 
 /// Payload of sendcmpct: high-bandwidth mode on or off.

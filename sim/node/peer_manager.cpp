@@ -198,12 +198,10 @@ void PeerManager::close_all(NodeId node) {
   for (const PeerLink& p : peers) {
     topo.disconnect(node, p.peer);
     NodeState& ps = nodes_[p.peer];
-    const bool lost_outbound = std::any_of(ps.outbound.begin(), ps.outbound.end(),
-                                           [node](const Outbound& o) { return o.peer == node; });
-    if (lost_outbound) {
-      ps.outbound.erase(std::find_if(ps.outbound.begin(), ps.outbound.end(),
-                                     [node](const Outbound& o) { return o.peer == node; }));
-    }
+    const auto it = std::find_if(ps.outbound.begin(), ps.outbound.end(),
+                                 [node](const Outbound& o) { return o.peer == node; });
+    const bool lost_outbound = it != ps.outbound.end();
+    if (lost_outbound) ps.outbound.erase(it);
     erase_value(ps.block_relay_peers, node);
     runtime_.connection_lost(p.peer, node);
     if (lost_outbound) fill_outbound(p.peer);
