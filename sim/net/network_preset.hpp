@@ -33,6 +33,12 @@ struct InternetSpec {
   double prefix_share = 1;  ///< largest share of all nodes one prefix holds
 };
 
+/// A mining pool of a measured hashrate distribution.
+struct MiningPool {
+  std::string name;  ///< as the source labels it
+  double share = 0;  ///< share of the blocks it mined in the source's period
+};
+
 /// A complete network description.
 struct NetworkPreset {
   std::string name;                                  ///< registry key
@@ -45,6 +51,8 @@ struct NetworkPreset {
   std::uint32_t max_inbound = 0;                     ///< inbound connection cap per node
   InternetSpec internet;                             ///< AS and prefix placement (ases 0: none)
   std::string internet_sources;                      ///< where the placement's figures come from
+  std::vector<MiningPool> pools;                     ///< measured pool shares, largest first (may be empty)
+  std::string pool_sources;                          ///< where the pool shares come from
 };
 
 /// Registry of network presets.

@@ -60,6 +60,16 @@ std::string describe_text(const Catalog& c, const std::string& name) {
           it, "\nInternet placement: {} ASes, Zipf exponent {}, a prefix per {} of nodes\nsources: {}\n",
           n->internet.ases, n->internet.as_exponent, n->internet.prefix_share, n->internet_sources);
     }
+    if (!n->pools.empty()) {
+      double pooled = 0;
+      fmt::format_to(it, "\nmining pools (consensus.power distribution pools):\n{:<4} {:<32} {}\n", "pool",
+                     "name", "share");
+      for (std::size_t k = 0; k < n->pools.size(); ++k) {
+        fmt::format_to(it, "{:<4} {:<32} {:.4f}\n", k + 1, n->pools[k].name, n->pools[k].share);
+        pooled += n->pools[k].share;
+      }
+      fmt::format_to(it, "rest {:<32} {:.4f}\nsources: {}\n", "(solo miners)", 1 - pooled, n->pool_sources);
+    }
     return out;
   }
   throw Error(fmt::format("nothing named {}; protocols: {}; attacks: {}; presets: {}", quote_value(name),

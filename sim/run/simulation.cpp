@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include <fmt/format.h>
 #include <simgrid/s4u/Engine.hpp>
 
 #include "dltsim/version.hpp"
@@ -50,6 +51,13 @@ struct RegionRow {
   std::uint32_t nodes;
 };
 
+struct PoolRow {
+  std::uint16_t pool;
+  char name[32];
+  double power_share;
+  std::uint32_t gateways;
+};
+
 struct MessageRow {
   char type[32];
   std::uint64_t sent;
@@ -89,6 +97,16 @@ TableSchema region_schema() {
            DLTSIM_COLUMN(RegionRow, nodes, "", "nodes placed in the region")}};
 }
 
+TableSchema pool_schema() {
+  return {"pools",
+          "Mining pools (consensus.power distribution pools): the nodes table's `pool` indexes them",
+          sizeof(PoolRow),
+          {DLTSIM_COLUMN(PoolRow, pool, "", "pool index (1: the first listed)"),
+           DLTSIM_COLUMN(PoolRow, name, "", "name (the preset's source, pool_names, or 'pool N')"),
+           DLTSIM_COLUMN(PoolRow, power_share, "", "share of consensus power its gateways hold together"),
+           DLTSIM_COLUMN(PoolRow, gateways, "", "gateway nodes holding it")}};
+}
+
 TableSchema message_schema() {
   return {"messages",
           "Traffic by message type",
@@ -101,6 +119,7 @@ TableSchema message_schema() {
 }
 
 static_assert(sizeof(RegionRow::name) > kMaxRegionNameBytes, "the loader caps region names to fit");
+static_assert(sizeof(PoolRow::name) > kMaxPoolNameBytes, "the loader caps pool names to fit");
 static_assert(sizeof(MessageRow::type) > kMaxMessageTypeBytes, "MessageTypes caps names to fit");
 
 // Texts are capped where they enter (loader, registries), so nothing is ever cut here.
@@ -109,6 +128,25 @@ void copy_text(char (&dst)[N], const std::string& src) {
   if (src.size() >= N) throw std::logic_error("text column overflow: " + src);
   std::memset(dst, 0, N);
   std::memcpy(dst, src.data(), src.size());
+}
+
+void record_pools(Recorder& recorder, const Network& network, const std::vector<double>& power,
+                  const PowerSpec& spec) {
+  if (spec.distribution != PowerDistribution::pools) return;
+  TableWriter* t = recorder.table(pool_schema());
+  if (t == nullptr) return;
+  std::vector<PoolRow> rows(spec.pools.size(), PoolRow{});
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    rows[k].pool = static_cast<std::uint16_t>(k + 1);
+    copy_text(rows[k].name, k < spec.pool_names.size() ? spec.pool_names[k] : fmt::format("pool {}", k + 1));
+  }
+  for (NodeId i = 0; i < network.size(); ++i) {
+    const std::uint16_t pool = network.node(i).pool;
+    if (pool == 0) continue;
+    rows[pool - 1].power_share += power[i];
+    ++rows[pool - 1].gateways;
+  }
+  for (const PoolRow& row : rows) t->append(&row);
 }
 
 void record_network(Recorder& recorder, const Network& network, const std::vector<double>& power,
@@ -342,6 +380,7 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
   }
   record_traffic(recorder, runtime.transport(), o.types);
   record_network(recorder, network, runtime.power_shares(), runtime);
+  record_pools(recorder, network, runtime.power_shares(), sc.consensus.power);
   result.summary = summary;
 
   if (o.file) {

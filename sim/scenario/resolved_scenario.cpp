@@ -143,7 +143,13 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
       out << YAML::Key << "distribution" << YAML::Value << "pools" << YAML::Key << "pools" << YAML::Value
           << YAML::Flow << YAML::BeginSeq;
       for (double s : p.pools) out << exact(s);
-      out << YAML::EndSeq << YAML::Key << "gateways" << YAML::Value << p.gateways << YAML::Key << "pool_ases"
+      out << YAML::EndSeq;
+      if (!p.pool_names.empty()) {
+        out << YAML::Key << "pool_names" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const std::string& n : p.pool_names) out << n;
+        out << YAML::EndSeq;
+      }
+      out << YAML::Key << "gateways" << YAML::Value << p.gateways << YAML::Key << "pool_ases"
           << YAML::Value << p.pool_ases << YAML::Key << "gateway_peers" << YAML::Value << p.gateway_peers
           << YAML::Key << "others" << YAML::Value << (p.others_equal ? "equal" : "zero");
       break;

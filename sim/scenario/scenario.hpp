@@ -90,6 +90,7 @@ struct NetworkSpec {
   InternetSpec internet;               ///< AS and prefix placement (ases 0: none)
   ChurnSpec churn;                     ///< nodes leaving and rejoining
   PeerSpec peers;                      ///< address tables and dynamic connections
+  std::vector<MiningPool> preset_pools;  ///< the preset's measured pool shares (power.distribution pools)
 };
 
 /// Law of consensus power over nodes.
@@ -108,6 +109,7 @@ struct PowerSpec {
   std::vector<double> shares;                                 ///< shares: shares of nodes 0..k-1
   bool others_equal = false;  ///< shares, pools: split the remainder equally over the other nodes (else 0)
   std::vector<double> pools;   ///< pools: hashrate share of each pool, largest first
+  std::vector<std::string> pool_names;  ///< pools: their names (nodes table `pool` indexes them from 1)
   std::uint32_t gateways = 1;  ///< pools: nodes per pool that hold its hashrate
   std::uint32_t pool_ases = 0;       ///< pools: gateways sit in the largest this many ASes (0: anywhere)
   std::uint32_t gateway_peers = 0;   ///< pools: extra connections each gateway opens
@@ -161,6 +163,8 @@ struct OutputSpec {
 
 /// Longest region name in bytes (stored in a fixed-width column of the result file).
 constexpr std::size_t kMaxRegionNameBytes = 31;
+/// Longest mining pool name (the pools table stores it in a fixed-width column).
+constexpr std::size_t kMaxPoolNameBytes = 31;
 
 /// A complete, validated scenario.
 struct Scenario {

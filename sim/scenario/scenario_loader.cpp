@@ -259,6 +259,7 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
     net.topology.outbound_degree_cdf = preset.outbound_degree_cdf;
     net.topology.max_inbound = preset.max_inbound;
     net.internet = preset.internet;
+    net.preset_pools = preset.pools;
     regions_from_preset = true;
   }
   net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxNodes)));
@@ -362,10 +363,35 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
       break;
     }
     case PowerDistribution::pools: {
-      v.expect_keys({"distribution", "pools", "gateways", "pool_ases", "gateway_peers", "others"});
-      const YamlValue pools = v.at("pools");
-      for (const YamlValue& s : pools.items()) p.pools.push_back(s.as_real(Range{0, 1, true, false}));
-      if (p.pools.empty()) pools.fail("at least one pool is needed");
+      v.expect_keys({"distribution", "pools", "pool_names", "gateways", "pool_ases", "gateway_peers", "others"});
+      const auto pools = v.get("pools");
+      if (pools) {
+        for (const YamlValue& s : pools->items()) p.pools.push_back(s.as_real(Range{0, 1, true, false}));
+        if (p.pools.empty()) pools->fail("at least one pool is needed");
+      } else if (net.preset_pools.empty()) {
+        v.fail(fmt::format("missing required key 'pools': {} no measured pool table",
+                           net.preset.empty() ? std::string("the network has")
+                                              : fmt::format("preset '{}' has", net.preset)));
+      } else {
+        // The preset's measured table; what it leaves out goes to solo miners unless told otherwise.
+        for (const MiningPool& m : net.preset_pools) {
+          p.pools.push_back(m.share);
+          p.pool_names.push_back(m.name);
+        }
+        p.others_equal = true;
+      }
+      if (const auto names = v.get("pool_names")) {
+        p.pool_names.clear();
+        for (const YamlValue& n : names->items()) {
+          p.pool_names.push_back(n.scalar());
+          if (p.pool_names.back().empty() || p.pool_names.back().size() > kMaxPoolNameBytes)
+            n.fail(fmt::format("a pool name has 1 to {} bytes (a fixed-width column in the result file)",
+                               kMaxPoolNameBytes));
+        }
+        if (p.pool_names.size() != p.pools.size())
+          names->fail(fmt::format("{} names for {} pools", p.pool_names.size(), p.pools.size()));
+      }
+      const YamlValue& where = pools ? *pools : v;
       if (const auto g = v.get("gateways"))
         p.gateways = static_cast<std::uint32_t>(g->as_int(between(1, 1000)));
       if (const auto a = v.get("pool_ases")) {
@@ -380,15 +406,15 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
         p.gateway_peers = static_cast<std::uint32_t>(e->as_int(between(0, 100000)));
       if (const auto o = v.get("others")) p.others_equal = o->as_choice(kPowerOthers) == kPowerOthers[1];
       const double sum = std::accumulate(p.pools.begin(), p.pools.end(), 0.0);
-      if (sum > 1 + kShareTolerance) pools.fail(fmt::format("pool shares sum to {:.6g}, more than 1", sum));
+      if (sum > 1 + kShareTolerance) where.fail(fmt::format("pool shares sum to {:.6g}, more than 1", sum));
       if (!p.others_equal && std::fabs(sum - 1) > kShareTolerance) {
-        pools.fail(
+        where.fail(
             fmt::format("pool shares sum to {:.6g}; they must sum to 1 unless others: equal (solo miners "
                         "share the rest)",
                         sum));
       }
       if (std::uint64_t{p.gateways} * p.pools.size() >= nodes) {
-        pools.fail(fmt::format("{} pools x {} gateways need more than the {} nodes", p.pools.size(),
+        where.fail(fmt::format("{} pools x {} gateways need more than the {} nodes", p.pools.size(),
                                p.gateways, nodes));
       }
       break;
@@ -521,7 +547,7 @@ StopSpec read_stop(const YamlValue& v) {
 }  // namespace
 
 std::vector<std::string> runtime_table_names() {
-  return {"nodes", "regions", "messages"};
+  return {"nodes", "regions", "messages", "pools"};
 }
 
 namespace {
