@@ -133,6 +133,7 @@ void PrivateChainPool::feed_captured(BlockId block) {
 bool PrivateChainPool::take_captured(BlockId block) {
   if (consensus_.tree().get(block).parent != private_head_) return false;
   extend_private(block);
+  feed_captured(block);  // the other captured miners mine on it at once, as on the pool's own blocks
   after_pool_block();
   return true;
 }
