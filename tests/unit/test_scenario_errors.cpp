@@ -185,7 +185,7 @@ TEST_CASE("unknown table in output.record") {
   CHECK(e.where().line == 14);
   CHECK(e.key_path() == "output.record[1]");
   CHECK_THAT(e.detail(),
-             Catch::Contains("'blokcs' is not allowed; allowed values: nodes, regions, messages, blocks"));
+             Catch::Contains("'blokcs' is not allowed; allowed values: nodes, regions, messages, pools, blocks"));
 }
 
 TEST_CASE("every shipped scenario validates") {
