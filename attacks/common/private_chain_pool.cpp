@@ -66,6 +66,7 @@ std::unique_ptr<Protocol> PrivateChainPool::make_member(NodeId id, std::unique_p
   }
   auto node = std::make_unique<PoolNode>(consensus_, id, *this);
   members_.push_back(node.get());
+  consensus_.mark_adversarial(id);
   return node;
 }
 
@@ -105,6 +106,8 @@ void PrivateChainPool::finish_window() {
 }
 
 void PrivateChainPool::on_mined(PoolNode& miner) {
+  // A slot's second block cannot extend the first (Praos): the pool's chain gains nothing from it.
+  if (consensus_.production().parent_for(consensus_.tree(), private_head_, now_s()) != private_head_) return;
   const BlockId block = miner.mine_on(private_head_);
   extend_private(block);
   feed_captured(block);
@@ -215,7 +218,7 @@ void PrivateChainPool::restart_from(BlockId block) {
 nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack) {
   auto* n = dynamic_cast<nakamoto::NakamotoConsensus*>(&consensus);
   if (n == nullptr) {
-    throw Error(fmt::format("attack '{}' needs a longest-chain proof-of-work protocol (nakamoto)", attack));
+    throw Error(fmt::format("attack '{}' needs a longest-chain protocol (nakamoto, praos)", attack));
   }
   return *n;
 }

@@ -105,7 +105,7 @@ void register_delay(AttackRegistry& registry) {
           "intercepted", 1.0,
           "share of each victim's connections the attacker is on (1: the victim's own provider)"),
   };
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<DelayAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -147,11 +147,15 @@ class DoubleSpendAttack final : public attacks::PoolAttack<DoubleSpendPool> {
                        pool_->success_times_s.empty() ? "no attempt succeeded" : "fewer than two successes");
     summary.set(key("blocks_orphaned"), static_cast<std::int64_t>(pool_->orphaned), "blocks",
                 "honest blocks orphaned by successful double spends");
-    summary.set(key("theory_exact"), theory::double_spend_rosenfeld_give_up(q_, k_, d_, premine_), "",
+    const double q = consensus_.production().block_share(q_);
+    summary.set(key("theory_q"), q, "",
+                "the attacker's share of block production the closed forms use (proof of work: q; Praos: "
+                "phi_f(q) / (phi_f(q) + phi_f(1 - q)))");
+    summary.set(key("theory_exact"), theory::double_spend_rosenfeld_give_up(q, k_, d_, premine_), "",
                 "success probability of this race with its give-up deficit (gambler's ruin)");
-    summary.set(key("theory_rosenfeld"), theory::double_spend_rosenfeld(q_, k_), "",
+    summary.set(key("theory_rosenfeld"), theory::double_spend_rosenfeld(q, k_), "",
                 "Rosenfeld's exact probability (the attacker never gives up)");
-    summary.set(key("theory_nakamoto"), theory::double_spend_nakamoto(q_, k_), "",
+    summary.set(key("theory_nakamoto"), theory::double_spend_nakamoto(q, k_), "",
                 "Nakamoto's Poisson approximation");
   }
 
@@ -185,7 +189,7 @@ void register_double_spending(AttackRegistry& registry) {
   };
   info.tables = {"double_spend_attempts"};
   info.power_param = "q";
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.check = [](const ParamValues& v) {
     return v.integer("give_up_deficit") > v.integer("confirmations")
                ? std::string()

@@ -479,7 +479,7 @@ void register_eclipse(AttackRegistry& registry) {
                       "time between samples of the victims' connections (table eclipse_connections)"),
   };
   info.tables = {"eclipse", "eclipse_connections"};
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.check_window = [](const ParamValues& v, double start_s, double end_s) -> std::string {
     const double back_s = start_s + v.number("wait") + v.number("downtime");
     if (back_s >= end_s) {

@@ -157,13 +157,14 @@ class MajorityAttack final : public attacks::PoolAttack<MajorityPool> {
                        pool_->depths.empty() ? none : one);
     summary.set(key("honest_blocks_reverted"), static_cast<std::int64_t>(pool_->honest_reverted), "blocks",
                 "honest main-chain blocks reverted by all rewrites");
-    if (share_ > 0.5) {
+    const double q = consensus_.production().block_share(share_);
+    if (q > 0.5) {
       const int d = depth_;
       const double interval_s = consensus_.config().block_interval_s;
-      summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(share_, d), "blocks",
+      summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(q, d), "blocks",
                   "expected reverted depth, d + (1 - q) (d + 1) / (2q - 1) (Wald's identity)");
       summary.set(key("theory_time_to_rewrite_mean_s"),
-                  theory::majority_expected_blocks(share_, d) * interval_s, "s",
+                  theory::majority_expected_blocks(q, d) * interval_s, "s",
                   "expected time to rewrite: (d + 1) / (2q - 1) blocks at the block interval");
     }
   }
@@ -187,7 +188,7 @@ void register_majority(AttackRegistry& registry) {
   };
   info.tables = {"majority_attempts"};
   info.power_param = "alpha";
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.check = [](const ParamValues& v) {
     // The race starts depth blocks behind and an honest block can come first: giving up at depth + 1
     // or less ends every attempt at once.

@@ -175,7 +175,7 @@ void register_partition(AttackRegistry& registry) {
   info.tables = {"partition_sides"};
   // Not the BFT protocols yet: they do not retransmit lost messages (real PBFT resends view changes,
   // Tendermint gossips votes), so after a heal they stall in this model where the real ones recover.
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<PartitionAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -214,15 +214,16 @@ class PrivateChainAttack final : public attacks::PoolAttack<PrivateChainRace> {
                        "public chain growth while racing: honest blocks only (blocks per second)", no_race);
     // The closed form holds in the idealised network with a fixed delay and many honest miners.
     const NetworkSpec& net = network_.spec();
-    const double lambda_h = (1 - alpha_) / consensus_.config().block_interval_s;
+    nakamoto::BlockProduction& production = consensus_.production();
     const bool closed_form = net.idealised && net.delay_law == DelayLaw::fixed;
     summary.set_number(
         key("theory_public_growth_per_s"),
-        closed_form ? lambda_h / (1 + lambda_h * net.delay_s) : std::nan(""), "1/s",
-        "lambda_h / (1 + lambda_h D): honest chain growth with a fixed delay D (many honest miners)",
+        closed_form ? production.chain_growth_per_s(1 - alpha_, net.delay_s) : std::nan(""), "1/s",
+        "honest chain growth with a fixed delay D (many honest nodes): proof of work lambda_h / (1 + lambda_h "
+        "D); Praos p_h / (1 + (Delta - 1) p_h) per slot, p_h = phi_f(1 - alpha), Delta = floor(D / slot) + 1",
         "no closed form outside the idealised network with a fixed delay");
-    summary.set(key("theory_private_growth_per_s"), alpha_ / consensus_.config().block_interval_s, "1/s",
-                "alpha / block interval: the pool's mining rate");
+    summary.set(key("theory_private_growth_per_s"), production.production_rate_per_s(alpha_), "1/s",
+                "the pool's block rate: alpha / block interval (proof of work), phi_f(alpha) / slot (Praos)");
   }
 
  private:
@@ -257,7 +258,7 @@ void register_private_chain(AttackRegistry& registry) {
   };
   info.tables = {"private_chain_attempts"};
   info.power_param = "alpha";
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<PrivateChainAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -134,7 +134,8 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
       : PoolAttack(setup),
         members_(setup.nodes),
         spec_(setup.spec),
-        alpha_(setup.spec.params.number("alpha")) {
+        alpha_(setup.spec.params.number("alpha")),
+        theory_alpha_(consensus_.production().block_share(alpha_)) {
     const nakamoto::Config& c = consensus_.config();
     idealised_gamma_ = c.tie_rule.kind == TieBreak::gamma;
     const double gamma = idealised_gamma_ ? c.tie_rule.gamma : setup.spec.params.number("mdp_gamma");
@@ -145,7 +146,7 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
       options.max_lead = static_cast<int>(setup.spec.params.integer("max_lead"));
       options.tolerance = setup.spec.params.number("mdp_tolerance");
       const selfish::MdpSolution sol =
-          selfish::solve_selfish_mining_mdp(std::min(alpha_, 0.499), gamma, options);
+          selfish::solve_selfish_mining_mdp(std::min(theory_alpha_, 0.499), gamma, options);
       mdp_revenue_ = sol.revenue;
       mdp_max_lead_ = sol.max_lead;
       mdp_change_ = sol.change;
@@ -221,13 +222,16 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
     summary.set_number(key("theory_gamma"), gamma_for_theory, "", "the gamma the closed forms below use",
                        no_gamma);
     summary.set(key("theory_gamma_source"), gamma_source, "", "where theory_gamma comes from");
-    if (alpha_ < 0.5) {
-      summary.set_number(key("theory_revenue_sm1"), theory::selfish_mining_revenue(alpha_, gamma_for_theory),
+    summary.set(key("theory_alpha"), theory_alpha_, "",
+                "the pool's share of block production the closed forms use (proof of work: alpha; Praos: "
+                "phi_f(alpha) / (phi_f(alpha) + phi_f(1 - alpha)))");
+    if (theory_alpha_ < 0.5) {
+      summary.set_number(key("theory_revenue_sm1"), theory::selfish_mining_revenue(theory_alpha_, gamma_for_theory),
                          "", "Eyal and Sirer's SM1 relative revenue at alpha and theory_gamma", no_gamma);
     }
     summary.set_number(key("theory_threshold"), theory::selfish_mining_threshold(gamma_for_theory), "",
                        "SM1's profitability threshold (1 - gamma) / (3 - 2 gamma) at theory_gamma", no_gamma);
-    summary.set(key("theory_upper_bound"), theory::selfish_mining_upper_bound(alpha_), "",
+    summary.set(key("theory_upper_bound"), theory::selfish_mining_upper_bound(theory_alpha_), "",
                 "alpha / (1 - alpha): no strategy earns more");
     if (!std::isnan(mdp_revenue_)) {
       summary.set(
@@ -248,6 +252,7 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
   std::vector<NodeId> members_;  // sorted
   const AttackSpec& spec_;
   double alpha_;
+  double theory_alpha_;
   bool idealised_gamma_ = false;
   double mdp_revenue_ = std::nan("");
   int mdp_max_lead_ = 0;
@@ -263,7 +268,7 @@ void register_selfish_mining(AttackRegistry& registry) {
   info.params = selfish_params();
   info.tables = {"private_lead"};
   info.power_param = "alpha";
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<SelfishMiningAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -188,7 +188,7 @@ void register_sybil(AttackRegistry& registry) {
                       "time between advertising rounds and samples of table sybil_connections"),
   };
   info.tables = {"sybil_connections"};
-  info.protocols = {"nakamoto"};
+  info.protocols = {"nakamoto", "praos"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<SybilAttack>(setup); };
   registry.add(std::move(info));
 }

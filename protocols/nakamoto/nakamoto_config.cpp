@@ -2,10 +2,8 @@
 
 namespace dltsim::nakamoto {
 
-std::vector<ParamSpec> param_specs() {
+std::vector<ParamSpec> relay_param_specs() {
   return {
-      param::duration("block_interval", "600 s", greater_than(0),
-                      "mean time between blocks over the whole network (Bitcoin: 600 s)"),
       param::size("block_size", "535 KB", between(0, 4e9),
                   "full block size (SimBlock's Bitcoin 2019 figure: 535,000 bytes)"),
       param::duration(
@@ -42,8 +40,9 @@ std::vector<ParamSpec> param_specs() {
           "block from at the time (Bitcoin Core's BLOCK_DOWNLOAD_TIMEOUT_PER_PEER: 5 min on Bitcoin)"),
       param::choice("tie_break", "first_seen", tie_break_names(),
                     "fork choice among chains of equal work: keep the first seen (Bitcoin Core), pick "
-                    "uniformly at random (Eyal and Sirer's mitigation), or (idealised studies) take the "
-                    "attacker's block with probability tie_gamma"),
+                    "uniformly at random (Eyal and Sirer's mitigation), (idealised studies) take the "
+                    "attacker's block with probability tie_gamma, or take the tip with the lower "
+                    "pseudo-random value, the same at every node (vrf: Praos's tiebreaker)"),
       param::probability(
           "tie_gamma", 0.5,
           "with tie_break: gamma, the probability that an honest node takes the attacker's block "
@@ -51,9 +50,37 @@ std::vector<ParamSpec> param_specs() {
   };
 }
 
-Config read_config(const ParamValues& v) {
-  Config c{};
-  c.block_interval_s = v.number("block_interval");
+std::vector<ParamSpec> param_specs() {
+  std::vector<ParamSpec> specs{
+      param::duration("block_interval", "600 s", greater_than(0),
+                      "mean time between blocks over the whole network (Bitcoin: 600 s)"),
+  };
+  for (ParamSpec& p : relay_param_specs()) specs.push_back(std::move(p));
+  const std::vector<ParamSpec> chain{
+      param::choice("fork_choice", "longest", fork_choice_names(),
+                    "which chain a node follows: the longest (most work; Bitcoin, and Ethereum's total "
+                    "difficulty) or GHOST (from genesis, the child with the heaviest known subtree at each "
+                    "fork; Sompolinsky and Zohar 2015)"),
+      param::choice("relay", "head", {"head", "all"},
+                    "which blocks a node passes on: those that become its head (Bitcoin Core) or every valid "
+                    "block (Ethereum's block propagation, which lets stale blocks reach miners as uncles)"),
+      param::integer("max_uncles", 0, between(0, 16),
+                     "stale blocks (uncles) a block may reference for their reward (Ethereum: 2; 0: no "
+                     "uncles)"),
+      param::integer("uncle_depth", 6, between(1, 1000),
+                     "an uncle's height is at most this many below the referencing block's (Ethereum: 6: its "
+                     "parent is an ancestor 2 to 7 generations back)"),
+      param::real("uncle_reward_divisor", 8, greater_than(0),
+                  "an uncle referenced by a block d heights above it earns (divisor - d) / divisor of the "
+                  "block reward, if positive (Ethereum's yellow paper: 8)"),
+      param::real("nephew_reward", 1.0 / 32, between(0, 1),
+                  "a block earns this share of the block reward for each uncle it references (Ethereum: "
+                  "1/32)"),
+  };
+  specs.insert(specs.end(), chain.begin(), chain.end());
+  return specs;
+}
+void read_relay_config(const ParamValues& v, Config& c) {
   c.block_size_bytes = v.number("block_size");
   c.validation_delay_s = v.number("validation_delay");
   c.compact_blocks = v.flag("compact_blocks");
@@ -66,6 +93,18 @@ Config read_config(const ParamValues& v) {
   c.download_timeout_base_s = v.number("download_timeout_base") * c.block_interval_s;
   c.download_timeout_per_peer_s = v.number("download_timeout_per_peer") * c.block_interval_s;
   c.tie_rule = TieRule{tie_break_from_name(v.choice("tie_break")), v.number("tie_gamma")};
+}
+
+Config read_config(const ParamValues& v) {
+  Config c{};
+  c.block_interval_s = v.number("block_interval");
+  read_relay_config(v, c);
+  c.fork_choice = fork_choice_from_name(v.choice("fork_choice"));
+  c.relay_all = v.choice("relay") == "all";
+  c.max_uncles = static_cast<std::uint32_t>(v.integer("max_uncles"));
+  c.uncle_depth = static_cast<std::uint32_t>(v.integer("uncle_depth"));
+  c.uncle_reward_divisor = v.number("uncle_reward_divisor");
+  c.nephew_reward = v.number("nephew_reward");
   return c;
 }
 

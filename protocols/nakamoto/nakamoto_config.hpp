@@ -1,6 +1,6 @@
 #pragma once
-// Parameters of Nakamoto proof-of-work, declared once (registry, validator, describe) and read
-// into a typed struct.
+// Parameters of the longest-chain family (Nakamoto proof of work, and the block relay it shares with
+// Praos), declared once (registry, validator, describe) and read into a typed struct.
 
 #include <cstdint>
 #include <vector>
@@ -26,11 +26,23 @@ struct Config {
   double download_timeout_base_s;      ///< wait for a requested block before asking another announcer
   double download_timeout_per_peer_s;  ///< added per other peer a block is being downloaded from
   TieRule tie_rule;                    ///< fork choice among equal chains
+  ForkChoice fork_choice = ForkChoice::longest;  ///< longest chain or GHOST
+  bool relay_all = false;              ///< relay every valid block, not only new heads (Ethereum)
+  std::uint32_t max_uncles = 0;        ///< uncles a block may reference (0: none)
+  std::uint32_t uncle_depth = 0;       ///< an uncle is at most this many generations below its nephew
+  double uncle_reward_divisor = 8;     ///< an uncle d generations below earns (divisor - d) / divisor
+  double nephew_reward = 0;            ///< a block earns this share of the block reward per uncle
+  std::uint32_t settlement_depth = 0;  ///< k: reorgs deeper than k are settlement failures (0: not recorded)
 };
 
-/// Parameter declarations.
+/// Parameter declarations of the relay and chain rules every longest-chain protocol shares.
+std::vector<ParamSpec> relay_param_specs();
+/// Reads the shared parameters into c (block_interval_s must be set first: timeouts scale with it).
+void read_relay_config(const ParamValues& values, Config& c);
+
+/// Parameter declarations of Nakamoto proof of work.
 std::vector<ParamSpec> param_specs();
-/// Typed parameters from resolved values.
+/// Typed parameters of Nakamoto proof of work from resolved values.
 Config read_config(const ParamValues& values);
 
 /// Size of an inv or getdata announcing one block: 24-byte header, 1-byte count, 36-byte entry.

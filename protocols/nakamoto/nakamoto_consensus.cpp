@@ -1,16 +1,64 @@
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
 
+#include <cmath>
+
 #include <boost/random/bernoulli_distribution.hpp>
 
 #include "protocols/nakamoto/nakamoto_node.hpp"
+#include "protocols/nakamoto/proof_of_work.hpp"
+#include "sim/metrics/recorder.hpp"
+#include "sim/metrics/summary.hpp"
 
 namespace dltsim::nakamoto {
 
+namespace {
+
+BlockTree with_subtrees(bool track) {
+  BlockTree tree;
+  if (track) tree.track_subtrees();
+  return tree;
+}
+
+struct RewardRow {
+  std::uint32_t node;
+  double block_reward;
+  double nephew_reward;
+  double uncle_reward;
+  double total;
+  std::uint32_t blocks_main;
+  std::uint32_t uncles;
+};
+
+TableSchema reward_schema() {
+  return {"rewards",
+          "Rewards per node from the main chain, in block rewards (consensus.params.max_uncles > 0)",
+          sizeof(RewardRow),
+          {DLTSIM_COLUMN(RewardRow, node, "", "node"),
+           DLTSIM_COLUMN(RewardRow, block_reward, "", "block rewards of its main-chain blocks"),
+           DLTSIM_COLUMN(RewardRow, nephew_reward, "", "for the uncles its main-chain blocks reference"),
+           DLTSIM_COLUMN(RewardRow, uncle_reward, "", "for its stale blocks referenced as uncles"),
+           DLTSIM_COLUMN(RewardRow, total, "", "all three"),
+           DLTSIM_COLUMN(RewardRow, blocks_main, "blocks", "its main-chain blocks"),
+           DLTSIM_COLUMN(RewardRow, uncles, "blocks", "its blocks referenced as uncles")}};
+}
+
+}  // namespace
+
 NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup)
-    : config_(read_config(setup.params)),
+    : NakamotoConsensus(setup, read_config(setup.params),
+                        std::make_unique<ProofOfWork>(setup.params.number("block_interval"))) {}
+
+NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup, const Config& config,
+                                     std::unique_ptr<BlockProduction> production)
+    : config_(config),
+      production_(std::move(production)),
+      recorder_(setup.recorder),
       seeds_(setup.seeds),
       power_shares_(setup.power_shares),
-      metrics_(setup.recorder, tree_, power_shares_) {
+      tree_(with_subtrees(config_.fork_choice == ForkChoice::ghost)),
+      metrics_(setup.recorder, tree_, power_shares_, config_.fork_choice) {
+  metrics_.record_settlement(config_.settlement_depth);
+  config_.tie_rule.seed = setup.seeds.child("tiebreak").seed();
   types_.inv = setup.message_types.add("inv");
   types_.getdata = setup.message_types.add("getdata");
   types_.block = setup.message_types.add("block");
@@ -37,6 +85,54 @@ const PayloadPtr& NakamotoConsensus::ref(BlockId b) {
 
 void NakamotoConsensus::finish(Summary& summary, double /*end_time_s*/) {
   metrics_.finish(summary);
+  if (uncles()) record_rewards(summary);
+}
+
+void NakamotoConsensus::record_rewards(Summary& summary) {
+  std::vector<RewardRow> rows(power_shares_.size(), RewardRow{});
+  std::uint64_t uncles = 0, main = 0;
+  double distance_sum = 0, uncle_paid = 0, total = 0;
+  for_each_reward(tree_, metrics_.main_head(), reward_rules(), [&](const Reward& r) {
+    RewardRow& row = rows[r.node];
+    row.total += r.amount;
+    total += r.amount;
+    switch (r.kind) {
+      case RewardKind::block:
+        row.block_reward += r.amount;
+        ++row.blocks_main;
+        ++main;
+        break;
+      case RewardKind::nephew:
+        row.nephew_reward += r.amount;
+        break;
+      case RewardKind::uncle:
+        row.uncle_reward += r.amount;
+        ++row.uncles;
+        ++uncles;
+        distance_sum += r.distance;
+        uncle_paid += r.amount;
+        break;
+    }
+  });
+  if (TableWriter* t = recorder_.table(reward_schema())) {
+    for (NodeId i = 0; i < rows.size(); ++i) {
+      if (rows[i].total == 0) continue;
+      rows[i].node = i;
+      t->append(&rows[i]);
+    }
+  }
+  const std::uint64_t stale = tree_.size() - 1 - main;
+  summary.set("uncles", static_cast<std::int64_t>(uncles), "blocks",
+              "stale blocks referenced as uncles by the main chain");
+  summary.set_number("uncle_rate", main > 0 ? static_cast<double>(uncles) / main : std::nan(""), "",
+                     "uncles per main-chain block", "no main-chain block");
+  summary.set_number("uncle_share_of_stale", stale > 0 ? static_cast<double>(uncles) / stale : std::nan(""),
+                     "", "share of the stale blocks that were referenced as uncles", "no stale block");
+  summary.set_number("uncle_distance_mean", uncles > 0 ? distance_sum / uncles : std::nan(""), "blocks",
+                     "mean height difference between an uncle and the block referencing it", "no uncle");
+  summary.set("reward_total", total, "", "rewards paid by the main chain, in block rewards");
+  summary.set_number("reward_uncle_share", total > 0 ? uncle_paid / total : std::nan(""), "",
+                     "share of the rewards paid to uncles", "no reward");
 }
 
 }  // namespace dltsim::nakamoto

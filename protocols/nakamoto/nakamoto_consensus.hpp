@@ -1,11 +1,14 @@
 #pragma once
-// Run-wide state of Nakamoto proof-of-work: configuration, the shared block tree, message types,
-// which nodes speak compact blocks, and the chain metrics.
+// Run-wide state of a longest-chain protocol (Nakamoto proof of work; Praos with its slot lottery):
+// configuration, how blocks are produced, the shared block tree, message types, which nodes speak
+// compact blocks, and the chain metrics and rewards.
 
 #include <memory>
 #include <vector>
 
+#include "protocols/nakamoto/block_production.hpp"
 #include "protocols/nakamoto/nakamoto_config.hpp"
+#include "protocols/nakamoto/uncle_rewards.hpp"
 #include "sim/chain/block_tree.hpp"
 #include "sim/chain/chain_metrics.hpp"
 #include "sim/node/protocol.hpp"
@@ -47,14 +50,24 @@ struct BlockRef : Payload {
 /// Run-wide part of the protocol.
 class NakamotoConsensus : public Consensus {
  public:
-  /// Reads parameters, registers message types, declares tables.
+  /// Proof of work: reads parameters, registers message types, declares tables.
   explicit NakamotoConsensus(const ProtocolSetup& setup);
+  /// Another way to produce blocks (a slot lottery) on the same relay and chain rules.
+  NakamotoConsensus(const ProtocolSetup& setup, const Config& config, std::unique_ptr<BlockProduction> production);
   std::unique_ptr<Protocol> make_node(NodeId id) override;
   void finish(Summary& summary, double end_time_s) override;
   std::uint64_t produced() const override { return tree_.size() - 1; }
 
   /// Parameters.
   const Config& config() const { return config_; }
+  /// How blocks are produced.
+  BlockProduction& production() { return *production_; }
+  /// `node` is controlled by an attack (its reorgs are no settlement failure).
+  void mark_adversarial(NodeId node) { metrics_.mark_adversarial(node); }
+  /// True when blocks reference uncles (rewards then count them).
+  bool uncles() const { return config_.max_uncles > 0; }
+  /// The uncle and nephew reward rules.
+  RewardRules reward_rules() const { return RewardRules{config_.uncle_reward_divisor, config_.nephew_reward}; }
   /// All blocks.
   BlockTree& tree() { return tree_; }
   /// Chain results.
@@ -63,6 +76,8 @@ class NakamotoConsensus : public Consensus {
   const MessageTypeIds& types() const { return types_; }
   /// True if the node relays compact blocks.
   bool speaks_compact(NodeId node) const { return compact_[node]; }
+  /// Nodes in the run.
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(power_shares_.size()); }
   /// Power share of a node.
   double power_share(NodeId node) const { return power_shares_[node]; }
   /// The random stream of node `id`'s mining, its own so that the same seed gives the same mining
@@ -74,7 +89,10 @@ class NakamotoConsensus : public Consensus {
   const PayloadPtr& high_bandwidth(bool on) const { return on ? hb_on_ : hb_off_; }
 
  private:
+  void record_rewards(Summary& summary);
   Config config_;
+  std::unique_ptr<BlockProduction> production_;
+  Recorder& recorder_;
   SeedTree seeds_;
   std::vector<double> power_shares_;
   BlockTree tree_;

@@ -4,14 +4,16 @@
 #include <cmath>
 
 #include <boost/random/bernoulli_distribution.hpp>
-#include <boost/random/exponential_distribution.hpp>
 
 #include "sim/node/node_context.hpp"
 
 namespace dltsim::nakamoto {
 
 NakamotoNode::NakamotoNode(NakamotoConsensus& consensus, NodeId id)
-    : consensus_(consensus), view_(consensus.tree()), id_(id), mining_rng_(consensus.mining_rng(id)) {}
+    : consensus_(consensus),
+      view_(consensus.tree(), consensus.config().fork_choice),
+      id_(id),
+      mining_rng_(consensus.mining_rng(id)) {}
 
 void NakamotoNode::on_start(NodeContext& ctx) {
   mining_ = ctx.power_share() > 0;
@@ -19,16 +21,16 @@ void NakamotoNode::on_start(NodeContext& ctx) {
 }
 
 void NakamotoNode::schedule_mining(NodeContext& ctx) {
-  // Finding a block is a Poisson process; by memorylessness the timer stays valid when the head
-  // changes, so it is never restarted.
-  const double rate = ctx.power_share() / consensus_.config().block_interval_s;
-  const double wait_s = boost::random::exponential_distribution<double>(rate)(mining_rng_);
+  // The next chance does not depend on the head (a Poisson process is memoryless, a slot lottery
+  // is drawn per slot), so the timer is never restarted when the head changes.
+  const double wait_s = consensus_.production().next_wait_s(mining_rng_, ctx.power_share(), ctx.now_s());
   mining_timer_ = ctx.set_timer(wait_s, tag(kMine, 0));
 }
 
 void NakamotoNode::on_production_stopped(NodeContext& ctx) {
   if (mining_ && !offline_) ctx.cancel_timer(mining_timer_);
   mining_ = false;
+  consensus_.production().on_stopped(ctx.now_s());
 }
 
 void NakamotoNode::on_reconnected(NodeContext& ctx, NodeId peer) {
@@ -70,6 +72,7 @@ void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
   switch (kind) {
     case kMine:
       if (!ctx.producing()) return;
+      consensus_.production().on_chance(id_, ctx.now_s());
       on_mined(ctx);
       if (ctx.producing()) schedule_mining(ctx);
       break;
@@ -213,24 +216,57 @@ void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   // random tie-breaking, also relay a block that ties the head: Eyal and Sirer's fix propagates both
   // branches so that every node gets to choose.
   // In the idealised network the producer sent the block to everyone: nothing to relay.
+  // With relay: all (Ethereum), every valid block goes on, so that stale blocks reach miners as uncles.
   if (ctx.broadcast_network()) return;
+  const Config& c = consensus_.config();
   const BlockTree& tree = consensus_.tree();
   const bool tie = tree.chain_weight(block) == tree.chain_weight(view_.head());
-  if (u.head_changed || (tie && consensus_.config().tie_rule.kind == TieBreak::random))
-    announce(ctx, block, from);
+  if (u.head_changed || c.relay_all || (tie && c.tie_rule.kind == TieBreak::random)) announce(ctx, block, from);
 }
 
 void NakamotoNode::on_mined(NodeContext& ctx) {
-  const BlockId block = produce_block(ctx, view_.head());
+  const BlockId block = produce_block(ctx, consensus_.production().parent_for(consensus_.tree(), view_.head(), ctx.now_s()));
   accept(ctx, block);
   announce(ctx, block, kNoNode);
 }
 
 BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adversarial) {
   const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
-  const BlockId block = consensus_.tree().add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
+  BlockTree& tree = consensus_.tree();
+  if (consensus_.uncles()) {
+    const std::vector<BlockId> uncles = pick_uncles(parent);
+    const BlockId block = tree.add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
+    tree.set_uncles(block, uncles);
+    ctx.count_produced();
+    return block;
+  }
+  const BlockId block = tree.add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
   ctx.count_produced();
   return block;
+}
+
+std::vector<BlockId> NakamotoNode::pick_uncles(BlockId parent) const {
+  // Ethereum's rule: an uncle is a known block d = 1..uncle_depth heights below the new block, not on
+  // its chain, whose parent is; not referenced before by the chain. Closest first (the largest
+  // reward), then in production order.
+  const Config& c = consensus_.config();
+  const BlockTree& tree = consensus_.tree();
+  const std::uint32_t height = tree.get(parent).height + 1;
+  std::vector<BlockId> referenced;
+  for (BlockId b = parent; b != 0 && tree.get(b).height + c.uncle_depth >= height; b = tree.get(b).parent) {
+    for (std::uint32_t i = 0; i < tree.uncle_count(b); ++i) referenced.push_back(tree.uncle(b, i));
+  }
+  std::vector<BlockId> picked;
+  for (std::uint32_t d = 1; d <= c.uncle_depth && d < height; ++d) {
+    const BlockId on_chain = tree.ancestor_at(parent, height - d);
+    for (BlockId u = tree.first_child(tree.get(on_chain).parent); u != kNoBlock; u = tree.next_sibling(u)) {
+      if (u == on_chain || !view_.knows(u)) continue;
+      if (std::find(referenced.begin(), referenced.end(), u) != referenced.end()) continue;
+      picked.push_back(u);
+      if (picked.size() == c.max_uncles) return picked;
+    }
+  }
+  return picked;
 }
 
 ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {

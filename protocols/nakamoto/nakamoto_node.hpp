@@ -1,6 +1,8 @@
 #pragma once
-// One Nakamoto node: mines (Poisson process at rate power share / block interval), follows the
-// heaviest chain, and relays blocks with Bitcoin's inv / getdata / block exchange, or compact blocks
+// One node of a longest-chain protocol: produces blocks when the run's BlockProduction gives it a
+// chance (proof of work: a Poisson process at rate power share / block interval; Praos: the slots it
+// leads), follows the chain its fork-choice rule picks, references uncles if the rules have them, and
+// relays blocks with Bitcoin's inv / getdata / block exchange, or compact blocks
 // (cmpctblock, then getblocktxn / blocktxn after a failed reconstruction) between nodes that both
 // support them. Attacks derive from it and override on_mined / on_block.
 
@@ -63,6 +65,7 @@ class NakamotoNode : public Protocol {
   };
 
   void schedule_mining(NodeContext& ctx);
+  std::vector<BlockId> pick_uncles(BlockId parent) const;
   void on_inv(NodeContext& ctx, BlockId block, NodeId from);
   void on_getdata(NodeContext& ctx, BlockId block, NodeId from);
   void on_compact(NodeContext& ctx, BlockId block, NodeId from);

@@ -47,6 +47,14 @@ struct ReorgDepthRow {
   std::uint64_t count;
 };
 
+struct SettlementRow {
+  std::uint32_t node;
+  double time_s;
+  std::uint32_t depth;
+  std::uint32_t old_head;
+  std::uint32_t new_head;
+};
+
 struct MinerRow {
   std::uint32_t node;
   double power_share;
@@ -104,6 +112,18 @@ TableSchema reorg_depths_schema() {
            DLTSIM_COLUMN(ReorgDepthRow, count, "", "head switches of that depth, all nodes")}};
 }
 
+TableSchema settlement_schema() {
+  return {"settlement_failures",
+          "Reorgs deeper than the settlement depth k at nodes no attack controls: a block with k blocks "
+          "on top of it was abandoned (a common-prefix violation)",
+          sizeof(SettlementRow),
+          {DLTSIM_COLUMN(SettlementRow, node, "", "node whose settled block was abandoned"),
+           DLTSIM_COLUMN(SettlementRow, time_s, "s", "when"),
+           DLTSIM_COLUMN(SettlementRow, depth, "blocks", "blocks abandoned (more than k)"),
+           DLTSIM_COLUMN(SettlementRow, old_head, "", "head before"),
+           DLTSIM_COLUMN(SettlementRow, new_head, "", "head after")}};
+}
+
 TableSchema miners_schema() {
   return {"miners",
           "Blocks per miner against its share of hashrate (or stake): every node with power or blocks",
@@ -122,10 +142,12 @@ std::vector<std::string> chain_table_names() {
   return {"blocks", "arrivals", "reorgs", "reorg_depths", "miners"};
 }
 
-ChainMetrics::ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares)
+ChainMetrics::ChainMetrics(Recorder& recorder, const BlockTree& tree, const std::vector<double>& power_shares,
+                           ForkChoice rule)
     : recorder_(recorder),
       tree_(tree),
       power_shares_(power_shares),
+      rule_(rule),
       blocks_table_(recorder.table(blocks_schema())),
       arrivals_table_(recorder.table(arrivals_schema())),
       reorgs_table_(recorder.table(reorgs_schema())),
@@ -163,9 +185,24 @@ void ChainMetrics::on_arrival(BlockId block, NodeId node, double now_s, bool lat
   Recorder::append(arrivals_table_, ArrivalRow{block, node, now_s, delay_s, 0});
 }
 
+void ChainMetrics::record_settlement(std::uint32_t k) {
+  settlement_k_ = k;
+  if (k > 0) settlement_table_ = recorder_.table(settlement_schema());
+}
+
+void ChainMetrics::mark_adversarial(NodeId node) {
+  if (node >= adversarial_.size()) adversarial_.resize(node + 1, false);
+  adversarial_[node] = true;
+}
+
 void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId new_head,
                             std::uint32_t depth) {
   if (depth == 0) return;
+  if (settlement_k_ > 0 && depth > settlement_k_ && !(node < adversarial_.size() && adversarial_[node])) {
+    if (settlement_failures_++ == 0) first_failure_s_ = now_s;
+    max_failure_depth_ = std::max(max_failure_depth_, depth);
+    Recorder::append(settlement_table_, SettlementRow{node, now_s, depth, old_head, new_head});
+  }
   ++reorgs_;
   max_reorg_depth_ = std::max(max_reorg_depth_, depth);
   if (depth >= reorg_depth_counts_.size()) reorg_depth_counts_.resize(depth + 1, 0);
@@ -174,6 +211,7 @@ void ChainMetrics::on_reorg(NodeId node, double now_s, BlockId old_head, BlockId
 }
 
 BlockId ChainMetrics::main_head() const {
+  if (rule_ == ForkChoice::ghost) return ghost_head(tree_);
   BlockId best = 0;
   for (BlockId b = 1; b < tree_.size(); ++b) {
     if (tree_.chain_weight(b) > tree_.chain_weight(best)) best = b;
@@ -334,6 +372,16 @@ void ChainMetrics::finish(Summary& summary) {
   for (std::uint32_t d = 1; d < reorg_depth_counts_.size(); ++d) {
     depth_sum += static_cast<double>(d) * static_cast<double>(reorg_depth_counts_[d]);
     if (reorg_depth_counts_[d] > 0) Recorder::append(depths, ReorgDepthRow{d, reorg_depth_counts_[d]});
+  }
+  if (settlement_k_ > 0) {
+    summary.set("settlement_depth", static_cast<std::int64_t>(settlement_k_), "blocks",
+                "k: a block with k blocks on top is settled");
+    summary.set("settlement_failures", static_cast<std::int64_t>(settlement_failures_), "",
+                "reorgs deeper than k at nodes no attack controls (table settlement_failures)");
+    summary.set_number("settlement_first_failure_s", first_failure_s_, "s", "when the first one happened",
+                       "no settlement failure");
+    summary.set("settlement_failure_depth_max", static_cast<std::int64_t>(max_failure_depth_), "blocks",
+                "deepest of them (0: none)");
   }
   const std::string depth_doc = "mean depth of the reorgs";
   if (reorgs_ > 0) {

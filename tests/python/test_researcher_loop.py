@@ -134,8 +134,9 @@ def test_a_failing_progress_callback_stops_the_run_and_raises(quickstart, tmp_pa
     def boom(_):
         raise RuntimeError("enough")
     with pytest.raises(RuntimeError, match="enough"):
+        # Long enough (minutes) that the first progress line, after 1 s, always comes before the end.
         dltsim.run(quickstart, out=tmp_path / "b.h5", progress=boom,
-                   overrides={"network.nodes": 3000, "general.stop.blocks": 30})
+                   overrides={"network.nodes": 3000, "general.stop.blocks": 3000})
     assert not (tmp_path / "b.h5").exists()
 
 

@@ -117,7 +117,7 @@ TEST_CASE("missing required key") {
 TEST_CASE("unknown protocol lists the registered ones") {
   const auto e = error_of(replace(kValid, "protocol: nakamoto", "protocol: nakamotto"));
   CHECK(e.where().line == 9);
-  CHECK_THAT(e.detail(), Catch::Contains("'nakamotto' is not allowed; allowed values: hotstuff, nakamoto, pbft, tendermint"));
+  CHECK_THAT(e.detail(), Catch::Contains("'nakamotto' is not allowed; allowed values: hotstuff, nakamoto, pbft, praos, tendermint"));
 }
 
 TEST_CASE("unknown protocol parameter lists the declared ones") {

@@ -1,0 +1,28 @@
+#pragma once
+// Run-wide state of Praos-style proof of stake: the longest-chain relay and chain rules of Nakamoto
+// with blocks produced by the slot lottery, and the slot results: leaders per slot against phi_f,
+// slot occupancy (slots holding a main-chain block), forks per slot, and settlement failures at
+// depth k (the shared chain metrics).
+
+#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/praos/slot_lottery.hpp"
+
+namespace dltsim::praos {
+
+/// Praos consensus.
+class PraosConsensus final : public nakamoto::NakamotoConsensus {
+ public:
+  /// Reads parameters, sets up the lottery.
+  explicit PraosConsensus(const ProtocolSetup& setup);
+  void finish(Summary& summary, double end_time_s) override;
+
+ private:
+  PraosConsensus(const ProtocolSetup& setup, std::unique_ptr<SlotLottery> lottery);
+  SlotLottery& lottery_;
+  Recorder& recorder_;
+};
+
+/// Names of the tables Praos can record.
+std::vector<std::string> praos_table_names();
+
+}  // namespace dltsim::praos
