@@ -9,6 +9,7 @@ and to a JSON file.
     bash scripts/bench.sh --interrupt 100000 1000000 --interrupt-after 90   # Ctrl-C latency
     bash scripts/bench.sh --bft                # PBFT n=100, HotStuff n=1000, Tendermint n=100
     bash scripts/bench.sh --peers --repeat 2   # churn and peer management against bitcoin-2019
+    bash scripts/bench.sh --families           # GHOST at 10,000 nodes, Praos 1,000 x 100,000 slots, ethereum-2019
     bash scripts/bench.sh --scaling default    # CPU per block against n, and its growth exponent
     bash scripts/bench.sh --scaling 1000000x1  # one size
     bash scripts/bench.sh --scaling default --simblock ~/src/simblock   # plus SimBlock side by side
@@ -159,6 +160,39 @@ def bench_peers(args, nodes=10000, blocks=100):
         json.dump(rows, f, indent=1)
 
 
+def bench_families(args):
+    """The longest-chain families beside bitcoin-2019 (issue 13): the same 10,000 x 100 run with GHOST
+    (and with GHOST and Ethereum's uncles), Praos with 1,000 stakeholders for 100,000 slots, and the
+    ethereum-2019 scenario, interleaved per repeat."""
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    btc = os.path.join(ROOT, "scenarios", "bitcoin-2019.yaml")
+    configs = [
+        ("bitcoin-2019 10,000 x 100, longest chain", btc, []),
+        ("bitcoin-2019 10,000 x 100, GHOST", btc, ["consensus.params.fork_choice=ghost"]),
+        ("bitcoin-2019 10,000 x 100, GHOST + uncles, relay all", btc,
+         ["consensus.params.fork_choice=ghost", "consensus.params.max_uncles=2", "consensus.params.relay=all"]),
+        ("praos 1,000 stakeholders x 100,000 slots", os.path.join(ROOT, "scenarios", "praos.yaml"), []),
+        ("ethereum-2019 500 x 1,000", os.path.join(ROOT, "scenarios", "ethereum-2019.yaml"), []),
+    ]
+    print("| configuration | repeat | wall s | CPU s | peak RSS MB | blocks | events | events/s | stale rate |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for rep in range(args.repeat):
+        for name, scenario, sets in configs:
+            m = measure(args.dltsim, scenario, sets, os.path.join(tmp, "families.h5"))
+            s = m["summary"]
+            row = {"configuration": name, "repeat": rep, "wall_s": round(m["wall_s"], 2), "cpu_s": round(m["cpu_s"], 2),
+                   "rss_mb": round(m["rss_mb"], 1), "blocks": s["blocks_produced"], "events": s["events"],
+                   "events_per_s": round(s["events"] / m["wall_s"]), "stale_rate": round(s["stale_rate"], 4)}
+            rows.append(row)
+            print(f"| {name} | {rep} | {row['wall_s']} | {row['cpu_s']} | {row['rss_mb']} | {row['blocks']} | "
+                  f"{row['events']} | {row['events_per_s']} | {row['stale_rate']} |", flush=True)
+    out = args.json.replace(".json", "-families.json")
+    with open(out, "w") as f:
+        json.dump(rows, f, indent=1)
+    print(f"\nwritten: {out}")
+
+
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
 
 
@@ -208,6 +242,8 @@ def main():
                    help="only run the BFT benchmark scenarios (scenarios/pbft-100, hotstuff-1000, tendermint-100)")
     p.add_argument("--peers", action="store_true",
                    help="bitcoin-2019 10,000 x 100 without and with churn and peer management, interleaved")
+    p.add_argument("--families", action="store_true",
+                   help="GHOST on bitcoin-2019 10,000 x 100, Praos 1,000 x 100,000 slots, ethereum-2019")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
                    help="only the scaling table: 'default' (1000x1000 10000x100 50000x20 100000x10) or sizes")
     p.add_argument("--simblock", metavar="CHECKOUT", default=os.environ.get("DLTSIM_SIMBLOCK_DIR", ""),
@@ -223,6 +259,9 @@ def main():
         return
     if args.peers:
         bench_peers(args)
+        return
+    if args.families:
+        bench_families(args)
         return
     if args.interrupt:
         tmp = tempfile.mkdtemp(prefix="dltsim-bench-")

@@ -163,9 +163,8 @@ class MajorityAttack final : public attacks::PoolAttack<MajorityPool> {
       const double interval_s = consensus_.config().block_interval_s;
       summary.set(key("theory_rewrite_depth_mean"), theory::majority_expected_depth(q, d), "blocks",
                   "expected reverted depth, d + (1 - q) (d + 1) / (2q - 1) (Wald's identity)");
-      summary.set(key("theory_time_to_rewrite_mean_s"),
-                  theory::majority_expected_blocks(q, d) * interval_s, "s",
-                  "expected time to rewrite: (d + 1) / (2q - 1) blocks at the block interval");
+      summary.set(key("theory_time_to_rewrite_mean_s"), theory::majority_expected_blocks(q, d) * interval_s,
+                  "s", "expected time to rewrite: (d + 1) / (2q - 1) blocks at the block interval");
     }
   }
 

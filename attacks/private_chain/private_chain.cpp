@@ -219,7 +219,8 @@ class PrivateChainAttack final : public attacks::PoolAttack<PrivateChainRace> {
     summary.set_number(
         key("theory_public_growth_per_s"),
         closed_form ? production.chain_growth_per_s(1 - alpha_, net.delay_s) : std::nan(""), "1/s",
-        "honest chain growth with a fixed delay D (many honest nodes): proof of work lambda_h / (1 + lambda_h "
+        "honest chain growth with a fixed delay D (many honest nodes): proof of work lambda_h / (1 + "
+        "lambda_h "
         "D); Praos p_h / (1 + (Delta - 1) p_h) per slot, p_h = phi_f(1 - alpha), Delta = floor(D / slot) + 1",
         "no closed form outside the idealised network with a fixed delay");
     summary.set(key("theory_private_growth_per_s"), production.production_rate_per_s(alpha_), "1/s",

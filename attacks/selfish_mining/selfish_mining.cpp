@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -206,6 +207,7 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
                 "blocks mined by the pool");
     summary.set(key("honest_stale_blocks"), static_cast<std::int64_t>(honest_stale), "blocks",
                 "honest blocks orphaned during the attack window");
+    record_rewards(summary);
     summary.set_number(key("gamma_observed"), gamma.value, "",
                        "share of the honest blocks found during a tie race (after the pool matched) that "
                        "extended the pool's branch",
@@ -226,8 +228,9 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
                 "the pool's share of block production the closed forms use (proof of work: alpha; Praos: "
                 "phi_f(alpha) / (phi_f(alpha) + phi_f(1 - alpha)))");
     if (theory_alpha_ < 0.5) {
-      summary.set_number(key("theory_revenue_sm1"), theory::selfish_mining_revenue(theory_alpha_, gamma_for_theory),
-                         "", "Eyal and Sirer's SM1 relative revenue at alpha and theory_gamma", no_gamma);
+      summary.set_number(key("theory_revenue_sm1"),
+                         theory::selfish_mining_revenue(theory_alpha_, gamma_for_theory), "",
+                         "Eyal and Sirer's SM1 relative revenue at alpha and theory_gamma", no_gamma);
     }
     summary.set_number(key("theory_threshold"), theory::selfish_mining_threshold(gamma_for_theory), "",
                        "SM1's profitability threshold (1 - gamma) / (3 - 2 gamma) at theory_gamma", no_gamma);
@@ -248,6 +251,53 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
 
  private:
   bool is_member(NodeId node) const { return std::binary_search(members_.begin(), members_.end(), node); }
+
+  // The pool's share of everything the main-chain blocks of the
+  // attack window pay (block rewards, and with uncles Ethereum's nephew and uncle rewards), beside
+  // the share of blocks above.
+  void record_rewards(Summary& summary) {
+    const BlockTree& tree = consensus_.tree();
+    std::vector<double> pool, all;  // per main-chain block of the window, by height
+    double pool_uncle = 0, pool_nephew = 0, honest_uncle = 0;
+    BlockId current = kNoBlock;
+    nakamoto::for_each_reward(tree, consensus_.metrics().main_head(), consensus_.reward_rules(),
+                              [&](const nakamoto::Reward& r) {
+                                const double t = tree.get(r.main).time_s;
+                                if (t < spec_.start_s || t >= spec_.end_s) return;
+                                if (r.main != current) {
+                                  current = r.main;
+                                  pool.push_back(0);
+                                  all.push_back(0);
+                                }
+                                const bool ours = is_member(r.node);
+                                all.back() += r.amount;
+                                if (!ours) {
+                                  if (r.kind == nakamoto::RewardKind::uncle) honest_uncle += r.amount;
+                                  return;
+                                }
+                                pool.back() += r.amount;
+                                if (r.kind == nakamoto::RewardKind::uncle) pool_uncle += r.amount;
+                                if (r.kind == nakamoto::RewardKind::nephew) pool_nephew += r.amount;
+                              });
+    const Estimate share = batch_ratio(pool, all);
+    summary.set_number(key("reward_share"), share.value, "",
+                       "the pool's share of all rewards paid by the main-chain blocks of the attack window "
+                       "(block, uncle and nephew rewards; compare with revenue, its share of blocks)",
+                       "no main-chain block in the attack window");
+    summary.set_number(key("reward_share_se"), share.standard_error, "",
+                       "standard error of it: batch means of a ratio over the main chain (50 batches)",
+                       "fewer than 20 main-chain blocks: no error estimate");
+    summary.set(
+        key("reward"), std::accumulate(pool.begin(), pool.end(), 0.0), "",
+        "everything the pool earned from the main-chain blocks of the attack window, in block rewards");
+    if (!consensus_.uncles()) return;
+    summary.set(key("uncle_reward"), pool_uncle, "",
+                "rewards the pool's stale blocks earned as uncles, in block rewards");
+    summary.set(key("nephew_reward"), pool_nephew, "",
+                "rewards the pool's blocks earned for referencing uncles, in block rewards");
+    summary.set(key("honest_uncle_reward"), honest_uncle, "",
+                "rewards the honest nodes' stale blocks earned as uncles, in block rewards");
+  }
 
   std::vector<NodeId> members_;  // sorted
   const AttackSpec& spec_;

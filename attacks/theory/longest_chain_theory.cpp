@@ -129,4 +129,45 @@ double majority_expected_depth(double q, int d) {
   return d + (1 - q) * majority_expected_blocks(q, d);
 }
 
+double delay_stale_rate(double x) {
+  return x / (1 + x);
+}
+
+double delay_growth(double x) {
+  return 1 / (1 + x);
+}
+
+double delay_uncle_rate(double x) {
+  return x;
+}
+
+double delay_uncle_distance(double x) {
+  // A sibling found U after its height began (U uniform on (0, D)) is known to the next height's miner
+  // iff that block comes after U + D: probability E[exp(-lambda U)] = (1 - e^-x) / x.
+  return x > 0 ? 2 - (-std::expm1(-x)) / x : 1;
+}
+
+double praos_leader_probability(double f, double alpha) {
+  return -std::expm1(alpha * std::log1p(-f));
+}
+
+double praos_growth_per_slot(double f, double share, int delta_slots) {
+  const double p = praos_leader_probability(f, share);
+  return p / (1 + (delta_slots - 1) * p);
+}
+
+double praos_private_threshold(double f, int delta_slots) {
+  // The private chain's rate rises with beta, the honest growth falls: one crossing, by bisection.
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = (lo + hi) / 2;
+    if (praos_leader_probability(f, mid) > praos_growth_per_slot(f, 1 - mid, delta_slots)) {
+      hi = mid;
+    } else {
+      lo = mid;
+    }
+  }
+  return (lo + hi) / 2;
+}
+
 }  // namespace dltsim::theory

@@ -43,4 +43,28 @@ double majority_expected_blocks(double q, int d);
 /// Expected honest blocks reverted by that rewrite: d + (1 - q) * majority_expected_blocks(q, d).
 double majority_expected_depth(double q, int d);
 
+// ---- The delay model (every block reaches every node exactly D after it is made, many miners) ----
+// Heights come at intervals D + Exp(lambda); the blocks found in the D before a new height are its
+// siblings, Poisson(x) of them with x = lambda D (docs/ghost.md).
+
+/// Stale rate x / (1 + x).
+double delay_stale_rate(double x);
+/// Main-chain growth per block interval 1 / (1 + x) (lambda / (1 + lambda D) per unit time).
+double delay_growth(double x);
+/// Uncles per main-chain block when every sibling is referenced: x.
+double delay_uncle_rate(double x);
+/// Mean height difference between such an uncle and its nephew: 2 - (1 - e^-x) / x.
+double delay_uncle_distance(double x);
+
+// ---- Praos (David, Gazi, Kiayias and Russell 2018; docs/praos.md) ----
+
+/// phi_f(alpha) = 1 - (1 - f)^alpha: probability that stake alpha leads a slot.
+double praos_leader_probability(double f, double alpha);
+/// Growth per slot of a chain extended by many stakeholders holding `share` whose blocks reach each
+/// other delta_slots slots later (floor(D / slot) + 1): p / (1 + (delta - 1) p), p = phi_f(share).
+double praos_growth_per_slot(double f, double share, int delta_slots);
+/// The stake beta at which a private chain (phi_f(beta) per slot) grows as fast as the honest chain
+/// of the rest (praos_growth_per_slot(f, 1 - beta, delta)): above it the private chain wins long races.
+double praos_private_threshold(double f, int delta_slots);
+
 }  // namespace dltsim::theory

@@ -77,6 +77,43 @@ void register_builtin_theories(TheoryRegistry& registry) {
               "expected honest blocks reverted");
         return s;
       }});
+  registry.add(TheoryInfo{
+      "delay",
+      "the fixed-delay model: stale rate, chain growth, uncle rate and uncle distance at x = lambda D "
+      "(block rate times delay)",
+      {param::real("x", 0.1, at_least(0), "lambda D: the delay in mean block intervals")},
+      [](const ParamValues& v) {
+        const double x = v.number("x");
+        Summary s;
+        s.set("stale_rate", theory::delay_stale_rate(x), "", "x / (1 + x)");
+        s.set("growth", theory::delay_growth(x), "", "main-chain blocks per block interval, 1 / (1 + x)");
+        s.set("uncle_rate", theory::delay_uncle_rate(x), "", "uncles per main-chain block, x");
+        s.set("uncle_distance", theory::delay_uncle_distance(x), "blocks", "2 - (1 - e^-x) / x");
+        return s;
+      }});
+  registry.add(TheoryInfo{
+      "praos",
+      "Praos: leader probability phi_f, honest chain growth with a delay of delta slots, and the stake "
+      "above which a private chain outgrows the honest one",
+      {param::real("f", 0.05, Range{0, 1, true, false}, "active slot coefficient"),
+       param::real("alpha", 0.3, between(0, 1), "the adversary's relative stake"),
+       param::integer("delta", 1, between(1, 1000000), "floor(delay / slot length) + 1")},
+      [](const ParamValues& v) {
+        const double f = v.number("f"), a = v.number("alpha");
+        const int delta = static_cast<int>(v.integer("delta"));
+        Summary s;
+        s.set("leader_probability", theory::praos_leader_probability(f, a), "", "phi_f(alpha)");
+        s.set("honest_leader_probability", theory::praos_leader_probability(f, 1 - a), "",
+              "phi_f(1 - alpha)");
+        s.set("empty_slot_rate", 1 - f, "",
+              "no leader in a slot: (1 - f)^1, whatever the stake distribution");
+        s.set("honest_growth_per_slot", theory::praos_growth_per_slot(f, 1 - a, delta), "",
+              "p_h / (1 + (delta - 1) p_h)");
+        s.set("private_growth_per_slot", theory::praos_leader_probability(f, a), "", "phi_f(alpha)");
+        s.set("private_threshold", theory::praos_private_threshold(f, delta), "",
+              "stake above which the private chain grows faster");
+        return s;
+      }});
 }
 
 }  // namespace dltsim

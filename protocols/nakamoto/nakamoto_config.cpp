@@ -64,6 +64,10 @@ std::vector<ParamSpec> param_specs() {
       param::choice("relay", "head", {"head", "all"},
                     "which blocks a node passes on: those that become its head (Bitcoin Core) or every valid "
                     "block (Ethereum's block propagation, which lets stale blocks reach miners as uncles)"),
+      param::choice("push", "none", {"none", "sqrt"},
+                    "how a block goes to peers: announced to all, each fetching it (none: Bitcoin's inv and "
+                    "getdata), or sent whole, unannounced, to the square root of the peers that lack it (at "
+                    "least 4) and announced to the others (sqrt: geth 1.9's BroadcastBlock)"),
       param::integer("max_uncles", 0, between(0, 16),
                      "stale blocks (uncles) a block may reference for their reward (Ethereum: 2; 0: no "
                      "uncles)"),
@@ -101,6 +105,7 @@ Config read_config(const ParamValues& v) {
   read_relay_config(v, c);
   c.fork_choice = fork_choice_from_name(v.choice("fork_choice"));
   c.relay_all = v.choice("relay") == "all";
+  c.push_sqrt = v.choice("push") == "sqrt";
   c.max_uncles = static_cast<std::uint32_t>(v.integer("max_uncles"));
   c.uncle_depth = static_cast<std::uint32_t>(v.integer("uncle_depth"));
   c.uncle_reward_divisor = v.number("uncle_reward_divisor");

@@ -27,7 +27,8 @@ struct Config {
   double download_timeout_per_peer_s;  ///< added per other peer a block is being downloaded from
   TieRule tie_rule;                    ///< fork choice among equal chains
   ForkChoice fork_choice = ForkChoice::longest;  ///< longest chain or GHOST
-  bool relay_all = false;              ///< relay every valid block, not only new heads (Ethereum)
+  bool relay_all = false;                        ///< relay every valid block, not only new heads (Ethereum)
+  bool push_sqrt = false;              ///< push the full block to sqrt(peers), announce to the rest (geth)
   std::uint32_t max_uncles = 0;        ///< uncles a block may reference (0: none)
   std::uint32_t uncle_depth = 0;       ///< an uncle is at most this many generations below its nephew
   double uncle_reward_divisor = 8;     ///< an uncle d generations below earns (divisor - d) / divisor

@@ -53,7 +53,8 @@ class NakamotoConsensus : public Consensus {
   /// Proof of work: reads parameters, registers message types, declares tables.
   explicit NakamotoConsensus(const ProtocolSetup& setup);
   /// Another way to produce blocks (a slot lottery) on the same relay and chain rules.
-  NakamotoConsensus(const ProtocolSetup& setup, const Config& config, std::unique_ptr<BlockProduction> production);
+  NakamotoConsensus(const ProtocolSetup& setup, const Config& config,
+                    std::unique_ptr<BlockProduction> production);
   std::unique_ptr<Protocol> make_node(NodeId id) override;
   void finish(Summary& summary, double end_time_s) override;
   std::uint64_t produced() const override { return tree_.size() - 1; }
@@ -67,7 +68,9 @@ class NakamotoConsensus : public Consensus {
   /// True when blocks reference uncles (rewards then count them).
   bool uncles() const { return config_.max_uncles > 0; }
   /// The uncle and nephew reward rules.
-  RewardRules reward_rules() const { return RewardRules{config_.uncle_reward_divisor, config_.nephew_reward}; }
+  RewardRules reward_rules() const {
+    return RewardRules{config_.uncle_reward_divisor, config_.nephew_reward};
+  }
   /// All blocks.
   BlockTree& tree() { return tree_; }
   /// Chain results.

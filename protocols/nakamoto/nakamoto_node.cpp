@@ -5,6 +5,7 @@
 
 #include <boost/random/bernoulli_distribution.hpp>
 
+#include "sim/core/sampling.hpp"
 #include "sim/node/node_context.hpp"
 
 namespace dltsim::nakamoto {
@@ -221,11 +222,13 @@ void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   const Config& c = consensus_.config();
   const BlockTree& tree = consensus_.tree();
   const bool tie = tree.chain_weight(block) == tree.chain_weight(view_.head());
-  if (u.head_changed || c.relay_all || (tie && c.tie_rule.kind == TieBreak::random)) announce(ctx, block, from);
+  if (u.head_changed || c.relay_all || (tie && c.tie_rule.kind == TieBreak::random))
+    announce(ctx, block, from);
 }
 
 void NakamotoNode::on_mined(NodeContext& ctx) {
-  const BlockId block = produce_block(ctx, consensus_.production().parent_for(consensus_.tree(), view_.head(), ctx.now_s()));
+  const BlockId block =
+      produce_block(ctx, consensus_.production().parent_for(consensus_.tree(), view_.head(), ctx.now_s()));
   accept(ctx, block);
   announce(ctx, block, kNoNode);
 }
@@ -233,14 +236,9 @@ void NakamotoNode::on_mined(NodeContext& ctx) {
 BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adversarial) {
   const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
   BlockTree& tree = consensus_.tree();
-  if (consensus_.uncles()) {
-    const std::vector<BlockId> uncles = pick_uncles(parent);
-    const BlockId block = tree.add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
-    tree.set_uncles(block, uncles);
-    ctx.count_produced();
-    return block;
-  }
+  const std::vector<BlockId> uncles = consensus_.uncles() ? pick_uncles(parent) : std::vector<BlockId>{};
   const BlockId block = tree.add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
+  if (consensus_.uncles()) tree.set_uncles(block, uncles);
   ctx.count_produced();
   return block;
 }
@@ -291,6 +289,7 @@ void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
   const std::vector<NodeId>* holders = nullptr;
   if (const auto it = requests_.find(block); it != requests_.end()) holders = &it->second.announcers;
   const PayloadPtr& ref = consensus_.ref(block);
+  if (consensus_.config().push_sqrt) return push(ctx, block, except, holders);
   for (const PeerLink& p : ctx.peers()) {
     if (p.peer == except) continue;
     if (holders != nullptr && std::find(holders->begin(), holders->end(), p.peer) != holders->end()) continue;
@@ -300,6 +299,30 @@ void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
       continue;
     }
     ctx.send(p.peer, consensus_.types().inv, kInvSizeBytes, ref);
+  }
+}
+
+void NakamotoNode::push(NodeContext& ctx, BlockId block, NodeId except, const std::vector<NodeId>* holders) {
+  // geth 1.9 (eth/handler.go BroadcastBlock): the whole block to sqrt(n) of the n peers that lack it,
+  // at least 4, chosen at random; a hash announcement to the others.
+  std::vector<NodeId> lacking;
+  for (const PeerLink& p : ctx.peers()) {
+    if (p.peer == except) continue;
+    if (holders != nullptr && std::find(holders->begin(), holders->end(), p.peer) != holders->end()) continue;
+    lacking.push_back(p.peer);
+  }
+  const auto k =
+      std::min(lacking.size(),
+               std::max<std::size_t>(kMinPushPeers, static_cast<std::size_t>(std::sqrt(lacking.size()))));
+  shuffle_front(lacking, k, ctx.rng());
+  const PayloadPtr& ref = consensus_.ref(block);
+  const std::uint32_t size = consensus_.tree().get(block).size_bytes;
+  for (std::size_t i = 0; i < lacking.size(); ++i) {
+    if (i < k) {
+      ctx.send(lacking[i], consensus_.types().block, size, ref);
+    } else {
+      ctx.send(lacking[i], consensus_.types().inv, kInvSizeBytes, ref);
+    }
   }
 }
 

@@ -56,6 +56,7 @@ class NakamotoNode : public Protocol {
 
  private:
   enum TimerKind : std::uint64_t { kMine = 0, kValidate = 1, kRequestTimeout = 2 };
+  static constexpr std::size_t kMinPushPeers = 4;  // geth's minBroadcastPeers
   static std::uint64_t tag(TimerKind kind, BlockId block) { return (std::uint64_t{kind} << 32) | block; }
 
   struct Request {
@@ -74,6 +75,7 @@ class NakamotoNode : public Protocol {
   double download_timeout_s(NodeId peer) const;
   void on_block_data(NodeContext& ctx, BlockId block, NodeId from);
   void connect(NodeContext& ctx, BlockId block, NodeId from);
+  void push(NodeContext& ctx, BlockId block, NodeId except, const std::vector<NodeId>* holders);
   void promote_high_bandwidth(NodeContext& ctx, NodeId from);
   void on_sendcmpct(NodeId from, bool on);
   // Known, being validated, or held until its parent arrives: another copy is not needed.

@@ -7,7 +7,8 @@ void register_nakamoto(ProtocolRegistry& registry) {
   ProtocolInfo info;
   info.name = "nakamoto";
   info.summary =
-      "Nakamoto proof-of-work: Poisson mining, longest chain or GHOST, uncles, inv/getdata and compact-block relay";
+      "Nakamoto proof-of-work: Poisson mining, longest chain or GHOST, uncles, inv/getdata and compact-block "
+      "relay";
   info.params = nakamoto::param_specs();
   info.tables = chain_table_names();
   info.tables.push_back("rewards");

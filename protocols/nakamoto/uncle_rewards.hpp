@@ -27,11 +27,11 @@ struct RewardRules {
 
 /// One reward: who, how much (in block rewards), for which block of the main chain, why.
 struct Reward {
-  NodeId node;        ///< paid to
-  double amount;      ///< in units of the block reward
-  BlockId main;       ///< the main-chain block that pays it
-  BlockId block;      ///< the block rewarded (the uncle itself for RewardKind::uncle)
-  RewardKind kind;    ///< why
+  NodeId node;             ///< paid to
+  double amount;           ///< in units of the block reward
+  BlockId main;            ///< the main-chain block that pays it
+  BlockId block;           ///< the block rewarded (the uncle itself for RewardKind::uncle)
+  RewardKind kind;         ///< why
   std::uint32_t distance;  ///< uncle: heights between it and the referencing block (else 0)
 };
 

@@ -10,7 +10,8 @@ namespace {
 
 // The shared relay parameter `name` with another default and doc.
 void redefault(std::vector<ParamSpec>& specs, const std::string& name, std::string value, std::string doc) {
-  const auto it = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == name; });
+  const auto it =
+      std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == name; });
   if (it == specs.end()) throw std::logic_error("praos: no relay parameter " + name);
   it->default_value = std::move(value);
   it->doc = std::move(doc);

@@ -25,8 +25,9 @@ TableSchema slot_schema() {
           {DLTSIM_COLUMN(SlotRow, slot, "", "slot number (slot s starts at s x slot_length)"),
            DLTSIM_COLUMN(SlotRow, time_s, "s", "when it started"),
            DLTSIM_COLUMN(SlotRow, leaders, "", "stakeholders that led it"),
-           DLTSIM_COLUMN(SlotRow, blocks, "blocks", "blocks made in it (a leader whose chain already had one "
-                                                    "of this slot builds beside it)"),
+           DLTSIM_COLUMN(SlotRow, blocks, "blocks",
+                         "blocks made in it (a leader whose chain already had one "
+                         "of this slot builds beside it)"),
            DLTSIM_COLUMN(SlotRow, main, "", "1 if a main-chain block is in it")}};
 }
 
@@ -40,8 +41,9 @@ std::vector<std::string> praos_table_names() {
 }
 
 PraosConsensus::PraosConsensus(const ProtocolSetup& setup)
-    : PraosConsensus(setup, std::make_unique<SlotLottery>(read_slots(setup.params).slot_s,
-                                                          read_slots(setup.params).f)) {}
+    : PraosConsensus(
+          setup, std::make_unique<SlotLottery>(read_slots(setup.params).slot_s, read_slots(setup.params).f)) {
+}
 
 PraosConsensus::PraosConsensus(const ProtocolSetup& setup, std::unique_ptr<SlotLottery> lottery)
     : NakamotoConsensus(setup, read_config(setup.params), std::move(lottery)),
@@ -112,7 +114,8 @@ void PraosConsensus::finish(Summary& summary, double end_time_s) {
                      "share of slots without a leader", why);
   summary.set_number("slot_multi_leader_rate", rate(static_cast<double>(multi)), "",
                      "share of slots with two leaders or more", why);
-  summary.set_number("leaders_per_slot", rate(static_cast<double>(leaders)), "", "mean leaders per slot", why);
+  summary.set_number("leaders_per_slot", rate(static_cast<double>(leaders)), "", "mean leaders per slot",
+                     why);
   summary.set("theory_slot_empty_rate", none, "",
               "prod (1 - phi_f(alpha_i)) = (1 - f)^(stake taking part): no leader");
   summary.set("theory_slot_multi_leader_rate", 1 - none - none * one_ratio, "",

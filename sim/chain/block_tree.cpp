@@ -16,7 +16,8 @@ std::uint32_t without_lowest_bit(std::uint32_t n) {
 
 std::uint32_t skip_height(std::uint32_t height) {
   if (height < 2) return 0;
-  return (height & 1) != 0 ? without_lowest_bit(without_lowest_bit(height - 1)) + 1 : without_lowest_bit(height);
+  return (height & 1) != 0 ? without_lowest_bit(without_lowest_bit(height - 1)) + 1
+                           : without_lowest_bit(height);
 }
 
 }  // namespace

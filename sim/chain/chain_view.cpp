@@ -7,17 +7,26 @@
 
 namespace dltsim {
 
+namespace {
+
+// The enum value at the position of `name` in `names` (the enums list their values in that order).
+template <class Enum>
+Enum from_name(const std::vector<std::string>& names, const std::string& name, const char* what) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<Enum>(i);
+  }
+  throw std::invalid_argument(std::string("unknown ") + what + ": " + name);
+}
+
+}  // namespace
+
 const std::vector<std::string>& tie_break_names() {
   static const std::vector<std::string> names{"first_seen", "random", "gamma", "vrf"};
   return names;
 }
 
 TieBreak tie_break_from_name(const std::string& name) {
-  const auto& names = tie_break_names();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<TieBreak>(i);
-  }
-  throw std::invalid_argument("unknown tie-break rule: " + name);
+  return from_name<TieBreak>(tie_break_names(), name, "tie-break rule");
 }
 
 const std::vector<std::string>& fork_choice_names() {
@@ -26,11 +35,7 @@ const std::vector<std::string>& fork_choice_names() {
 }
 
 ForkChoice fork_choice_from_name(const std::string& name) {
-  const auto& names = fork_choice_names();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<ForkChoice>(i);
-  }
-  throw std::invalid_argument("unknown fork-choice rule: " + name);
+  return from_name<ForkChoice>(fork_choice_names(), name, "fork-choice rule");
 }
 
 BlockId ghost_head(const BlockTree& tree) {

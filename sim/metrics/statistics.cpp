@@ -24,6 +24,28 @@ Estimate batch_mean(const std::vector<double>& series, int batches) {
   return {mean, std::sqrt(ss / static_cast<double>(b - 1) / static_cast<double>(b))};
 }
 
+Estimate batch_ratio(const std::vector<double>& num, const std::vector<double>& den, int batches) {
+  const std::size_t n = std::min(num.size(), den.size());
+  const double top = std::accumulate(num.begin(), num.begin() + static_cast<std::ptrdiff_t>(n), 0.0);
+  const double bottom = std::accumulate(den.begin(), den.begin() + static_cast<std::ptrdiff_t>(n), 0.0);
+  if (n == 0 || bottom == 0) return {std::nan(""), std::nan("")};
+  const double ratio = top / bottom;
+  const std::size_t b = std::min<std::size_t>(static_cast<std::size_t>(std::max(batches, 2)), n / 10);
+  if (b < 2) return {ratio, std::nan("")};
+  const std::size_t size = n / b;
+  double ss = 0, den_mean = 0;
+  for (std::size_t i = 0; i < b; ++i) {
+    double nb = 0, db = 0;
+    for (std::size_t j = i * size; j < (i + 1) * size; ++j) {
+      nb += num[j];
+      db += den[j];
+    }
+    ss += (nb - ratio * db) * (nb - ratio * db);
+    den_mean += db / static_cast<double>(b);
+  }
+  return {ratio, std::sqrt(ss / static_cast<double>(b - 1) / static_cast<double>(b)) / den_mean};
+}
+
 ProportionEstimate proportion(std::uint64_t successes, std::uint64_t trials) {
   const double nan = std::nan("");
   if (trials == 0) return {nan, nan, nan, nan};

@@ -16,6 +16,11 @@ struct Estimate {
 /// error: the series is cut into `batches` contiguous batches whose means are treated as independent.
 Estimate batch_mean(const std::vector<double>& series, int batches = 50);
 
+/// Ratio of sums sum(num) / sum(den) of a correlated series of pairs (e.g. a pool's reward and all
+/// rewards per main-chain block) with the batch-means standard error of a ratio estimator: the
+/// series is cut into `batches` contiguous batches and the spread of num_b - R den_b gives the error.
+Estimate batch_ratio(const std::vector<double>& num, const std::vector<double>& den, int batches = 50);
+
 /// A proportion with an interval that means something at few or zero events.
 struct ProportionEstimate {
   double value = 0;           ///< successes / trials; NaN without trials

@@ -149,9 +149,9 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
         for (const std::string& n : p.pool_names) out << n;
         out << YAML::EndSeq;
       }
-      out << YAML::Key << "gateways" << YAML::Value << p.gateways << YAML::Key << "pool_ases"
-          << YAML::Value << p.pool_ases << YAML::Key << "gateway_peers" << YAML::Value << p.gateway_peers
-          << YAML::Key << "others" << YAML::Value << (p.others_equal ? "equal" : "zero");
+      out << YAML::Key << "gateways" << YAML::Value << p.gateways << YAML::Key << "pool_ases" << YAML::Value
+          << p.pool_ases << YAML::Key << "gateway_peers" << YAML::Value << p.gateway_peers << YAML::Key
+          << "others" << YAML::Value << (p.others_equal ? "equal" : "zero");
       break;
   }
   out << YAML::EndMap << YAML::EndMap;

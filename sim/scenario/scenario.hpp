@@ -86,10 +86,10 @@ struct NetworkSpec {
   LatencyModel latency_model = LatencyModel::fixed;  ///< per-connection latency law
   TopologySpec topology;                             ///< peer graph
   Contention contention = Contention::upload_download;  ///< bandwidth sharing model
-  double flow_threshold_bytes = 1000;  ///< messages at least this large go through SimGrid flows
-  InternetSpec internet;               ///< AS and prefix placement (ases 0: none)
-  ChurnSpec churn;                     ///< nodes leaving and rejoining
-  PeerSpec peers;                      ///< address tables and dynamic connections
+  double flow_threshold_bytes = 1000;    ///< messages at least this large go through SimGrid flows
+  InternetSpec internet;                 ///< AS and prefix placement (ases 0: none)
+  ChurnSpec churn;                       ///< nodes leaving and rejoining
+  PeerSpec peers;                        ///< address tables and dynamic connections
   std::vector<MiningPool> preset_pools;  ///< the preset's measured pool shares (power.distribution pools)
 };
 
@@ -108,11 +108,11 @@ struct PowerSpec {
   double stddev = 0;                                          ///< normal: standard deviation
   std::vector<double> shares;                                 ///< shares: shares of nodes 0..k-1
   bool others_equal = false;  ///< shares, pools: split the remainder equally over the other nodes (else 0)
-  std::vector<double> pools;   ///< pools: hashrate share of each pool, largest first
+  std::vector<double> pools;  ///< pools: hashrate share of each pool, largest first
   std::vector<std::string> pool_names;  ///< pools: their names (nodes table `pool` indexes them from 1)
-  std::uint32_t gateways = 1;  ///< pools: nodes per pool that hold its hashrate
-  std::uint32_t pool_ases = 0;       ///< pools: gateways sit in the largest this many ASes (0: anywhere)
-  std::uint32_t gateway_peers = 0;   ///< pools: extra connections each gateway opens
+  std::uint32_t gateways = 1;           ///< pools: nodes per pool that hold its hashrate
+  std::uint32_t pool_ases = 0;          ///< pools: gateways sit in the largest this many ASes (0: anywhere)
+  std::uint32_t gateway_peers = 0;      ///< pools: extra connections each gateway opens
 };
 
 /// The consensus protocol and its parameters.

@@ -363,7 +363,8 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
       break;
     }
     case PowerDistribution::pools: {
-      v.expect_keys({"distribution", "pools", "pool_names", "gateways", "pool_ases", "gateway_peers", "others"});
+      v.expect_keys(
+          {"distribution", "pools", "pool_names", "gateways", "pool_ases", "gateway_peers", "others"});
       const auto pools = v.get("pools");
       if (pools) {
         for (const YamlValue& s : pools->items()) p.pools.push_back(s.as_real(Range{0, 1, true, false}));

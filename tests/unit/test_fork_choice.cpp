@@ -217,7 +217,8 @@ TEST_CASE("common_ancestor of deep forks agrees with walking parents") {
   for (int i = 0; i < 4000; ++i) {
     const BlockId newest = tree.size() - 1;
     // Mostly on a recent block, sometimes far back: deep forks.
-    const std::uint64_t back = rng() % 10 == 0 ? rng() % (newest + 1) : rng() % std::min<std::uint64_t>(newest + 1, 3);
+    const std::uint64_t back =
+        rng() % 10 == 0 ? rng() % (newest + 1) : rng() % std::min<std::uint64_t>(newest + 1, 3);
     tree.add(newest - static_cast<BlockId>(back), 0, i, 1);
   }
   for (int i = 0; i < 4000; ++i) {

@@ -117,7 +117,9 @@ TEST_CASE("missing required key") {
 TEST_CASE("unknown protocol lists the registered ones") {
   const auto e = error_of(replace(kValid, "protocol: nakamoto", "protocol: nakamotto"));
   CHECK(e.where().line == 9);
-  CHECK_THAT(e.detail(), Catch::Contains("'nakamotto' is not allowed; allowed values: hotstuff, nakamoto, pbft, praos, tendermint"));
+  CHECK_THAT(e.detail(),
+             Catch::Contains(
+                 "'nakamotto' is not allowed; allowed values: hotstuff, nakamoto, pbft, praos, tendermint"));
 }
 
 TEST_CASE("unknown protocol parameter lists the declared ones") {
@@ -184,8 +186,9 @@ TEST_CASE("unknown table in output.record") {
       error_of(replace(kValid, "  path: out.h5\n", "  path: out.h5\n  record: [blocks, blokcs]\n"));
   CHECK(e.where().line == 14);
   CHECK(e.key_path() == "output.record[1]");
-  CHECK_THAT(e.detail(),
-             Catch::Contains("'blokcs' is not allowed; allowed values: nodes, regions, messages, pools, blocks"));
+  CHECK_THAT(
+      e.detail(),
+      Catch::Contains("'blokcs' is not allowed; allowed values: nodes, regions, messages, pools, blocks"));
 }
 
 TEST_CASE("every shipped scenario validates") {

@@ -52,18 +52,9 @@ NetworkPreset bitcoin_2019_preset() {
   // is BTC.com + AntPool + OKEx's pool. The first half of 2019 only: from July 2019 it credits F2Pool's
   // blocks to Bitmain (F2Pool drops from 11.6 % in June to 0 in August while Bitmain gains as much).
   // The remaining 7.70 % (about 20 small pools, 6.11 % unattributed payout addresses) is not a pool.
-  p.pools = {{"Bitmain", 0.2968},
-             {"F2Pool", 0.1114},
-             {"Poolin", 0.1005},
-             {"SlushPool", 0.0972},
-             {"BTC.TOP", 0.0872},
-             {"ViaBTC", 0.0774},
-             {"Huobi Pool", 0.0396},
-             {"BitFury", 0.0379},
-             {"DPOOL", 0.0276},
-             {"BitClub", 0.0243},
-             {"Bitcoin.com", 0.0159},
-             {"Bixin", 0.0072}};
+  p.pools = {{"Bitmain", 0.2968}, {"F2Pool", 0.1114},  {"Poolin", 0.1005},      {"SlushPool", 0.0972},
+             {"BTC.TOP", 0.0872}, {"ViaBTC", 0.0774},  {"Huobi Pool", 0.0396},  {"BitFury", 0.0379},
+             {"DPOOL", 0.0276},   {"BitClub", 0.0243}, {"Bitcoin.com", 0.0159}, {"Bixin", 0.0072}};
   p.pool_sources =
       "share of the 26,778 blocks of January-June 2019 per pool, from the coinbase-tag attribution of "
       "Milad et al. 2024 (arXiv:2403.13736; github.com/Blockchain-Technology-Lab/nc-statistical-confidence, "
