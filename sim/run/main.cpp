@@ -242,8 +242,8 @@ int main(int argc, char** argv) {
   double progress_interval_s = 10;
   run->add_option(
          "--progress", progress_mode,
-         "auto (a line on a terminal, none otherwise), plain (a line per --progress-interval, for CI "
-         "logs), none")
+         "auto (a line on a terminal, none otherwise), plain (a line per --progress-interval and one at the "
+         "end, for CI logs), none")
       ->check(CLI::IsMember({"auto", "plain", "none"}));
   run->add_option("--progress-interval", progress_interval_s,
                   "seconds between plain progress lines (default 10)")

@@ -20,8 +20,16 @@ ProgressLine::ProgressLine(const StopSpec& stop, ProgressMode mode, double inter
 void ProgressLine::update(const RunProgress& p) {
   if (mode_ == ProgressMode::none) return;
   const auto now = std::chrono::steady_clock::now();
-  if (std::chrono::duration<double>(now - last_).count() < interval_s_) return;
+  if (std::chrono::duration<double>(now - last_).count() < interval_s_) {
+    if (mode_ == ProgressMode::plain) pending_ = p;
+    return;
+  }
+  print(p, now);
+}
+
+void ProgressLine::print(const RunProgress& p, std::chrono::steady_clock::time_point now) {
   last_ = now;
+  pending_.reset();
   const double wall_s = std::chrono::duration<double>(now - start_).count();
   double fraction = 0;
   if (stop_.blocks)
@@ -56,6 +64,7 @@ void ProgressLine::update(const RunProgress& p) {
 }
 
 void ProgressLine::finish() {
+  if (mode_ == ProgressMode::plain && pending_) print(*pending_, std::chrono::steady_clock::now());
   if (printed_) std::fprintf(stderr, "\r\033[K");
   printed_ = false;
 }
