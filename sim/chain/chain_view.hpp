@@ -19,13 +19,13 @@ enum class TieBreak {
   random,      ///< switch with probability 1/2 (uniform random tie-breaking, Eyal and Sirer 2014)
   gamma,       ///< idealised studies: between an attacker's and an honest head, take the attacker's with
                ///< probability gamma (Eyal and Sirer's gamma); otherwise keep the first seen
-  vrf,         ///< take the tip with the lower pseudo-random value, the same at every node (Praos's VRF
-               ///< tiebreaker)
+  vrf,         ///< take the tip with the lower pseudo-random value, the same at every node (a VRF
+               ///< tiebreaker, as slot-based proof of stake uses)
 };
 
 /// Which chain a node follows.
 enum class ForkChoice {
-  longest,  ///< the chain with the most weight from genesis (Bitcoin; Ethereum's total difficulty)
+  longest,  ///< the chain with the most weight from genesis (most work, total difficulty)
   ghost,    ///< from genesis, at each fork the child whose subtree the node knows holds the most weight
 };
 
