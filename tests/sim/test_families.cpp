@@ -7,19 +7,14 @@
 
 #include <string>
 
-#include "sim/run/builtin_extensions.hpp"
-#include "sim/run/simulation.hpp"
-#include "sim/scenario/scenario_loader.hpp"
+#include "tests/sim/run_yaml.hpp"
 
 using namespace dltsim;
 
 namespace {
 
 RunResult run(const std::string& yaml) {
-  const Scenario sc = load_scenario(ScenarioInput{"<test>", yaml, {}}, builtin_catalog());
-  RunOptions options;
-  options.write_output = false;
-  return run_simulation(sc, builtin_catalog(), options);
+  return testing::run_yaml(yaml);
 }
 
 // 60 equal nodes on one region, 8 outbound connections each, 1 s latency, 5 s blocks: forks are common.

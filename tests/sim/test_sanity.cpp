@@ -7,19 +7,14 @@
 
 #include <fmt/format.h>
 
-#include "sim/run/builtin_extensions.hpp"
-#include "sim/run/simulation.hpp"
-#include "sim/scenario/scenario_loader.hpp"
+#include "tests/sim/run_yaml.hpp"
 
 using namespace dltsim;
 
 namespace {
 
 RunResult run(const std::string& yaml) {
-  const Scenario sc = load_scenario(ScenarioInput{"<test>", yaml, {}}, builtin_catalog());
-  RunOptions options;
-  options.write_output = false;
-  return run_simulation(sc, builtin_catalog(), options);
+  return testing::run_yaml(yaml);
 }
 
 // A one-region network with the given latency, access rate and contention model, where node 0
