@@ -75,6 +75,8 @@ class NakamotoConsensus : public Consensus {
   BlockTree& tree() { return tree_; }
   /// Chain results.
   ChainMetrics& metrics() { return metrics_; }
+  /// Tables and summary of the run.
+  Recorder& recorder() { return recorder_; }
   /// Message types.
   const MessageTypeIds& types() const { return types_; }
   /// True if the node relays compact blocks.

@@ -41,14 +41,12 @@ std::vector<std::string> praos_table_names() {
 }
 
 PraosConsensus::PraosConsensus(const ProtocolSetup& setup)
-    : PraosConsensus(
-          setup, std::make_unique<SlotLottery>(read_slots(setup.params).slot_s, read_slots(setup.params).f)) {
-}
+    : PraosConsensus(setup, read_slots(setup.params)) {}
 
-PraosConsensus::PraosConsensus(const ProtocolSetup& setup, std::unique_ptr<SlotLottery> lottery)
-    : NakamotoConsensus(setup, read_config(setup.params), std::move(lottery)),
-      lottery_(static_cast<SlotLottery&>(production())),
-      recorder_(setup.recorder) {}
+PraosConsensus::PraosConsensus(const ProtocolSetup& setup, const SlotParams& slots)
+    : NakamotoConsensus(setup, read_config(setup.params),
+                        std::make_unique<SlotLottery>(slots.slot_s, slots.f)),
+      lottery_(static_cast<SlotLottery&>(production())) {}
 
 void PraosConsensus::finish(Summary& summary, double end_time_s) {
   NakamotoConsensus::finish(summary, end_time_s);
@@ -79,7 +77,7 @@ void PraosConsensus::finish(Summary& summary, double end_time_s) {
   }
 
   std::uint64_t active = 0, multi = 0, leaders = 0;
-  TableWriter* table = recorder_.table(slot_schema());
+  TableWriter* table = recorder().table(slot_schema());
   for (const SlotLeaders& l : lottery_.leaders()) {
     if (l.slot > slots) break;
     ++active;

@@ -5,6 +5,7 @@
 // depth k (the shared chain metrics).
 
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/praos/praos_config.hpp"
 #include "protocols/praos/slot_lottery.hpp"
 
 namespace dltsim::praos {
@@ -17,9 +18,8 @@ class PraosConsensus final : public nakamoto::NakamotoConsensus {
   void finish(Summary& summary, double end_time_s) override;
 
  private:
-  PraosConsensus(const ProtocolSetup& setup, std::unique_ptr<SlotLottery> lottery);
+  PraosConsensus(const ProtocolSetup& setup, const SlotParams& slots);
   SlotLottery& lottery_;
-  Recorder& recorder_;
 };
 
 /// Names of the tables Praos can record.
