@@ -8,6 +8,7 @@
 
 #include <boost/random/exponential_distribution.hpp>
 #include <simgrid/s4u/Activity.hpp>
+#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
 namespace dltsim {
@@ -19,6 +20,21 @@ constexpr std::uint64_t kCrossTrafficBytes = 1'000'000'000'000'000ULL;
 // allows one engine per process, and dltsim runs one simulation per process).
 Transport* g_transport = nullptr;
 bool g_signal_connected = false;
+
+// A started host-to-host comm. Comm::sendto_init(from, to) sets the source while the destination is
+// still unset, which SimGrid 3.32 records as a veto in the engine's vetoed set and never removes: the
+// set grows with every comm and, non-empty, makes run_until return after each round. A comm marked
+// starting with no payload yet is not tried until start().
+simgrid::s4u::CommPtr start_comm(simgrid::s4u::Host* from, simgrid::s4u::Host* to, std::uint64_t size_bytes,
+                                 void* data) {
+  simgrid::s4u::CommPtr comm = simgrid::s4u::Comm::sendto_init();
+  comm->set_state(simgrid::s4u::Activity::State::STARTING);
+  comm->set_source(from)->set_destination(to);
+  comm->set_data(data);
+  comm->set_payload_size(size_bytes);
+  comm->start();
+  return comm;
+}
 }  // namespace
 
 Transport::Transport(const Network& network, const Platform* platform, DeliverySink& sink, Rng delay_rng)
@@ -124,10 +140,8 @@ void Transport::send(Message msg, double now_s) {
 
 void Transport::start_flow(std::size_t slot) {
   Flow& flow = flows_[slot];
-  flow.comm = simgrid::s4u::Comm::sendto_init(platform_->host(flow.msg.from), platform_->host(flow.msg.to));
-  flow.comm->set_data(reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot)));
-  flow.comm->set_payload_size(flow.msg.size_bytes);
-  flow.comm->start();
+  flow.comm = start_comm(platform_->host(flow.msg.from), platform_->host(flow.msg.to), flow.msg.size_bytes,
+                         reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot)));
 }
 
 void Transport::start_due_flows(double sim_now_s) {
@@ -184,12 +198,9 @@ void Transport::apply(const CrossOp& op) {
   }
   simgrid::s4u::Host* node = platform_->host(c.node);
   for (std::uint32_t i = 0; i < c.count; ++i) {
-    auto comm = c.inbound ? simgrid::s4u::Comm::sendto_init(platform_->outside(), node)
-                          : simgrid::s4u::Comm::sendto_init(node, platform_->outside());
-    comm->set_data(&g_cross_marker);
-    comm->set_payload_size(kCrossTrafficBytes);
-    comm->start();
-    c.comms.push_back(std::move(comm));
+    c.comms.push_back(c.inbound
+                          ? start_comm(platform_->outside(), node, kCrossTrafficBytes, &g_cross_marker)
+                          : start_comm(node, platform_->outside(), kCrossTrafficBytes, &g_cross_marker));
   }
   cross_running_ += c.count;
 }

@@ -361,6 +361,7 @@ RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
     }
   }
   sg4::Activity::set_vetoed_activities(nullptr);
+  stats.vetoed = vetoed_.size();
   stats.flows_in_flight = transport_.active_flows() + transport_.cross_flows();
   // A time limit, a drain limit or a stop request can end the run with transfers in flight.
   if (stats.flows_in_flight > 0) transport_.abandon_in_flight();

@@ -60,6 +60,8 @@ struct RunStats {
   std::uint64_t deliveries = 0;        ///< messages delivered
   std::uint64_t produced = 0;          ///< blocks produced
   std::size_t flows_in_flight = 0;     ///< SimGrid transfers still running when the run stopped early
+  std::size_t vetoed =
+      0;  ///< activities SimGrid refused to start: the stop marker of an interrupted run, or none
 };
 
 /// Runs the nodes of one simulation.
