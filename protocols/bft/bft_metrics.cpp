@@ -71,7 +71,10 @@ void BftMetrics::on_submitted(TxId tx, double now_s) {
   if (tx >= submitted_s_.size()) {
     submitted_s_.resize(std::max<std::size_t>(tx + 1, submitted_s_.size() * 2), 0.0);
     tx_committed_.resize(submitted_s_.size(), false);
+    tx_submitted_.resize(submitted_s_.size(), false);
   }
+  if (!tx_submitted_[tx]) ++submitted_;
+  tx_submitted_[tx] = true;
   submitted_s_[tx] = now_s;
 }
 
@@ -158,6 +161,24 @@ void BftMetrics::finish(Summary& summary, double end_time_s, const std::vector<s
       "commits by an honest replica of another value than an honest replica committed at that height");
   summary.set("transactions_committed", static_cast<std::int64_t>(txs), "",
               "client transactions in decided values");
+  // Latency is over committed transactions only: an attack that stops most commits must show here.
+  LogHistogram waiting;
+  for (std::size_t tx = 0; tx < tx_submitted_.size(); ++tx) {
+    if (tx_submitted_[tx] && !counted[tx]) waiting.add(std::max(0.0, end_time_s - submitted_s_[tx]));
+  }
+  summary.set("transactions_uncommitted", static_cast<std::int64_t>(waiting.count()), "",
+              "submitted transactions that no honest replica committed by the end of the run");
+  summary.set_number("committed_fraction",
+                     submitted_ ? static_cast<double>(txs) / static_cast<double>(submitted_) : std::nan(""),
+                     "",
+                     "share of submitted transactions committed by an honest replica (commit latency is over "
+                     "these only)",
+                     "no transaction was submitted");
+  const std::string none_waiting = "every submitted transaction was committed";
+  summary.set_number("uncommitted_age_mean_s", waiting.count() ? waiting.mean() : std::nan(""), "s",
+                     "mean time uncommitted transactions had waited at the end of the run", none_waiting);
+  summary.set_number("uncommitted_age_max_s", waiting.count() ? waiting.max() : std::nan(""), "s",
+                     "the longest an uncommitted transaction had waited at the end of the run", none_waiting);
   summary.set_number("throughput_tps", end_time_s > 0 ? static_cast<double>(txs) / end_time_s : std::nan(""),
                      "1/s", "transactions committed per second of simulated time", "the run took no time");
   const std::pair<int, double> qs[] = {{50, 0.5}, {90, 0.9}, {100, 1.0}};
@@ -188,6 +209,18 @@ void BftMetrics::finish(Summary& summary, double end_time_s, const std::vector<s
       "view_changes_per_decision",
       decisions_ ? static_cast<double>(failed_views_.size()) / static_cast<double>(decisions_) : std::nan(""),
       "", "view changes per decision", "no decision");
+  std::uint64_t messages = 0, bytes = 0;
+  for (std::size_t t = 0; t < sent_.size(); ++t) {
+    messages += sent_[t];
+    bytes += sent_bytes_[t];
+  }
+  summary.set_number(
+      "messages_per_decision",
+      decisions_ ? static_cast<double>(messages) / static_cast<double>(decisions_) : std::nan(""), "",
+      "protocol messages of every type sent per decision (all replicas)", "no decision");
+  summary.set_number("bytes_per_decision",
+                     decisions_ ? static_cast<double>(bytes) / static_cast<double>(decisions_) : std::nan(""),
+                     "bytes", "bytes of protocol messages of every type sent per decision", "no decision");
   for (std::size_t t = 0; t < sent_.size() && t < type_names.size(); ++t) {
     if (decisions_ == 0) break;
     summary.set("messages_per_decision_" + type_names[t],

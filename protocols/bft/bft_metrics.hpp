@@ -58,6 +58,8 @@ class BftMetrics {
   std::vector<bool> honest_;
   std::vector<double> submitted_s_;  // by transaction
   std::vector<bool> tx_committed_;   // in a decided batch
+  std::vector<bool> tx_submitted_;   // submitted by a client (ids need not be dense)
+  std::uint64_t submitted_ = 0;
   std::vector<Height> heights_;
   std::uint64_t decisions_ = 0;
   std::uint64_t violations_ = 0;

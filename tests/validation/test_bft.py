@@ -87,6 +87,13 @@ for n in (4, 7, 10):
     expected = {"proposal": (n - 1) * D, "prevote": n * (n - 1) * D, "precommit": n * (n - 1) * D}
     got = {t: s[f"messages_{t}"] for t in expected}
     check(got == expected, f"Tendermint n={n}, D={D}: {got} == {expected}")
+    total = sum(v for k, v in s.items() if k.startswith("messages_") and not k.startswith("messages_per_"))
+    check(abs(s["messages_per_decision"] - total / D) < 1e-9 and total == s["messages"],
+          f"Tendermint n={n}: messages per decision over every type {s['messages_per_decision']} = {total} / {D}")
+    check(s["transactions_committed"] + s["transactions_uncommitted"] == s["transactions_submitted"]
+          and abs(s["committed_fraction"] - s["transactions_committed"] / s["transactions_submitted"]) < 1e-12,
+          f"Tendermint n={n}: committed {s['transactions_committed']} + uncommitted {s['transactions_uncommitted']} "
+          f"= submitted {s['transactions_submitted']}")
 
 # 2. f Byzantine replicas of 3f + 1.
 START = 0.5
