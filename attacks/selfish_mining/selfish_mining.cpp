@@ -58,18 +58,25 @@ std::vector<ParamSpec> selfish_params() {
           "strategy", "sm1", strategies,
           "sm1 (Eyal-Sirer), lead_stubborn / equal_fork_stubborn / trail_stubborn (Nayak et al. 2016), "
           "optimal (Sapirshtein et al. MDP), honest (control: publish at once)"),
-      param::integer("trail_depth", 1, between(1, 100),
-                     "trail_stubborn: keeps racing while at most this far behind"),
-      param::probability(
-          "mdp_gamma", 0.5,
-          "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
-          "its tie_gamma is used instead"),
-      param::integer(
-          "max_lead", 0, between(0, 512),
-          "optimal: truncation of the MDP's state space; 0: doubled from 8 until the value moves by "
-          "at most mdp_tolerance (selfish_mining_mdp_max_lead and _mdp_last_change report it)"),
-      param::real("mdp_tolerance", 1e-5, Range{0, 0.01, true, false},
-                  "optimal: convergence tolerance on the relative revenue when the truncation is chosen"),
+      param::only_when(param::integer("trail_depth", 1, between(1, 100),
+                                      "trail_stubborn: keeps racing while at most this far behind"),
+                       "strategy", {"trail_stubborn"}),
+      param::only_when(
+          param::probability(
+              "mdp_gamma", 0.5,
+              "optimal: the gamma the policy is computed for; when the protocol's tie_break is gamma, "
+              "its tie_gamma is used instead"),
+          "strategy", {"optimal"}),
+      param::only_when(
+          param::integer(
+              "max_lead", 0, between(0, 512),
+              "optimal: truncation of the MDP's state space; 0: doubled from 8 until the value moves by "
+              "at most mdp_tolerance (selfish_mining_mdp_max_lead and _mdp_last_change report it)"),
+          "strategy", {"optimal"}),
+      param::only_when(
+          param::real("mdp_tolerance", 1e-5, Range{0, 0.01, true, false},
+                      "optimal: convergence tolerance on the relative revenue when the truncation is chosen"),
+          "strategy", {"optimal"}),
   };
 }
 

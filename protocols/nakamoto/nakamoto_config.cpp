@@ -12,24 +12,36 @@ std::vector<ParamSpec> relay_param_specs() {
           "shared by its validations and any CPU flood)"),
       param::boolean("compact_blocks", true,
                      "BIP 152 compact block relay between nodes that both support it"),
-      param::probability("compact_block_usage", 0.964,
-                         "share of nodes supporting compact blocks (SimBlock, Bitcoin 2019: 96.4 %)"),
-      param::size("transaction_size", "182 B", between(1, 4e6),
-                  "average size of a transaction in a block: sets how many short ids a BIP 152 compact block "
-                  "carries and how large the missing transactions are. The default is calibrated, not "
-                  "measured: it makes SimBlock's 535 KB block the 18 KB compact block SimBlock uses (Bitcoin "
-                  "2019, Aoki et al. 2019); set a measured average for studies of transaction counts"),
-      param::integer("high_bandwidth_peers", 0, between(0, 3),
-                     "BIP 152 high-bandwidth mode: a node asks the last this many peers that gave it a new "
-                     "block first to push compact blocks unannounced (Bitcoin Core: 3); 0 in the "
-                     "bitcoin-2019 calibration, whose source (SimBlock) relays with inv/getdata only"),
-      param::probability("compact_failure_rate", 0.13,
-                         "probability that a node cannot reconstruct a compact block (SimBlock: 13 % for "
-                         "always-connected nodes)"),
-      param::probability("compact_missing_fraction", 0.1,
-                         "fraction of the block's transactions fetched after a failed reconstruction "
-                         "(assumption; SimBlock draws it from an empirical law with median 0.01 and a long "
-                         "tail)"),
+      param::only_when(
+          param::probability("compact_block_usage", 0.964,
+                             "share of nodes supporting compact blocks (SimBlock, Bitcoin 2019: 96.4 %)"),
+          "compact_blocks", {"true"}),
+      param::only_when(
+          param::size(
+              "transaction_size", "182 B", between(1, 4e6),
+              "average size of a transaction in a block: sets how many short ids a BIP 152 compact block "
+              "carries and how large the missing transactions are. The default is calibrated, not "
+              "measured: it makes SimBlock's 535 KB block the 18 KB compact block SimBlock uses (Bitcoin "
+              "2019, Aoki et al. 2019); set a measured average for studies of transaction counts"),
+          "compact_blocks", {"true"}),
+      param::only_when(
+          param::integer(
+              "high_bandwidth_peers", 0, between(0, 3),
+              "BIP 152 high-bandwidth mode: a node asks the last this many peers that gave it a new "
+              "block first to push compact blocks unannounced (Bitcoin Core: 3); 0 in the "
+              "bitcoin-2019 calibration, whose source (SimBlock) relays with inv/getdata only"),
+          "compact_blocks", {"true"}),
+      param::only_when(
+          param::probability("compact_failure_rate", 0.13,
+                             "probability that a node cannot reconstruct a compact block (SimBlock: 13 % for "
+                             "always-connected nodes)"),
+          "compact_blocks", {"true"}),
+      param::only_when(param::probability(
+                           "compact_missing_fraction", 0.1,
+                           "fraction of the block's transactions fetched after a failed reconstruction "
+                           "(assumption; SimBlock draws it from an empirical law with median 0.01 and a long "
+                           "tail)"),
+                       "compact_blocks", {"true"}),
       param::real(
           "download_timeout_base", 1.0, greater_than(0),
           "wait for a requested block, in block intervals, before asking the next peer that announced "
@@ -43,10 +55,12 @@ std::vector<ParamSpec> relay_param_specs() {
                     "uniformly at random (Eyal and Sirer's mitigation), (idealised studies) take the "
                     "attacker's block with probability tie_gamma, or take the tip with the lower "
                     "pseudo-random value, the same at every node (vrf: Praos's tiebreaker)"),
-      param::probability(
-          "tie_gamma", 0.5,
-          "with tie_break: gamma, the probability that an honest node takes the attacker's block "
-          "in a tie (Eyal and Sirer's gamma)"),
+      param::only_when(
+          param::probability(
+              "tie_gamma", 0.5,
+              "with tie_break: gamma, the probability that an honest node takes the attacker's block "
+              "in a tie (Eyal and Sirer's gamma)"),
+          "tie_break", {"gamma"}),
   };
 }
 

@@ -15,7 +15,7 @@ import importlib
 from . import theory
 from ._dltsim import git_commit, schema_version
 from ._dltsim import version as __version__
-from .errors import DltsimError, OutputError, ScenarioError, SimulationError, StudyError
+from .errors import DltsimError, OutputError, ScenarioError, ScenarioWarning, SimulationError, StudyError
 from .shipped import scenario, scenarios, study_file
 
 _LAZY = {
@@ -39,7 +39,7 @@ def __dir__():
 
 __all__ = [
     "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "theory",
-    "Result", "DltsimError", "ScenarioError", "SimulationError", "StudyError", "OutputError", "git_commit",
+    "Result", "DltsimError", "ScenarioError", "ScenarioWarning", "SimulationError", "StudyError", "OutputError", "git_commit",
     "schema_version", "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file",
     "collect",
 ]

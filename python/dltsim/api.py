@@ -7,7 +7,7 @@ import tempfile
 import uuid
 
 from . import _dltsim
-from .errors import OutputError, ScenarioError, SimulationError
+from .errors import OutputError, ScenarioError, ScenarioWarning, SimulationError
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -56,6 +56,9 @@ def _check(text, name, overrides):
             message = f"scenario dict: {v['key_path']}: {v['detail']}" if v["key_path"] else f"scenario dict: {v['detail']}"
             raise ScenarioError(message, "<dict>", 0, 0, v["key_path"], v["detail"])
         raise ScenarioError(message, v["source"], v["line"], v["column"], v["key_path"], v["detail"])
+    import warnings
+    for w in v.get("warnings", []):
+        warnings.warn(w, ScenarioWarning, stacklevel=3)
     return v
 
 

@@ -23,6 +23,11 @@ class ScenarioError(DltsimError, ValueError):
         self.detail = detail or message
 
 
+class ScenarioWarning(UserWarning):
+    """A setting that is valid but has no effect as combined (network.peers.anchors without
+    block-relay-only connections); the message is located as errors are (file:line:column: key: why)."""
+
+
 class StudyError(DltsimError, ValueError):
     """A study file that cannot run as written. Attributes as ScenarioError's: message, source, line,
     column (1-based; 0 when unknown), key_path, detail."""

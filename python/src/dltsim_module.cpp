@@ -107,6 +107,9 @@ py::dict validate(const std::string& text, const std::string& name,
     result["effective_yaml"] = sc.effective_yaml;
     result["output_path"] = sc.output.path;
     result["seed"] = sc.seed;
+    py::list warnings;  // settings that have no effect, located
+    for (const ScenarioWarning& w : sc.warnings) warnings.append(w.message());
+    result["warnings"] = warnings;
   } catch (const ScenarioError& e) {
     result["ok"] = false;
     result["message"] = std::string(e.what());

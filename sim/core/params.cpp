@@ -135,7 +135,22 @@ ParamSpec choice(std::string name, std::string def, std::vector<std::string> cho
   s.choices = std::move(choices);
   return s;
 }
+ParamSpec only_when(ParamSpec spec, std::string other, std::vector<std::string> values) {
+  spec.only_with = std::move(other);
+  spec.only_with_values = std::move(values);
+  return spec;
+}
 }  // namespace param
+
+std::string inert_reason(const ParamSpec& spec, const ParamValues& values) {
+  if (spec.only_with.empty()) return "";
+  const std::string& other = values.text(spec.only_with);
+  for (const auto& v : spec.only_with_values) {
+    if (v == other) return "";
+  }
+  return fmt::format("has no effect unless {} is {} (it is {})", spec.only_with,
+                     fmt::join(spec.only_with_values, " or "), other);
+}
 
 static double parse_plain_number(std::string_view text, bool integer_only) {
   double v = 0;

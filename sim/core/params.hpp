@@ -47,6 +47,8 @@ struct ParamSpec {
   Range range;                       ///< allowed values (numeric types)
   std::vector<std::string> choices;  ///< allowed values (choice type)
   std::string doc;                   ///< one-line description
+  std::string only_with;             ///< has an effect only when this parameter of the same extension...
+  std::vector<std::string> only_with_values;  ///< ...has one of these values (as written); empty: always
   /// Type name for documentation ("duration", "integer", ...).
   std::string_view type_name() const;
   /// Unit the value is stored in ("s", "bytes", "bit/s") or "" for plain numbers.
@@ -73,6 +75,9 @@ ParamSpec rate(std::string name, std::string def, Range range_bps, std::string d
 ParamSpec probability(std::string name, double def, std::string doc);
 /// One of a fixed set of names.
 ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices, std::string doc);
+/// spec, declared to have an effect only when parameter `other` has one of `values` (a value written
+/// while it has none is a warning, not an error).
+ParamSpec only_when(ParamSpec spec, std::string other, std::vector<std::string> values);
 }  // namespace param
 
 /// Resolved parameter values of one extension instance; numbers in base units.
@@ -108,5 +113,7 @@ ParamValues default_params(const std::vector<ParamSpec>& specs);
 const ParamSpec* find_param(const std::vector<ParamSpec>& specs, std::string_view name);
 /// Comma-separated names of the specs, for "allowed keys" messages.
 std::string param_names(const std::vector<ParamSpec>& specs);
+/// Why a parameter written in a scenario has no effect with the other values ("" if it has one).
+std::string inert_reason(const ParamSpec& spec, const ParamValues& values);
 
 }  // namespace dltsim

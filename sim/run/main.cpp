@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -118,23 +119,59 @@ void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
   }
 }
 
+// Which libsimgrid this process loaded: the system one or the rebuilt one (scripts/build-simgrid.sh).
+std::string loaded_simgrid_library() {
+  Dl_info info{};
+  const bool found = dladdr(reinterpret_cast<void*>(&simgrid::s4u::Engine::get_clock), &info) != 0;
+  return found && info.dli_fname != nullptr ? info.dli_fname : "unknown library";
+}
+
+// Nodes from which Debian's SimGrid 3.32 costs a run much more than the rebuilt library
+// (docs/performance.md, "Scaling": 10,000 nodes x 100 blocks 39 s against 28-37 s of CPU, 50,000 x 20
+// 132 s against 43 s).
+constexpr std::uint32_t kSlowSimgridNodes = 20000;
+
+// Says once, on stderr, that a run this large with SimGrid flows would be faster with the rebuilt
+// library, when the system one is loaded.
+void hint_fast_simgrid(const Scenario& sc) {
+  if (SIMGRID_VERSION_MAJOR != 3 || SIMGRID_VERSION_MINOR >= 34) return;  // upstream fixed it in 3.34
+  if (sc.network.nodes < kSlowSimgridNodes || sc.network.idealised ||
+      sc.network.contention == Contention::none)
+    return;
+  const std::string lib = loaded_simgrid_library();
+  if (lib.rfind("/lib/", 0) != 0 && lib.rfind("/usr/lib/", 0) != 0) return;  // not the system library
+  std::fprintf(stderr,
+               "dltsim: note: %u nodes with SimGrid flows on the system SimGrid 3.32 (%s), whose comm list "
+               "costs a scan per transfer; `bash scripts/build-simgrid.sh && bash scripts/build.sh` (once, "
+               "about 10 minutes) rebuilds it as SimGrid 3.34 has it: about 3x faster at 50,000 nodes, 6x "
+               "at 100,000, same results (docs/performance.md, Scaling)\n",
+               sc.network.nodes, lib.c_str());
+}
+
+// Settings that have no effect, on stderr.
+void print_warnings(const Scenario& sc) {
+  for (const ScenarioWarning& w : sc.warnings)
+    std::fprintf(stderr, "dltsim: warning: %s\n", w.message().c_str());
+}
+
 // The scenario with the output path of the command line (-o, else output.path, else
 // <scenario stem>.h5), after checking that a result can go there: before anything runs.
+// An -o given empty is an error like an empty output.path, not a silent fall-back to the scenario's.
 Scenario load_for_output(const std::string& path, const std::vector<std::string>& sets,
-                         const std::string& out) {
+                         const std::optional<std::string>& out) {
   Scenario sc = load_scenario(input_from(path, sets), builtin_catalog());
-  if (!out.empty()) sc.output.path = out;
+  if (out) sc.output.path = *out;
   const std::string problem = output_path_problem(sc.output.path, path);
   if (problem.empty()) return sc;
-  if (!out.empty()) throw Error("-o " + quote_value(out) + ": " + problem);
+  if (out) throw Error("-o " + quote_value(*out) + ": " + problem);
   if (sc.output.path_given) throw sc.error_at("output.path", problem);
   throw Error(fmt::format("the default output path {} (from the scenario's name): {}; give -o",
                           quote_value(sc.output.path), problem));
 }
 
-int cmd_run(const std::string& path, const std::vector<std::string>& sets, const std::string& out,
-            const std::string& seed, ProgressMode progress_mode, double progress_interval_s, bool quiet,
-            bool json) {
+int cmd_run(const std::string& path, const std::vector<std::string>& sets,
+            const std::optional<std::string>& out, const std::string& seed, ProgressMode progress_mode,
+            double progress_interval_s, bool quiet, bool json) {
   // Until the result file exists, Ctrl-C or SIGTERM end the process at once (nothing to keep).
   install_interrupt_handlers();
   std::vector<std::string> all = sets;
@@ -142,6 +179,10 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, const
   // the experiment: two runs written to different files must still be byte-identical.
   if (!seed.empty()) all.push_back("general.seed=" + seed);
   const Scenario sc = load_for_output(path, all, out);
+  if (!quiet) {
+    print_warnings(sc);
+    hint_fast_simgrid(sc);
+  }
   ProgressLine progress(sc.stop, progress_mode, progress_interval_s);
   RunOptions options;
   options.progress = [&](const RunProgress& p) { progress.update(p); };
@@ -165,9 +206,11 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets, const
 
 // Everything run would reject: the scenario, the network it builds (peer graph, power, attack
 // nodes) and where the result would go.
-int cmd_validate(const std::string& path, const std::vector<std::string>& sets, const std::string& out) {
+int cmd_validate(const std::string& path, const std::vector<std::string>& sets,
+                 const std::optional<std::string>& out) {
   const Scenario sc = load_for_output(path, sets, out);
   make_run_plan(sc, builtin_catalog(), SeedTree(sc.seed));
+  print_warnings(sc);
   std::printf("ok\n");
   return kExitOk;
 }
@@ -207,6 +250,12 @@ int cmd_theory(const std::string& name, const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// The value of an option given on the command line (even empty), or nothing.
+std::optional<std::string> given(const CLI::Option* option, const std::string& value) {
+  if (option->count() == 0) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -218,14 +267,10 @@ int main(int argc, char** argv) {
     if (std::to_string(getppid()) != parent) return 130;  // it died before we got here
   }
   CLI::App app{"dltsim: discrete-event simulator for security research on distributed ledgers"};
-  app.set_version_flag("--version", [] {
-    // Which libsimgrid this process loaded: the system one or the rebuilt one (scripts/build-simgrid.sh).
-    Dl_info info{};
-    const bool found = dladdr(reinterpret_cast<void*>(&simgrid::s4u::Engine::get_clock), &info) != 0;
-    return fmt::format("{} ({})\nSimGrid {}.{}.{}: {}", dltsim::kVersion, dltsim::kGitCommit,
-                       SIMGRID_VERSION_MAJOR, SIMGRID_VERSION_MINOR, SIMGRID_VERSION_PATCH,
-                       found && info.dli_fname != nullptr ? info.dli_fname : "unknown library");
-  }());
+  app.set_version_flag("--version",
+                       fmt::format("{} ({})\nSimGrid {}.{}.{}: {}", dltsim::kVersion, dltsim::kGitCommit,
+                                   SIMGRID_VERSION_MAJOR, SIMGRID_VERSION_MINOR, SIMGRID_VERSION_PATCH,
+                                   loaded_simgrid_library()));
   app.require_subcommand(1);
 
   std::string scenario, out, seed;
@@ -234,7 +279,7 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "run a scenario and write its HDF5 result file");
   run->add_option("scenario", scenario, "scenario file (YAML)")->required();
-  run->add_option("-o,--output", out, "result file (default: output.path, or <scenario>.h5)");
+  auto* run_out = run->add_option("-o,--output", out, "result file (default: output.path, or <scenario>.h5)");
   run->add_option("--seed", seed, "master seed (overrides general.seed)");
   run->add_option("--set", sets, "override a scenario value, e.g. --set network.nodes=500 (repeatable)");
   run->add_flag("--no-progress", no_progress, "no progress line on stderr");
@@ -254,7 +299,8 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "check a scenario; prints ok or the first error");
   validate->add_option("scenario", scenario, "scenario file (YAML)")->required();
   validate->add_option("--set", sets, "override a scenario value (repeatable)");
-  validate->add_option("-o,--output", out, "result file a run would write (checked as run checks it)");
+  auto* validate_out =
+      validate->add_option("-o,--output", out, "result file a run would write (checked as run checks it)");
   validate->add_option("--seed", seed, "master seed (the network it builds depends on it)");
 
   app.add_subcommand("list", "registered protocols, attacks and network presets, one per line");
@@ -296,11 +342,11 @@ int main(int argc, char** argv) {
       if (progress_mode == "plain") mode = ProgressMode::plain;
       if (progress_mode == "auto" && isatty(STDERR_FILENO)) mode = ProgressMode::tty;
       if (no_progress || (quiet && progress_mode != "plain")) mode = ProgressMode::none;
-      return cmd_run(scenario, sets, out, seed, mode, progress_interval_s, quiet, json);
+      return cmd_run(scenario, sets, given(run_out, out), seed, mode, progress_interval_s, quiet, json);
     }
     if (validate->parsed()) {
       if (!seed.empty()) sets.push_back("general.seed=" + seed);
-      return cmd_validate(scenario, sets, out);
+      return cmd_validate(scenario, sets, given(validate_out, out));
     }
     if (describe->parsed()) return cmd_describe(name);
     if (theory->parsed()) return cmd_theory(theory_name, theory_args);

@@ -68,6 +68,10 @@ RunPlan make_run_plan(const Scenario& sc, const Catalog& catalog, const SeedTree
   std::vector<int> owner(network.size(), -1);
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
     const AttackSpec& spec = sc.attacks[a];
+    if (!spec.enabled) {  // no nodes: the others' selections and seeds are as if it were on
+      plan.attack_nodes.emplace_back();
+      continue;
+    }
     const std::string nodes_path = attack_path(a) + ".nodes";
     Rng rng = seeds.child("attack").child(a).child("selection").rng();
     plan.attack_nodes.push_back(select_nodes(spec.nodes, network, plan.power, taken, rng));

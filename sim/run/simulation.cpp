@@ -309,8 +309,11 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
                             seeds.child("protocol")};
   o.consensus = protocol.make(setup);
 
+  std::vector<const std::vector<NodeId>*> nodes_of;  // per built attack
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
-    // Summary values are prefixed with the attack's name, or name_index when it appears twice.
+    if (!sc.attacks[a].enabled) continue;
+    // Summary values are prefixed with the attack's name, or name_index when it appears twice (off or
+    // on, so that the keys do not depend on which attacks are enabled).
     const auto same_name = std::count_if(sc.attacks.begin(), sc.attacks.end(),
                                          [&](const AttackSpec& x) { return x.name == sc.attacks[a].name; });
     const std::string label =
@@ -319,11 +322,12 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
                                    attack_nodes[a], *o.consensus, network,
                                    o.types,         recorder,     seeds.child("attack").child(a)};
     o.attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
+    nodes_of.push_back(&attack_nodes[a]);
   }
   for (NodeId i = 0; i < network.size(); ++i) {
     std::unique_ptr<Protocol> node = o.consensus->make_node(i);
     for (std::size_t a = 0; a < o.attacks.size(); ++a) {
-      if (std::binary_search(attack_nodes[a].begin(), attack_nodes[a].end(), i)) {
+      if (std::binary_search(nodes_of[a]->begin(), nodes_of[a]->end(), i)) {
         node = o.attacks[a]->make_node(i, std::move(node));
       }
     }

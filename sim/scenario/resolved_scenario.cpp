@@ -160,6 +160,9 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
     out << YAML::Key << "attacks" << YAML::Value << YAML::BeginSeq;
     for (const AttackSpec& a : sc.attacks) {
       out << YAML::BeginMap << YAML::Key << "attack" << YAML::Value << a.name;
+      // Written only when off, so that the resolved scenarios (and study run keys) of existing files stay as
+      // they were.
+      if (!a.enabled) out << YAML::Key << "enabled" << YAML::Value << false;
       out << YAML::Key << "nodes" << YAML::Value << YAML::Flow << YAML::BeginMap;
       switch (a.nodes.by) {
         case SelectBy::count:

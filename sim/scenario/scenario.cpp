@@ -2,6 +2,10 @@
 
 namespace dltsim {
 
+std::string ScenarioWarning::message() const {
+  return ScenarioError(where, key_path, detail).what();
+}
+
 ScenarioError Scenario::error_at(const std::string& key_path, const std::string& detail) const {
   // The key itself, else its nearest recorded parent ("attacks[1].nodes" -> "attacks[1]" -> "").
   std::string path = key_path;

@@ -152,6 +152,7 @@ struct AttackSpec {
   NodeSelection nodes;                                     ///< nodes it controls
   double start_s = 0;                                      ///< active from
   double end_s = std::numeric_limits<double>::infinity();  ///< active until
+  bool enabled = true;  ///< false: checked, but takes no part (its nodes are honest, its seeds unused)
 };
 
 /// Where results go and what is recorded.
@@ -166,6 +167,16 @@ constexpr std::size_t kMaxRegionNameBytes = 31;
 /// Longest mining pool name (the pools table stores it in a fixed-width column).
 constexpr std::size_t kMaxPoolNameBytes = 31;
 
+/// A setting that is valid but has no effect as combined (anchors without block-relay-only
+/// connections): `validate` and `run` print it; it does not stop the run.
+struct ScenarioWarning {
+  SourceLocation where;  ///< where the setting was written
+  std::string key_path;  ///< the inert setting
+  std::string detail;    ///< why it has no effect
+  /// "file:line:column: key.path: detail", as errors are written.
+  std::string message() const;
+};
+
 /// A complete, validated scenario.
 struct Scenario {
   std::string source_name;             ///< file name (or "<string>")
@@ -179,6 +190,7 @@ struct Scenario {
   std::vector<AttackSpec> attacks;     ///< attacks, in scenario order
   OutputSpec output;                   ///< output
   std::map<std::string, SourceLocation> locations;  ///< where keys were written, by key path
+  std::vector<ScenarioWarning> warnings;            ///< settings that have no effect, in document order
 
   /// A ScenarioError at key_path, located where that key (or its nearest recorded parent) was
   /// written: for problems found after loading, when the network is built.

@@ -188,6 +188,17 @@ void check_topology(const YamlValue& v, const NetworkSpec& net) {
   }
 }
 
+// Parameters written in v that have no effect with the values they are combined with (warnings).
+void warn_inert_params(const YamlValue& v, const std::vector<ParamSpec>& specs, const ParamValues& values,
+                       Scenario& sc) {
+  for (const auto& [name, value] : v.entries()) {
+    const ParamSpec* spec = find_param(specs, name);
+    if (spec == nullptr) continue;
+    if (std::string why = inert_reason(*spec, values); !why.empty())
+      sc.warnings.push_back(ScenarioWarning{value.where(), value.path(), std::move(why)});
+  }
+}
+
 // network.peers: address tables and dynamic connections. They set the outbound degree and the inbound
 // cap of the initial peer graph, so network.topology may not set them too.
 void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
@@ -210,9 +221,21 @@ void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   count("initial_tried", p.initial_tried, 0, kMaxNodes);
   count("getaddr_addresses", p.getaddr_addresses, 0, 1000);
   count("relay_hops", p.relay_hops, 0, 100);
-  if (const auto a = v.get("anchors")) p.anchors = a->as_bool();
+  if (const auto a = v.get("anchors")) {
+    p.anchors = a->as_bool();
+    // Anchors are the block-relay-only peers kept over a restart (Bitcoin Core 0.21's anchors.dat).
+    if (p.anchors && p.block_relay_only == 0)
+      sc.warnings.push_back(ScenarioWarning{
+          a->where(), a->path(),
+          "has no effect with block_relay_only: 0 (anchors are the block-relay-only connections kept over a "
+          "restart)"});
+  }
   if (const auto f = v.get("feelers")) p.feelers = f->as_bool();
-  if (const auto f = v.get("feeler_interval")) p.feeler_interval_s = f->as_duration_s(at_least(1));
+  if (const auto f = v.get("feeler_interval")) {
+    p.feeler_interval_s = f->as_duration_s(at_least(1));
+    if (!p.feelers)
+      sc.warnings.push_back(ScenarioWarning{f->where(), f->path(), "has no effect with feelers: false"});
+  }
   if (const auto t = v.get("test_before_evict")) p.test_before_evict = t->as_bool();
   if (const auto r = v.get("retry")) p.retry_s = r->as_duration_s(at_least(1));
   if (net.topology.model == "complete")
@@ -490,8 +513,9 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
 AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc) {
   const NetworkSpec& net = sc.network;
   const std::string& protocol = sc.consensus.protocol;
-  v.expect_keys({"attack", "nodes", "start", "end", "params"});
+  v.expect_keys({"attack", "enabled", "nodes", "start", "end", "params"});
   AttackSpec a;
+  if (const auto e = v.get("enabled")) a.enabled = e->as_bool();
   std::vector<std::string> names;
   for (const auto& e : catalog.attacks.entries()) names.push_back(e.name);
   const YamlValue name = v.at("attack");
@@ -518,6 +542,7 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
   if (a.end_s <= a.start_s) v.at("end").fail("the attack must end after it starts");
   if (const auto p = v.get("params")) {
     a.params = p->as_params(info.params);
+    warn_inert_params(*p, info.params, a.params, sc);
     if (info.check) {
       if (const std::string problem = info.check(a.params); !problem.empty()) p->fail(problem);
     }
@@ -680,6 +705,7 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
   if (const auto p = consensus.get("params")) {
     sc.consensus.params = p->as_params(protocol.params);
+    warn_inert_params(*p, protocol.params, sc.consensus.params, sc);
   } else {
     sc.consensus.params = default_params(protocol.params);
   }
@@ -699,7 +725,7 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
       const AttackSpec& spec = sc.attacks.back();
       const AttackInfo& info = catalog.attacks.get(spec.name);
       tables.insert(tables.end(), info.tables.begin(), info.tables.end());
-      if (info.power_param.empty()) continue;
+      if (info.power_param.empty() || !spec.enabled) continue;
       owned += spec.params.number(info.power_param);
       if (owned >= 1) {
         a.fail(fmt::format("the attacks would own {:.4g} of the hashrate: leave some to the honest nodes",

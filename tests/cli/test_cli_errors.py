@@ -32,6 +32,32 @@ r = dltsim("run", scenario("quickstart.yaml"), "-o", "/nonexistent/dir/x.h5", ch
 check(r.returncode == 2 and "-o '/nonexistent/dir/x.h5': the output directory '/nonexistent/dir' does not exist"
       in r.stderr, "a missing output directory is a clear error before the run: " + r.stderr.strip())
 
+# An empty -o is an error like an empty output.path, not the scenario's own path.
+for cmd in ("run", "validate"):
+    r = dltsim(cmd, scenario("quickstart.yaml"), "-o", "", check=False)
+    check(r.returncode == 2 and "-o '': the output path is empty" in r.stderr,
+          f"{cmd} -o '': exit {r.returncode}, {r.stderr.strip()}")
+check(not os.path.exists("quickstart.h5"), "run -o '' wrote nothing under the scenario's default name")
+
+# A setting that has no effect is a located warning from validate and run; the run still goes.
+warn = os.path.join(d, "inert.yaml")
+with open(warn, "w") as f:
+    f.write("general: {stop: {blocks: 2}}\nnetwork:\n  preset: bitcoin-2019\n  nodes: 60\n"
+            "  peers: {block_relay_only: 0, anchors: true}\n"
+            "consensus:\n  protocol: nakamoto\n  params: {tie_gamma: 0.9}\n")
+r = dltsim("validate", warn, check=False)
+expected = [f"dltsim: warning: {warn}:5:41: network.peers.anchors: has no effect with block_relay_only: 0",
+            f"dltsim: warning: {warn}:8:23: consensus.params.tie_gamma: has no effect unless tie_break is gamma "
+            "(it is first_seen)"]
+check(r.returncode == 0 and r.stdout.strip() == "ok" and all(e in r.stderr for e in expected),
+      f"validate warns of settings without effect, located: {r.stderr.strip()}")
+r = dltsim("run", warn, "-o", os.path.join(d, "inert.h5"), "--no-progress", check=False)
+check(r.returncode == 0 and all(e in r.stderr for e in expected), "run warns the same and runs")
+r = dltsim("run", warn, "-o", os.path.join(d, "inert.h5"), "-q", check=False)
+check(r.returncode == 0 and r.stderr == "", "-q keeps run quiet")
+r = dltsim("validate", warn, "--set", "consensus.params.tie_break=gamma", "--set", "network.peers.block_relay_only=2")
+check("warning" not in r.stderr, "no warning once the settings take effect")
+
 r = dltsim("list")
 lines = r.stdout.strip().splitlines()
 check(any(l.startswith("protocol  nakamoto") for l in lines), "list shows the nakamoto protocol")

@@ -214,3 +214,12 @@ def test_a_bad_output_path_is_refused_before_the_run(quickstart, tmp_path):
         with pytest.raises(ValueError, match=why):
             dltsim.run(quickstart, out=out, overrides=SMALL)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_setting_without_effect_is_a_located_warning(quickstart):
+    with pytest.warns(dltsim.ScenarioWarning, match=r"consensus\.params\.tie_gamma: has no effect unless tie_break is gamma"):
+        dltsim.validate(quickstart, overrides={"consensus.params.tie_gamma": 0.9})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dltsim.validate(quickstart, overrides={"consensus.params.tie_gamma": 0.9, "consensus.params.tie_break": "gamma"})
