@@ -76,6 +76,7 @@ class DelayAttack final : public Attack, public MessageFilter {
     summary.set(label_ + "_victim_main_share", main > 0 ? static_cast<double>(theirs) / main : 0.0, "",
                 "the victims' share of main-chain blocks (their revenue; below their power when delayed "
                 "blocks make them mine on stale heads)");
+    summary.mark_proportions({label_ + "_victim_power_share", label_ + "_victim_main_share"});
   }
 
  private:

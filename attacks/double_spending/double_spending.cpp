@@ -141,6 +141,7 @@ class DoubleSpendAttack final : public attacks::PoolAttack<DoubleSpendPool> {
                        "Wilson 95 % interval of success_rate: low end", none);
     summary.set_number(key("success_rate_ci_high"), rate.ci_high, "",
                        "Wilson 95 % interval of success_rate: high end", none);
+    summary.mark_proportions({key("success_rate"), key("success_rate_ci_low"), key("success_rate_ci_high")});
     summary.set_number(key("time_to_success_mean_s"), time.value, "s", "mean time from payment to success",
                        "no attempt succeeded");
     summary.set_number(key("time_to_success_se_s"), time.standard_error, "s", "standard error of it",

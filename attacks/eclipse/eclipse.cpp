@@ -298,6 +298,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
                 "victims with every connection to the attacker at the end");
     summary.set(key("attacker_share_end"), victims_.empty() ? 0.0 : share_sum / victims_.size(), "",
                 "attacker's share of a victim's connections at the end, mean over victims");
+    summary.mark_proportions({key("attacker_share_end")});
     if (capture_) {
       summary.set(key("captured"), static_cast<std::int64_t>(captured_), "nodes",
                   "eclipsed miners whose power the private-chain pool uses");

@@ -106,6 +106,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
     summary.set(key("dropped"), static_cast<std::int64_t>(dropped_), "messages",
                 "messages lost across the cut");
     summary.set(key("power_share_a"), power[0], "", "consensus power share of the attack's nodes (side A)");
+    summary.mark_proportions({key("power_share_a")});
     summary.set(key("blocks_a"), static_cast<std::int64_t>(blocks[0]), "blocks",
                 "side A's blocks during the partition");
     summary.set(key("blocks_b"), static_cast<std::int64_t>(blocks[1]), "blocks",

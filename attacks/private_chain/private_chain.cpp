@@ -204,6 +204,7 @@ class PrivateChainAttack final : public attacks::PoolAttack<PrivateChainRace> {
                        none);
     summary.set_number(key("win_rate_ci_high"), rate.ci_high, "",
                        "Wilson 95 % interval of win_rate: high end", none);
+    summary.mark_proportions({key("win_rate"), key("win_rate_ci_low"), key("win_rate_ci_high")});
     const double racing = pool_->racing_s;
     const std::string no_race = "the pool never raced";
     summary.set_number(key("private_growth_per_s"),

@@ -226,6 +226,8 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
                        "Wilson 95 % interval of gamma_observed: low end", "no tie race happened");
     summary.set_number(key("gamma_ci_high"), gamma.ci_high, "",
                        "Wilson 95 % interval of gamma_observed: high end", "no tie race happened");
+    summary.mark_proportions(
+        {key("alpha"), key("revenue"), key("gamma_observed"), key("gamma_ci_low"), key("gamma_ci_high")});
     summary.set(key("gamma_races"), static_cast<std::int64_t>(pool_->races()), "",
                 "honest blocks found during a tie race (the trials behind gamma_observed)");
     summary.set_number(key("theory_gamma"), gamma_for_theory, "", "the gamma the closed forms below use",
@@ -294,6 +296,7 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
     summary.set_number(key("reward_share_se"), share.standard_error, "",
                        "standard error of it: batch means of a ratio over the main chain (50 batches)",
                        "fewer than 20 main-chain blocks: no error estimate");
+    summary.mark_proportions({key("reward_share")});
     summary.set(
         key("reward"), std::accumulate(pool.begin(), pool.end(), 0.0), "",
         "everything the pool earned from the main-chain blocks of the attack window, in block rewards");

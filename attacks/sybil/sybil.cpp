@@ -113,6 +113,7 @@ class SybilAttack final : public Attack, public MessageFilter {
     const auto [ends, to_sybils] = honest_ends();
     summary.set(key("connection_share_end"), ends > 0 ? static_cast<double>(to_sybils) / ends : 0.0, "",
                 "share of the honest nodes' connections that lead to Sybil nodes, at the end");
+    summary.mark_proportions({key("connection_share_end")});
   }
 
  private:

@@ -174,6 +174,7 @@ void BftMetrics::finish(Summary& summary, double end_time_s, const std::vector<s
                      "share of submitted transactions committed by an honest replica (commit latency is over "
                      "these only)",
                      "no transaction was submitted");
+  summary.mark_proportions({"committed_fraction"});
   const std::string none_waiting = "every submitted transaction was committed";
   summary.set_number("uncommitted_age_mean_s", waiting.count() ? waiting.mean() : std::nan(""), "s",
                      "mean time uncommitted transactions had waited at the end of the run", none_waiting);

@@ -128,6 +128,7 @@ void NakamotoConsensus::record_rewards(Summary& summary) {
                      "uncles per main-chain block", "no main-chain block");
   summary.set_number("uncle_share_of_stale", stale > 0 ? static_cast<double>(uncles) / stale : std::nan(""),
                      "", "share of the stale blocks that were referenced as uncles", "no stale block");
+  summary.mark_proportions({"uncle_share_of_stale"});
   summary.set_number("uncle_distance_mean", uncles > 0 ? distance_sum / uncles : std::nan(""), "blocks",
                      "mean height difference between an uncle and the block referencing it", "no uncle");
   summary.set("reward_total", total, "", "rewards paid by the main chain, in block rewards");

@@ -112,6 +112,7 @@ void PraosConsensus::finish(Summary& summary, double end_time_s) {
                      "share of slots without a leader", why);
   summary.set_number("slot_multi_leader_rate", rate(static_cast<double>(multi)), "",
                      "share of slots with two leaders or more", why);
+  summary.mark_proportions({"slot_empty_rate", "slot_multi_leader_rate"});
   summary.set_number("leaders_per_slot", rate(static_cast<double>(leaders)), "", "mean leaders per slot",
                      why);
   summary.set("theory_slot_empty_rate", none, "",

@@ -325,6 +325,7 @@ void ChainMetrics::finish(Summary& summary) {
   } else {
     summary.set_undefined("stale_rate_honest", "no honest block was produced", "", honest_doc);
   }
+  summary.mark_proportions({"stale_rate", "stale_rate_honest"});
   summary.set("main_chain_height", static_cast<std::int64_t>(tree_.get(head).height), "blocks",
               "height of the main chain's head");
   summary.set("arrivals", static_cast<std::int64_t>(propagation_.count()), "",

@@ -391,6 +391,8 @@ void ResultFile::write_attributes(const std::string& group_name, const Summary& 
     if (!e.unit.empty()) write_string_attribute(g, e.name + ".unit", e.unit, status_);
     if (!e.doc.empty()) write_string_attribute(g, e.name + ".doc", e.doc, status_);
     if (!e.note.empty()) write_string_attribute(g, e.name + ".note", e.note, status_);
+    if (e.support != Support::real)
+      write_string_attribute(g, e.name + ".support", support_name(e.support), status_);
   }
 }
 

@@ -4,14 +4,45 @@
 
 namespace dltsim {
 
+namespace {
+// Counts (integers) and quantities with a unit (s, bytes, bit/s, blocks, ...) are never negative here.
+Support support_of(const SummaryValue& value, const std::string& unit) {
+  if (std::holds_alternative<std::string>(value)) return Support::real;
+  if (const auto* i = std::get_if<std::int64_t>(&value); i != nullptr && *i < 0) return Support::real;
+  if (!std::holds_alternative<double>(value) || !unit.empty()) return Support::non_negative;
+  return Support::real;
+}
+}  // namespace
+
+const char* support_name(Support support) {
+  switch (support) {
+    case Support::non_negative:
+      return "non-negative";
+    case Support::proportion:
+      return "proportion";
+    case Support::real:
+      break;
+  }
+  return "real";
+}
+
 void Summary::set(const std::string& name, SummaryValue value, std::string unit, std::string doc) {
+  const Support support = support_of(value, unit);
   for (auto& e : entries_) {
     if (e.name == name) {
-      e = SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), ""};
+      e = SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), "", support};
       return;
     }
   }
-  entries_.push_back(SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), ""});
+  entries_.push_back(SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), "", support});
+}
+
+void Summary::mark_proportions(std::initializer_list<std::string> names) {
+  for (const std::string& name : names) {
+    for (auto& e : entries_) {
+      if (e.name == name) e.support = Support::proportion;
+    }
+  }
 }
 
 void Summary::set_undefined(const std::string& name, std::string reason, std::string unit, std::string doc) {

@@ -5,6 +5,7 @@
 // with a note saying why, never a number that reads as a result.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <variant>
 #include <vector>
@@ -14,13 +15,21 @@ namespace dltsim {
 /// A summary value.
 using SummaryValue = std::variant<double, std::int64_t, std::uint64_t, std::string>;
 
+/// The values an entry can take, so that an interval over replications (a study's) stays inside
+/// them: any number, a non-negative quantity (a count, or anything with a unit), or a proportion.
+enum class Support { real, non_negative, proportion };
+
+/// "real", "non-negative" or "proportion".
+const char* support_name(Support support);
+
 /// One named value with its unit ("" for plain numbers), doc, and why it is NaN ("" otherwise).
 struct SummaryEntry {
-  std::string name;    ///< snake_case, unit suffix where it has one
-  SummaryValue value;  ///< the value
-  std::string unit;    ///< "s", "bytes", "blocks", ... or ""
-  std::string doc;     ///< one line
-  std::string note;    ///< for an undefined (NaN) value: why
+  std::string name;                 ///< snake_case, unit suffix where it has one
+  SummaryValue value;               ///< the value
+  std::string unit;                 ///< "s", "bytes", "blocks", ... or ""
+  std::string doc;                  ///< one line
+  std::string note;                 ///< for an undefined (NaN) value: why
+  Support support = Support::real;  ///< integers and values with a unit: non-negative; proportions: marked
 };
 
 /// Ordered entries.
@@ -31,6 +40,8 @@ class Summary {
   /// Sets a number; a NaN is stored as undefined with the reason given for that case.
   void set_number(const std::string& name, double value, std::string unit, std::string doc,
                   std::string reason_if_undefined);
+  /// Marks entries already set as proportions in [0, 1] (a rate of events, a share).
+  void mark_proportions(std::initializer_list<std::string> names);
   /// Sets a value that the run cannot define (NaN), with the reason.
   void set_undefined(const std::string& name, std::string reason, std::string unit, std::string doc);
   /// The value, or nullptr.

@@ -83,9 +83,12 @@ void print_json(const Scenario& sc, const RunResult& r, double wall_s) {
     if (const auto* u = std::get_if<std::uint64_t>(&v)) return std::to_string(*u);
     return quote(std::get<std::string>(v));
   };
-  std::string values, units, notes;
+  std::string values, units, notes, supports;
   for (const SummaryEntry& e : r.summary.entries()) {
     values += fmt::format("{}\n    {}: {}", values.empty() ? "" : ",", quote(e.name), value_json(e.value));
+    if (e.support != Support::real)
+      supports += fmt::format("{}\n    {}: {}", supports.empty() ? "" : ",", quote(e.name),
+                              quote(support_name(e.support)));
     if (!e.unit.empty())
       units += fmt::format("{}\n    {}: {}", units.empty() ? "" : ",", quote(e.name), quote(e.unit));
     if (!e.note.empty())
@@ -94,10 +97,10 @@ void print_json(const Scenario& sc, const RunResult& r, double wall_s) {
   std::printf(
       "{\n  \"dltsim_version\": %s,\n  \"scenario\": %s,\n  \"seed\": %s,\n  \"end_reason\": %s,\n"
       "  \"complete\": %s,\n  \"output\": %s,\n  \"wall_s\": %.3f,\n  \"summary\": {%s\n  },\n"
-      "  \"units\": {%s\n  },\n  \"notes\": {%s\n  }\n}\n",
+      "  \"units\": {%s\n  },\n  \"notes\": {%s\n  },\n  \"supports\": {%s\n  }\n}\n",
       quote(kVersion).c_str(), quote(sc.source_name).c_str(), std::to_string(sc.seed).c_str(),
       quote(end_reason_name(r.stats.reason)).c_str(), r.complete ? "true" : "false",
-      quote(r.output_path).c_str(), wall_s, values.c_str(), units.c_str(), notes.c_str());
+      quote(r.output_path).c_str(), wall_s, values.c_str(), units.c_str(), notes.c_str(), supports.c_str());
 }
 
 void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {

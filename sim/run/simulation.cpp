@@ -371,6 +371,7 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     summary.set("churn_offline_fraction",
                 result.stats.end_time_s > 0 ? offline_s / (churning.size() * result.stats.end_time_s) : 0.0,
                 "", "share of the churning nodes' time spent offline");
+    summary.mark_proportions({"churn_offline_fraction"});
   }
   if (o.peers) {
     const PeerStats& ps = o.peers->stats();

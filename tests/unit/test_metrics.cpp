@@ -160,3 +160,24 @@ TEST_CASE("a proportion from few or no events gets an interval that means someth
   // No trials: nothing to say.
   CHECK(std::isnan(proportion(0, 0).value));
 }
+
+TEST_CASE("summary entries carry the support an interval over replications must respect") {
+  Summary s;
+  s.set("count", std::int64_t{3}, "", "a count");
+  s.set("difference", std::int64_t{-3}, "", "a signed integer");
+  s.set("delay_s", 0.4, "s", "a time");
+  s.set("ratio", 0.4, "", "a plain number");
+  s.set("rate", 0.4, "", "a proportion");
+  s.set("name", std::string("sm1"), "", "text");
+  s.mark_proportions({"rate", "not-set"});
+  CHECK(s.entry("count")->support == Support::non_negative);
+  CHECK(s.entry("difference")->support == Support::real);
+  CHECK(s.entry("delay_s")->support == Support::non_negative);
+  CHECK(s.entry("ratio")->support == Support::real);
+  CHECK(s.entry("rate")->support == Support::proportion);
+  CHECK(s.entry("name")->support == Support::real);
+  CHECK(s.entry("not-set") == nullptr);
+  s.set("rate", 0.5, "", "set again: the mark is the setter's to give");
+  CHECK(s.entry("rate")->support == Support::real);
+  CHECK(std::string(support_name(Support::proportion)) == "proportion");
+}
