@@ -12,14 +12,18 @@ and to a JSON file.
     bash scripts/bench.sh --families           # GHOST at 10,000 nodes, Praos 1,000 x 100,000 slots, ethereum-2019
     bash scripts/bench.sh --scaling default    # CPU per block against n, and its growth exponent
     bash scripts/bench.sh --scaling 1000000x1  # one size
-    bash scripts/bench.sh --scaling default --simblock ~/src/simblock   # plus SimBlock side by side
+    bash scripts/bench.sh --scaling default --simblock ~/src/simblock   # plus SimBlock side by side, 2 pairs
+    bash scripts/bench.sh --scaling 1000x10 --simblock ~/src/simblock --simblock-size 1000x10   # smoke test
 """
 
 import argparse
 import json
 import math
 import os
+import re
+import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,33 +108,118 @@ def bench_scaling(args):
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
         print(f"\nCPU per block grows like n^{slope:.2f} (least squares on log CPU per block against log n; "
               "1.0 is linear, n log n reads about 1.1 over 1k-100k; a flat last column is n log n)")
-    side = side_by_side(args, tmp) if args.simblock else []
-    with open(args.json.replace(".json", "-scaling.json"), "w") as f:
-        json.dump({"version": version, "runs": rows, "side_by_side": side}, f, indent=1)
+    out = {"version": version, "runs": rows, "side_by_side": None}
+    path = args.json.replace(".json", "-scaling.json")
+    if args.simblock:
+        save_json(path, out)  # the scaling table survives a side-by-side that fails or is stopped
+        out["side_by_side"] = side_by_side(args, tmp)
+    save_json(path, out)
+    print(f"\nwritten: {path}")
 
 
-def side_by_side(args, tmp, nodes=10000, blocks=100):
-    """SimBlock (bench/simblock.sh on a checkout) and dltsim's bitcoin-2019 at the same size, in the
-    same batch: the ratio is only meaningful within one batch on this noisy machine."""
-    import re
-    print(f"\nSide by side, {nodes} nodes x {blocks} blocks (same batch):\n")
-    print("| simulator | wall s | peak RSS MB | SimBlock wall / this |")
-    print("|---|---|---|---|")
-    r = subprocess.run(["bash", os.path.join(ROOT, "bench", "simblock.sh"), args.simblock, str(nodes), str(blocks)],
-                       check=True, capture_output=True, text=True)
-    found = re.search(r"wall ([0-9.]+) s, .*peak RSS ([0-9]+) KB", r.stderr + r.stdout)
-    if not found:
-        sys.exit(f"could not read SimBlock's timing:\n{r.stderr[-500:]}")
-    simblock_s, simblock_mb = float(found.group(1)), int(found.group(2)) / 1024
-    out = [{"simulator": "SimBlock", "wall_s": simblock_s, "rss_mb": round(simblock_mb, 1)}]
-    print(f"| SimBlock (no contention model) | {simblock_s} | {simblock_mb:.0f} | 1.0 |", flush=True)
-    for name, sets in [("dltsim bitcoin-2019 (contention on)", []),
-                       ("dltsim bitcoin-2019, contention none", ["network.contention=none"])]:
-        m = measure(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}", *sets],
-                    os.path.join(tmp, "side.h5"))
-        out.append({"simulator": name, "wall_s": round(m["wall_s"], 2), "rss_mb": round(m["rss_mb"], 1)})
-        print(f"| {name} | {m['wall_s']:.1f} | {m['rss_mb']:.0f} | {simblock_s / m['wall_s']:.1f} |", flush=True)
-    return out
+def save_json(path, data):
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+
+
+SIMBLOCK_SH = os.path.join(ROOT, "bench", "simblock.sh")
+SIDE = [("SimBlock (no contention model)", None),
+        ("dltsim bitcoin-2019 (contention on)", []),
+        ("dltsim bitcoin-2019, contention none", ["network.contention=none"])]
+
+
+def side_by_side(args, tmp):
+    """SimBlock (bench/simblock.sh on a checkout) and dltsim's bitcoin-2019 at the same size, run as
+    alternating pairs (SimBlock, dltsim, dltsim without contention, then again) so that a burst of
+    load on this noisy machine hits every configuration alike, and each ratio is taken within a pair."""
+    nodes, blocks = args.simblock_size
+    batch = side_batch(args, nodes, blocks)  # first: the load before javac adds to it
+    work = os.path.join(tmp, "simblock")
+    subprocess.run(["bash", SIMBLOCK_SH, "--compile", work, args.simblock, str(nodes), str(blocks)], check=True)
+    print(f"\nSide by side, {nodes} nodes x {blocks} blocks, {args.pairs} alternating pairs:\n")
+    print("| pair | configuration | wall s | CPU s | peak RSS MB |")
+    print("|---|---|---|---|---|")
+    runs = {name: [] for name, _ in SIDE}
+    for pair in range(args.pairs):
+        for name, sets in SIDE:
+            m = simblock_run(work) if sets is None else side_dltsim(args, tmp, nodes, blocks, sets)
+            runs[name].append(m)
+            print(f"| {pair} | {name} | {m['wall_s']:.2f} | {m['cpu_s']:.2f} | {m['rss_mb']:.0f} |", flush=True)
+    shutil.rmtree(work)
+    batch["load_after"] = round(os.getloadavg()[0], 2)
+    summary = side_summary(runs)
+    print_side(summary, batch)
+    return {"batch": batch, "summary": summary, "runs": runs}
+
+
+def side_batch(args, nodes, blocks):
+    """What a ratio depends on besides the two programs: the day, the SimGrid that dltsim loaded (last
+    line of --version), the JVM (and any options it picked up from the environment), the load."""
+    version = subprocess.run([args.dltsim, "--version"], capture_output=True, text=True, check=True).stdout
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True, check=True).stderr
+    return {"date": time.strftime("%Y-%m-%d", time.gmtime()), "pairs": args.pairs, "nodes": nodes, "blocks": blocks,
+            "dltsim": version.strip().splitlines()[0], "simgrid": version.strip().splitlines()[-1],
+            "java": "; ".join(x for x in java.splitlines() if " version " in x or x.startswith("Picked up")),
+            "simblock": os.path.abspath(args.simblock), "scenario": args.scenario,
+            "load_before": round(os.getloadavg()[0], 2)}
+
+
+def simblock_run(work):
+    """Wall, CPU and peak RSS of one SimBlock run as /usr/bin/time reports them (simblock.sh --run,
+    which also checks that the chain reached the requested height)."""
+    r = subprocess.run(["bash", SIMBLOCK_SH, "--run", work], capture_output=True, text=True)
+    found = re.search(r"wall ([0-9.]+) s, CPU ([0-9.]+) s user \+ ([0-9.]+) s sys, peak RSS ([0-9]+) KB", r.stdout)
+    if r.returncode or not found:
+        sys.exit(f"SimBlock's run failed or its timing could not be read:\n{(r.stdout + r.stderr)[-800:]}")
+    return {"wall_s": float(found.group(1)), "cpu_s": round(float(found.group(2)) + float(found.group(3)), 2),
+            "rss_mb": round(int(found.group(4)) / 1024, 1)}
+
+
+def side_dltsim(args, tmp, nodes, blocks, sets):
+    """One dltsim run of the scenario at the side-by-side size, measured like every other table."""
+    m = measure(args.dltsim, args.scenario, [f"network.nodes={nodes}", f"general.stop.blocks={blocks}", *sets],
+                os.path.join(tmp, "side.h5"))
+    s = m.pop("summary")
+    if s["nodes"] != nodes or s["blocks_produced"] < blocks:
+        sys.exit(f"dltsim ran {s['nodes']} nodes x {s['blocks_produced']} blocks, not {nodes} x {blocks}")
+    return {"wall_s": round(m["wall_s"], 3), "cpu_s": round(m["cpu_s"], 3), "rss_mb": round(m["rss_mb"], 1),
+            "events": s["events"], "blocks_produced": s["blocks_produced"]}
+
+
+def side_summary(runs):
+    """Min and median over the rounds per configuration; SimBlock over dltsim pair by pair, since a
+    ratio of two minima may come from different moments of the batch."""
+    simblock = runs[SIDE[0][0]]
+    rows = []
+    for name, sets in SIDE:
+        row = {"configuration": name}
+        for k in ("wall_s", "cpu_s", "rss_mb"):
+            row[k] = min_median([m[k] for m in runs[name]])
+        if sets is not None:
+            for k in ("wall_s", "rss_mb"):
+                row["simblock_over_this_" + k] = min_median([a[k] / b[k] for a, b in zip(simblock, runs[name])])
+        rows.append(row)
+    return rows
+
+
+def min_median(xs):
+    return {"min": round(min(xs), 2), "median": round(statistics.median(xs), 2), "per_pair": [round(x, 2) for x in xs]}
+
+
+def print_side(summary, batch):
+    print("\n| configuration | wall s min / median | CPU s min / median | peak RSS MB min / median | "
+          "SimBlock / this, wall, per pair: min / median | SimBlock / this, peak RSS, per pair: min / median |")
+    print("|---|---|---|---|---|---|")
+    for row in summary:
+        cells = [f"{row[k]['min']:.{d}f} / {row[k]['median']:.{d}f}"
+                 for k, d in (("wall_s", 2), ("cpu_s", 2), ("rss_mb", 0),
+                              ("simblock_over_this_wall_s", 2), ("simblock_over_this_rss_mb", 2)) if k in row]
+        cells += ["-", "-"] if len(cells) == 3 else []
+        print(f"| {row['configuration']} | {' | '.join(cells)} |")
+    print(f"\nBatch {batch['date']} (UTC): {batch['pairs']} pairs of {batch['nodes']} nodes x "
+          f"{batch['blocks']} blocks; dltsim {batch['dltsim']} with {batch['simgrid']}; Java: {batch['java']}; "
+          f"load average (1 min; this benchmark adds about 1) before / after: {batch['load_before']} / "
+          f"{batch['load_after']}", flush=True)
 
 
 def bench_peers(args, nodes=10000, blocks=100):
@@ -227,6 +316,15 @@ def bench_bft(args):
     print(f"\nwritten: {out}")
 
 
+def size(text):
+    """NODESxBLOCKS, as in 10000x100."""
+    try:
+        nodes, blocks = map(int, text.split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not NODESxBLOCKS: {text}")
+    return nodes, blocks
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dltsim", default=os.path.join(ROOT, "build", "dltsim"))
@@ -246,10 +344,21 @@ def main():
                    help="GHOST on bitcoin-2019 10,000 x 100, Praos 1,000 x 100,000 slots, ethereum-2019")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
                    help="only the scaling table: 'default' (1000x1000 10000x100 50000x20 100000x10) or sizes")
-    p.add_argument("--simblock", metavar="CHECKOUT", default=os.environ.get("DLTSIM_SIMBLOCK_DIR", ""),
+    p.add_argument("--simblock", metavar="CHECKOUT",
                    help="with --scaling: also SimBlock (a checkout of github dsg-titech/simblock) against "
-                        "bitcoin-2019 at 10,000 nodes x 100 blocks, same batch (default $DLTSIM_SIMBLOCK_DIR)")
+                        "bitcoin-2019, in alternating pairs (default $DLTSIM_SIMBLOCK_DIR)")
+    p.add_argument("--pairs", type=int, default=2,
+                   help="with --simblock: rounds of SimBlock, dltsim, dltsim without contention (default 2)")
+    p.add_argument("--simblock-size", type=size, default=(10000, 100), metavar="NODESxBLOCKS",
+                   help="with --simblock: the size of the side by side (default 10000x100)")
     args = p.parse_args()
+    if args.simblock and not args.scaling:
+        p.error("--simblock goes with --scaling")
+    args.simblock = (args.simblock or os.environ.get("DLTSIM_SIMBLOCK_DIR", "")) if args.scaling else ""
+    if args.simblock and not os.path.isdir(os.path.join(args.simblock, "simulator", "src")):
+        p.error(f"not a SimBlock checkout (no simulator/src): {args.simblock}")
+    if args.pairs < 1:
+        p.error("--pairs must be at least 1")
 
     if args.scaling:
         bench_scaling(args)
