@@ -19,8 +19,6 @@
 #include <pybind11/stl.h>
 #include <boost/math/distributions/students_t.hpp>
 
-#include "attacks/selfish_mining/optimal_policy.hpp"
-#include "attacks/theory/longest_chain_theory.hpp"
 #include "dltsim/version.hpp"
 #include "python/src/yaml_to_python.hpp"
 #include "sim/core/units.hpp"
@@ -304,47 +302,4 @@ PYBIND11_MODULE(_dltsim, m) {
   m.def("run_child", &run_child, py::arg("argv"), py::arg("on_progress") = py::none(),
         "Runs a process; returns (exit code, signal, stdout, stderr); on_progress(line) gets its "
         "'progress: ' stderr lines as they come");
-  m.def("selfish_mining_revenue", &theory::selfish_mining_revenue, py::arg("alpha"), py::arg("gamma"),
-        "Eyal-Sirer SM1 relative revenue");
-  m.def("selfish_mining_threshold", &theory::selfish_mining_threshold, py::arg("gamma"),
-        "SM1 profitability threshold (1 - gamma) / (3 - 2 gamma)");
-  m.def("selfish_mining_upper_bound", &theory::selfish_mining_upper_bound, py::arg("alpha"),
-        "alpha / (1 - alpha)");
-  m.def(
-      "selfish_mining_optimal_revenue",
-      [](double a, double g, int max_lead, double tolerance) {
-        selfish::MdpOptions o;
-        o.max_lead = max_lead;
-        o.tolerance = tolerance;
-        return selfish::solve_selfish_mining_mdp(a, g, o).revenue;
-      },
-      py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 0, py::arg("tolerance") = 1e-5,
-      "Sapirshtein et al.'s MDP optimum (a lower bound, within tolerance of its limit: see "
-      "selfish_mining_optimal)");
-  m.def(
-      "selfish_mining_optimal",
-      [](double a, double g, int max_lead, double tolerance) {
-        selfish::MdpOptions o;
-        o.max_lead = max_lead;
-        o.tolerance = tolerance;
-        const selfish::MdpSolution s = selfish::solve_selfish_mining_mdp(a, g, o);
-        py::dict d;
-        d["revenue"] = s.revenue;
-        d["max_lead"] = s.max_lead;
-        d["change"] = s.change;
-        d["converged"] = s.converged;
-        d["evaluations"] = s.evaluations;
-        return d;
-      },
-      py::arg("alpha"), py::arg("gamma"), py::arg("max_lead") = 0, py::arg("tolerance") = 1e-5,
-      "Sapirshtein et al.'s MDP optimum: revenue (a lower bound), the truncation max_lead (0: doubled "
-      "until the value moves by at most tolerance), change at the last doubling, converged");
-  m.def("double_spend_rosenfeld", &theory::double_spend_rosenfeld, py::arg("q"), py::arg("k"),
-        "Rosenfeld's exact double-spend success probability");
-  m.def("double_spend_give_up", &theory::double_spend_rosenfeld_give_up, py::arg("q"), py::arg("k"),
-        py::arg("give_up_deficit"), py::arg("premined") = true, "The race with a give-up deficit");
-  m.def("double_spend_nakamoto", &theory::double_spend_nakamoto, py::arg("q"), py::arg("k"),
-        "Nakamoto's Poisson approximation");
-  m.def("majority_expected_blocks", &theory::majority_expected_blocks, py::arg("q"), py::arg("depth"));
-  m.def("majority_expected_depth", &theory::majority_expected_depth, py::arg("q"), py::arg("depth"));
 }

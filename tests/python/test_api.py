@@ -126,12 +126,23 @@ def test_registries_and_theory():
     assert dltsim.presets()[0]["name"] == "bitcoin-2019"
     with pytest.raises(KeyError):
         dltsim.describe("nope")
-    # The closed forms are the C++ ones, also reachable by name.
-    assert dltsim.theory.selfish_mining_revenue(1 / 3, 0) == pytest.approx(1 / 3)
-    assert dltsim.theory.double_spend_rosenfeld(0.1, 1) == pytest.approx(0.2)
+    # The closed forms are the C++ registry's: one function per entry, the registry's parameter names.
+    assert set(dltsim.theory.names()) == {t["name"] for t in dltsim.theories()}
+    assert dltsim.theory.selfish_mining(alpha=1 / 3, gamma=0)["revenue_sm1"] == pytest.approx(1 / 3)
+    assert dltsim.theory.double_spending(q=0.1, confirmations=1)["success_rosenfeld"] == pytest.approx(0.2)
+    assert dltsim.theory.majority(alpha=0.6, depth=6)["expected_depth"] > 0
     by_name = dltsim.theory.evaluate("selfish_mining", alpha=0.35, gamma=0.5)
-    assert by_name["revenue_sm1"] == pytest.approx(dltsim.theory.selfish_mining_revenue(0.35, 0.5))
-    assert by_name["revenue_sm1"] <= by_name["revenue_optimal"] <= by_name["upper_bound"]
+    assert by_name["revenue_sm1"] == pytest.approx(dltsim.theory.selfish_mining(alpha=0.35, gamma=0.5)["revenue_sm1"])
+    optimal = dltsim.theory.selfish_mining_optimal(alpha=0.35, gamma=0.5)
+    assert by_name["revenue_sm1"] <= optimal["revenue_optimal"] <= by_name["upper_bound"]
+    import inspect
+    sig = inspect.signature(dltsim.theory.double_spending)
+    assert list(sig.parameters) == ["q", "confirmations", "give_up_deficit", "premine"]
+    assert sig.parameters["confirmations"].default == 6 and "Rosenfeld" in dltsim.theory.double_spending.__doc__
+    with pytest.raises(ValueError, match="unknown parameter 'q'; allowed: alpha, depth"):
+        dltsim.theory.majority(q=0.6)  # the registry says alpha
+    with pytest.raises(ValueError, match="alpha"):
+        dltsim.theory.majority(alpha=1.5)
 
 
 def test_input_errors_found_once_the_network_exists_are_located(tmp_path):

@@ -60,14 +60,14 @@ def nakamoto_ref(q, k):
                                  (0.49, 1000), (0.01, 40)])
 def test_rosenfeld_is_accurate_in_relative_terms(q, k):
     exact = rosenfeld_ref(q, k)
-    got = dltsim.theory.double_spend_rosenfeld(q, k)
+    got = dltsim.theory.double_spending(q=q, confirmations=k)["success_rosenfeld"]
     assert got > 0
     assert got == pytest.approx(float(exact), rel=RTOL, abs=0)
 
 
 def test_the_reported_case_is_positive_and_tiny():
     # q 0.33, 1,000 confirmations: the difference form returned -4.3e-13.
-    got = dltsim.theory.double_spend_rosenfeld(0.33, 1000)
+    got = dltsim.theory.double_spending(q=0.33, confirmations=1000)["success_rosenfeld"]
     assert 1e-56 < got < 1e-54
 
 
@@ -75,7 +75,7 @@ def test_the_reported_case_is_positive_and_tiny():
                                             (0.33, 1000, 1500, True), (0.45, 10, 11, False)])
 def test_give_up_race_is_accurate(q, k, d, premined):
     exact = give_up_ref(q, k, d, premined)
-    got = dltsim.theory.double_spend_give_up(q, k, d, premined)
+    got = dltsim.theory.double_spending(q=q, confirmations=k, give_up_deficit=d, premine=premined)["success_give_up"]
     assert got > 0
     assert got == pytest.approx(float(exact), rel=RTOL, abs=0)
 
@@ -83,6 +83,6 @@ def test_give_up_race_is_accurate(q, k, d, premined):
 @pytest.mark.parametrize("q,k", [(0.1, 6), (0.3, 6), (0.33, 1000), (0.05, 200)])
 def test_nakamoto_approximation_is_accurate(q, k):
     ref = nakamoto_ref(q, k)
-    got = dltsim.theory.double_spend_nakamoto(q, k)
+    got = dltsim.theory.double_spending(q=q, confirmations=k)["success_nakamoto"]
     assert got > 0
     assert got == pytest.approx(float(ref), rel=RTOL, abs=0)
