@@ -19,12 +19,28 @@ from .study_collect import load_study
 FAMILY_ALPHA = 0.001
 
 
+def _canonical(value):
+    """An axis value as text that matches however a study file stored it: 500, 500.0 and "500" are
+    one value; NaN and "" (a point keeping the base value) are one."""
+    if isinstance(value, bytes):
+        value = value.decode()
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return ""
+    return str(int(number)) if number.is_integer() and abs(number) < 2 ** 63 else repr(number)
+
+
 def _point_index(study):
-    """{axis values (as text): point}, so that points match by what they are, not by position."""
+    """{axis values (canonical text): point}, so that points match by what they are, not by position."""
     wide = study.points.drop_duplicates("point")
     out = {}
     for _, row in wide.iterrows():
-        out[tuple(str(row[k]) for k in study.axis_keys)] = int(row["point"])
+        out[tuple(_canonical(row[k]) for k in study.axis_keys)] = int(row["point"])
     return out
 
 

@@ -6,7 +6,6 @@ Exit codes: 0 success; 1 a run failed, or a check found a value that moved; 2 ba
 """
 
 import argparse
-import os
 import sys
 
 from .errors import StudyError
@@ -19,7 +18,7 @@ def _load(args, check=True):
     overrides = {}
     if getattr(args, "replications", None):
         overrides["replications"] = args.replications
-    return load_study_file(args.study, overrides, getattr(args, "output", None), check)
+    return load_study_file(args.study, overrides, getattr(args, "output", None), check, args.max_runs)
 
 
 def _print_failures(failures, study=None):
@@ -28,10 +27,17 @@ def _print_failures(failures, study=None):
         if study is not None:
             run = next((x for x in study.runs if x.key == r["key"]), None)
             if run is not None:
-                where = f" (point {run.point} {run.values}, replication {run.replication}, seed {run.seed})"
-        print(f"run {r['key']}{where}: {r['status']}, exit {r['returncode']}", file=sys.stderr)
+                where = f" (point {run.point} [{study.labels[run.point]}], replication {run.replication}, seed {run.seed})"
+        cause = r.get("cause") or f"exit {r.get('returncode')}"
+        print(f"run {r['key']}{where}: {r['status']}: {cause}", file=sys.stderr)
         for line in (r.get("stderr") or "").strip().splitlines()[-5:]:
             print(f"    {line}", file=sys.stderr)
+
+
+def _print_warnings(study):
+    from .study_spec import warnings_of
+    for w in warnings_of(study):
+        print(f"dltsim: warning: {w}", file=sys.stderr)
 
 
 def cmd_validate(args):
@@ -39,24 +45,42 @@ def cmd_validate(args):
     study = _load(args)
     for line in describe_runs(study):
         print(line)
+    _print_warnings(study)
     return EXIT_OK
 
 
 def _collect_and_report(study):
     from .study_collect import collect
-    path, runs, _ = collect(study)
+    path, runs, _, problems = collect(study)
+    for p in problems:
+        print(f"dltsim: {p}", file=sys.stderr)
     ok = int((runs.status == "ok").sum())
-    print(f"collected: {path}: {ok} of {len(runs)} runs ok")
+    others = runs.status[runs.status != "ok"].value_counts()
+    detail = "".join(f", {n} {s}" for s, n in others.items())
+    print(f"collected: {path}: {ok} of {len(runs)} runs ok{detail}")
     return ok == len(runs)
+
+
+def _sbatch_options(items):
+    options = {}
+    for kv in items or []:
+        key, value = kv.split("=", 1) if "=" in kv else (kv, True)
+        options[key.strip().lstrip("-")] = value
+    return options
 
 
 def cmd_run(args):
     from . import study_run
     study = _load(args)
+    _print_warnings(study)
     progress = not args.no_progress
     if args.slurm:
-        options = dict(kv.split("=", 1) if "=" in kv else (kv, True) for kv in args.sbatch_option or [])
-        job, script = study_run.submit_slurm(study, args.study, args.slurm_tasks, options, args.sbatch)
+        try:
+            job, script = study_run.submit_slurm(study, args.slurm_tasks, _sbatch_options(args.sbatch_option),
+                                                 args.sbatch)
+        except ValueError as e:
+            print(f"dltsim: error: {e}", file=sys.stderr)
+            return EXIT_INPUT
         if job is None:
             print("every run is done already; nothing submitted")
             return EXIT_OK if _collect_and_report(study) else EXIT_FAILED
@@ -94,20 +118,24 @@ def cmd_check(args):
 
 def cmd_worker(args):
     from .study_run import run_worker
-    study = _load(args)
-    failures = run_worker(study, args.task, args.tasks)
-    _print_failures(failures, study)
+    failures, stopped = run_worker(args.tasks_file, args.task, args.tasks)
+    _print_failures(failures)
+    if stopped:
+        return 128 + 15  # as a process ended by SIGTERM
     return EXIT_FAILED if failures else EXIT_OK
 
 
 def parser():
+    from .study_spec import DEFAULT_MAX_RUNS
     p = argparse.ArgumentParser(prog="dltsim study", description="parameter sweeps with replication")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="{validate,run,collect,check}")
 
     def study_args(sp):
         sp.add_argument("study", help="the study file (YAML)")
         sp.add_argument("--output", help="folder for runs and study.h5 (default: the study's output)")
         sp.add_argument("--replications", type=int, help="replace the study's replications")
+        sp.add_argument("--max-runs", type=int, default=DEFAULT_MAX_RUNS, metavar="N",
+                        help=f"refuse a study that expands to more runs (default {DEFAULT_MAX_RUNS:,})")
 
     sp = sub.add_parser("validate", help="expand the study and check every run's scenario; print the points")
     study_args(sp)
@@ -121,7 +149,7 @@ def parser():
     sp.add_argument("--slurm", action="store_true", help="submit a SLURM job array (then: dltsim study collect)")
     sp.add_argument("--slurm-tasks", type=int, help="array tasks (default: one per missing run)")
     sp.add_argument("--sbatch-option", action="append", metavar="KEY=VALUE",
-                    help="an sbatch option (repeatable), over the study's slurm settings")
+                    help="an sbatch option (repeatable), over the study's slurm settings; KEY alone for a flag")
     sp.add_argument("--sbatch", default="sbatch", help="the sbatch command")
     sp.add_argument("--no-progress", action="store_true", help="no progress line")
     sp.set_defaults(func=cmd_run)
@@ -139,8 +167,8 @@ def parser():
     sp.add_argument("--all", action="store_true", help="print every value, not only those that moved")
     sp.set_defaults(func=cmd_check)
 
-    sp = sub.add_parser("worker", help=argparse.SUPPRESS)
-    study_args(sp)
+    sp = sub.add_parser("worker")  # a SLURM array task (the job script calls it): not listed
+    sp.add_argument("tasks_file")
     sp.add_argument("--task", type=int, required=True)
     sp.add_argument("--tasks", type=int, required=True)
     sp.set_defaults(func=cmd_worker)

@@ -1,6 +1,12 @@
-"""Collecting a study's runs into one HDF5 file (a runs table and a points table), and reading it
-back as pandas DataFrames (and an xarray Dataset over the axes of a grid)."""
+"""Collecting a study's runs into one HDF5 file (runs, points and metrics tables), and reading it
+back as pandas DataFrames (and an xarray Dataset over the axes of a grid).
 
+study.h5 holds what the scenarios and seeds determine and nothing else, so that the same study gives
+the same bytes however it was run: locally, on Dask or SLURM, interrupted and resumed. Wall times,
+hosts and causes of failure go to timings.csv beside it.
+"""
+
+import csv
 import json
 import math
 import os
@@ -10,34 +16,32 @@ import numpy as np
 import pandas as pd
 
 from . import _dltsim
-from .study_run import read_status, run_paths, run_summary, write_status
+from .study_run import run_paths, run_state
 
-STUDY_SCHEMA = "dltsim-study-1"
+STUDY_SCHEMA = "dltsim-study-2"
+READABLE_SCHEMAS = ("dltsim-study-1", STUDY_SCHEMA)
 CONFIDENCE = 0.95
+_Z95 = 1.959963984540054  # two-sided 95 % quantile of the standard normal (Wilson's interval)
 
-
-def _run_record(runs_dir, key):
-    """(summary or None, status dict or None) of a run, reading its status file once. A finished run
-    without a summary in it (run elsewhere) is read from its HDF5 file, and the summary remembered:
-    collecting 10,000 runs then reads small JSON files, not HDF5 files."""
-    h5, _, status_path = run_paths(runs_dir, key)
-    status = read_status(status_path)
-    if not os.path.exists(h5):
-        return None, status
-    if status is not None and "summary" in status:
-        return status["summary"], status
-    status = {"key": key, "status": "ok", "summary": run_summary(h5)}
-    try:
-        write_status(status_path, status)
-    except OSError:
-        pass
-    return status["summary"], status
+# Intervals of the mean over replications, by what the metric's values can be (docs/studies.md).
+INTERVAL_DOCS = {
+    "student-t": "Student t on the replications' values",
+    "student-t within [0, inf)": "Student t, intersected with [0, inf): a count or a quantity with a unit",
+    "student-t within [0, 1]": "Student t, intersected with [0, 1]: a proportion",
+    "wilson": "Wilson score interval: every replication gave 0 or 1 (a proportion of replications)",
+    "none": "one replication, or none: no interval",
+}
 
 
 def _axis_column(values):
-    """An axis as a numeric column when every value is a number, else as text."""
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return np.array(values, dtype=np.float64)
+    """An axis as a column: integers when every value is one, numbers (NaN where a point keeps the
+    base value) when every value is a number, else text (mappings and lists as JSON)."""
+    given = [v for v in values if v is not None]
+    numeric = given and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in given)
+    if numeric and len(given) == len(values) and all(isinstance(v, int) for v in given):
+        return np.array(values, dtype=np.int64)
+    if numeric:
+        return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
     return np.array(["" if v is None else (json.dumps(v) if isinstance(v, (list, dict, bool)) else str(v))
                      for v in values], dtype=object)
 
@@ -46,68 +50,180 @@ def _t_quantile(p, dof):
     return _dltsim.student_t_quantile(p, dof)  # Boost.Math: no scipy import in the study path
 
 
-def point_statistics(values):
-    """mean, standard error, confidence interval (Student t, 95 %) and count of the finite values."""
+def point_statistics(values, support="real"):
+    """(mean, standard error, interval low, interval high, count, interval method) of the finite
+    values, the 95 % interval respecting the support: Wilson's when every value is 0 or 1 of a
+    proportion, Student t otherwise, intersected with [0, inf) or [0, 1] as the support says."""
     x = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=np.float64)
     n = len(x)
     if n == 0:
-        return math.nan, math.nan, math.nan, math.nan, 0
+        return math.nan, math.nan, math.nan, math.nan, 0, "none"
     mean = float(x.mean())
     if n == 1:
-        return mean, math.nan, math.nan, math.nan, 1
+        return mean, math.nan, math.nan, math.nan, 1, "none"
     se = float(x.std(ddof=1) / math.sqrt(n))
+    if support == "proportion" and np.all((x == 0) | (x == 1)):
+        z2 = _Z95 ** 2
+        centre = (mean + z2 / (2 * n)) / (1 + z2 / n)
+        half = _Z95 / (1 + z2 / n) * math.sqrt(mean * (1 - mean) / n + z2 / (4 * n * n))
+        return mean, se, max(0.0, centre - half), min(1.0, centre + half), n, "wilson"
     half = _t_quantile(0.5 + CONFIDENCE / 2, n - 1) * se
-    return mean, se, mean - half, mean + half, n
+    lo, hi = mean - half, mean + half
+    if support == "non-negative":
+        return mean, se, max(lo, 0.0), hi, n, "student-t within [0, inf)"
+    if support == "proportion":
+        return mean, se, max(lo, 0.0), min(hi, 1.0), n, "student-t within [0, 1]"
+    return mean, se, lo, hi, n, "student-t"
+
+
+def _docs_of(study, records):
+    """{metric: doc} from the first result file that opens (docs are not in the status files)."""
+    for rec in records:
+        if rec["state"] != "ok":
+            continue
+        try:
+            with h5py.File(run_paths(study.runs_dir, rec["key"])[0], "r") as f:
+                attrs = f["summary"].attrs
+                return {k[:-4]: (v.decode() if isinstance(v, bytes) else str(v))
+                        for k, v in attrs.items() if k.endswith(".doc")}
+        except (OSError, KeyError):
+            continue
+    return {}
 
 
 def collect(study, out=None):
     """Reads every run of the study (done or not) and writes the study file atomically; returns
-    (path, runs DataFrame, points DataFrame)."""
+    (path, runs DataFrame, points DataFrame, problems). problems: lines naming what could not be
+    collected and why (a file that is not the run's result, a run that died, a metric no run has).
+    Never raises for a bad run file."""
     out = out or study.study_file
-    rows, metric_order = [], {}
+    records, metric_order, problems = [], {}, []
     for run in study.runs:
-        summary, st = _run_record(study.runs_dir, run.key)
-        status = "ok" if summary is not None else (st["status"] if st else "missing")
-        row = {"point": run.point, "replication": run.replication, "seed": run.seed, "key": run.key,
-               "status": status, "path": os.path.relpath(run_paths(study.runs_dir, run.key)[0], study.output_dir),
-               "wall_s": float(st["wall_s"]) if st and "wall_s" in st else math.nan,
-               "summary": summary or {}}
-        rows.append(row)
-        for k in (summary or {}):
+        try:
+            state, detail, status = run_state(study.runs_dir, run.key, run.effective_yaml)
+        except Exception as e:  # noqa: BLE001 - an unreadable run is reported, never fatal
+            state, detail, status = "invalid", f"{run.key}.h5: unreadable ({type(e).__name__}: {e})", None
+        summary = (status or {}).get("summary", {}) if state == "ok" else {}
+        summary = {k: v for k, v in summary.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        records.append({"key": run.key, "state": state, "detail": detail, "status": status or {},
+                        "summary": summary})
+        if state == "invalid":
+            problems.append(f"runs/{detail}: not collected; `dltsim study run` sets it aside and runs it again")
+        elif state == "lost":
+            problems.append(f"runs/{run.key}: {detail}; `dltsim study run` runs it again")
+        for k in summary:
             metric_order.setdefault(k, None)
-    metrics = study.metrics if study.metrics else list(metric_order)
+    declared = study.metrics if study.metrics else list(metric_order)
+    derived = {d.name: d for d in study.derived}
+    metrics = [m for m in declared if m not in derived] + list(derived)
+    ok_records = [r for r in records if r["state"] == "ok"]
+    if ok_records:
+        for m in declared:
+            if m not in metric_order:
+                problems.append(f"metric {m!r} is in no run's summary (a typo? `dltsim run --json` lists the keys)")
+        for d in study.derived:
+            for k in d.keys:
+                if k not in metric_order:
+                    problems.append(f"derived {d.name}: {k!r} is in no run's summary: NaN")
 
+    def value(rec, m):
+        if m in derived:
+            return derived[m].value(rec["summary"]) if rec["state"] == "ok" else math.nan
+        return float(rec["summary"].get(m, math.nan))
+
+    labels = study.labels
     runs = pd.DataFrame({
-        "point": [r["point"] for r in rows], "replication": [r["replication"] for r in rows],
-        "seed": np.array([r["seed"] for r in rows], dtype=np.uint64), "status": [r["status"] for r in rows],
-        "key": [r["key"] for r in rows], "path": [r["path"] for r in rows], "wall_s": [r["wall_s"] for r in rows]})
+        "point": [r.point for r in study.runs],
+        "label": [labels[r.point] for r in study.runs],
+        "replication": [r.replication for r in study.runs],
+        "seed": np.array([r.seed for r in study.runs], dtype=np.uint64)})
     for k in study.axis_keys:
-        runs.insert(len(runs.columns) - 3, k, _axis_column([study.points[r["point"]][k] for r in rows]))
+        runs[k] = _axis_column([study.points[r.point][k] for r in study.runs])
+    runs["status"] = [rec["state"] for rec in records]
+    runs["key"] = [r.key for r in study.runs]
+    runs["path"] = [os.path.relpath(run_paths(study.runs_dir, r.key)[0], study.output_dir) for r in study.runs]
     for m in metrics:
-        runs[m] = np.array([r["summary"].get(m, math.nan) for r in rows], dtype=np.float64)
+        runs[m] = np.array([value(rec, m) for rec in records], dtype=np.float64)
 
+    info = _metric_info(study, metrics, derived, records, runs)
     prow = []
-    for i, p in enumerate(study.points):
+    for i in range(len(study.points)):
         sel = runs[(runs.point == i) & (runs.status == "ok")]
         for m in metrics:
-            mean, se, lo, hi, n = point_statistics(sel[m].tolist())
-            prow.append({"point": i, "metric": m, "mean": mean, "se": se, "ci95_low": lo, "ci95_high": hi,
-                         "count": n})
-    points = pd.DataFrame(prow, columns=["point", "metric", "mean", "se", "ci95_low", "ci95_high", "count"])
+            mean, se, lo, hi, n, method = point_statistics(sel[m].tolist(), info[m]["support"])
+            prow.append({"point": i, "label": labels[i], "metric": m, "mean": mean, "se": se, "ci95_low": lo,
+                         "ci95_high": hi, "interval": method, "count": n})
+    points = pd.DataFrame(prow, columns=["point", "label", "metric", "mean", "se", "ci95_low", "ci95_high",
+                                         "interval", "count"])
     for j, k in enumerate(study.axis_keys):
-        points.insert(1 + j, k, _axis_column([study.points[i][k] for i in points.point]) if len(points) else [])
-    _write(out, study, runs, points, metrics)
-    return out, runs, points
+        points.insert(2 + j, k, _axis_column([study.points[i][k] for i in points.point]) if len(points) else [])
+    metrics_table = pd.DataFrame({
+        "metric": metrics, "unit": [info[m]["unit"] for m in metrics],
+        "support": [info[m]["support"] for m in metrics],
+        "constant": np.array([info[m]["constant"] for m in metrics], dtype=np.uint8),
+        "derived": [derived[m].expr if m in derived else "" for m in metrics],
+        "doc": [info[m]["doc"] for m in metrics]})
+    _write(out, study, runs, points, metrics_table, metrics)
+    _write_timings(os.path.join(os.path.dirname(os.path.abspath(out)), "timings.csv"), study, records)
+    return out, runs, points, problems
 
 
-_RUN_DOCS = {"point": "index of the point", "replication": "replication index (0-based) at its point",
+def _metric_info(study, metrics, derived, records, runs):
+    """unit, support, doc and whether every finished run gave the same value, per metric."""
+    docs = _docs_of(study, records)
+    info = {}
+    ok = runs[runs.status == "ok"]
+    for m in metrics:
+        if m in derived:
+            d = derived[m]
+            unit, support, doc = d.unit, d.support, d.doc
+        else:
+            unit = next((r["status"].get("units", {}).get(m) for r in records
+                         if r["state"] == "ok" and m in r["status"].get("units", {})), "") or ""
+            support = next((r["status"].get("supports", {}).get(m) for r in records
+                            if r["state"] == "ok" and m in r["status"].get("supports", {})), "real") or "real"
+            doc = docs.get(m, "")
+        finite = ok[m][np.isfinite(ok[m])] if len(ok) else ok[m]
+        constant = len(finite) > 1 and bool((finite == finite.iloc[0]).all())
+        info[m] = {"unit": unit, "support": support, "doc": doc, "constant": constant}
+    return info
+
+
+def _write_timings(path, study, records):
+    """Wall time, host and cause per run: what varies between executions, kept out of study.h5."""
+    tmp = f"{path}.{os.getpid()}.partial"
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["point", "replication", "key", "status", "wall_s", "host", "executor", "cause"])
+            for run, rec in zip(study.runs, records):
+                st = rec["status"]
+                w.writerow([run.point, run.replication, run.key, rec["state"], st.get("wall_s", ""),
+                            st.get("host", ""), st.get("executor", ""),
+                            "" if rec["state"] == "ok" else rec["detail"]])
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+_RUN_DOCS = {"point": "index of the point", "label": "the point's short name",
+             "replication": "replication index (0-based) at its point",
              "seed": "the run's seed (derived from the study seed and the replication)",
-             "status": "ok, failed, timeout or missing", "key": "hash of the effective scenario, seed and dltsim version",
-             "path": "the run's result file, relative to the study file", "wall_s": "wall-clock time of the run"}
-_POINT_DOCS = {"point": "index of the point", "metric": "summary key", "mean": "mean over the replications that finished",
+             "status": "ok, failed, timeout, interrupted, lost (its process died), running, invalid (a file "
+                       "that is not its result) or missing",
+             "key": "hash of the effective scenario, seed and dltsim version",
+             "path": "the run's result file, relative to the study file"}
+_POINT_DOCS = {"point": "index of the point", "label": "the point's short name", "metric": "summary key",
+               "mean": "mean over the replications that finished",
                "se": "standard error of the mean (sample standard deviation / sqrt(count))",
-               "ci95_low": "95 % confidence interval of the mean, Student t", "ci95_high": "upper end of it",
+               "ci95_low": "95 % interval of the mean (method in interval): low end", "ci95_high": "upper end of it",
+               "interval": "how the interval was computed: " + "; ".join(f"{k}: {v}" for k, v in INTERVAL_DOCS.items()),
                "count": "replications with a finite value"}
+_METRIC_DOCS = {"metric": "summary key (or derived metric)", "unit": "its unit ('' for plain numbers)",
+                "support": "the values it can take: real, non-negative or proportion (its intervals respect it)",
+                "constant": "1 if every finished run gave the same value", "derived": "the expression of a derived metric",
+                "doc": "what it is"}
 
 
 def _text(value):
@@ -115,7 +231,7 @@ def _text(value):
     return np.bytes_(str(value).encode())
 
 
-def _table(f, name, df, docs, doc):
+def _table(f, name, df, docs, doc, units=None):
     # Text as fixed-length UTF-8: variable-length strings go to a global heap whose layout can differ
     # between two writes of the same data, and the same data must give the same bytes.
     fields, texts = [], {}
@@ -126,7 +242,7 @@ def _table(f, name, df, docs, doc):
             fields.append((c, f"S{max([len(t) for t in texts[c]] + [1])}"))
         else:
             fields.append((c, col.to_numpy().dtype))
-    arr = np.empty(len(df), dtype=np.dtype(fields))
+    arr = np.zeros(len(df), dtype=np.dtype(fields))
     for c in df.columns:
         arr[c] = texts[c] if c in texts else df[c].to_numpy()
     ds = f.create_dataset(name, data=arr, track_times=False, chunks=True if len(arr) else None,
@@ -136,18 +252,22 @@ def _table(f, name, df, docs, doc):
         ds.attrs[f"{c}.doc"] = _text(docs.get(c, "axis value"))
         if c in texts:
             ds.attrs[f"{c}.encoding"] = _text("utf-8")
-        if c.endswith("_s"):
-            ds.attrs[f"{c}.unit"] = _text("s")
+        unit = (units or {}).get(c) or ("s" if c.endswith("_s") else "")
+        if unit:
+            ds.attrs[f"{c}.unit"] = _text(unit)
 
 
-def _write(out, study, runs, points, metrics):
+def _write(out, study, runs, points, metrics_table, metrics):
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     tmp = f"{out}.{os.getpid()}.partial"
+    info = metrics_table.set_index("metric")
     try:
         with h5py.File(tmp, "w") as f:  # no track_order: its v2 root header holds times
-            _table(f, "runs", runs, {**_RUN_DOCS, **{m: f"summary value {m} of the run" for m in metrics}},
-                   "one row per (point, replication)")
+            _table(f, "runs", runs, {**_RUN_DOCS, **{m: info.loc[m, "doc"] or f"summary value {m} of the run"
+                                                     for m in metrics}},
+                   "one row per (point, replication)", {m: info.loc[m, "unit"] for m in metrics})
             _table(f, "points", points, _POINT_DOCS, "one row per (point, metric): statistics over replications")
+            _table(f, "metrics", metrics_table, _METRIC_DOCS, "one row per metric: unit, support, doc")
             a = f.attrs
             a["schema"] = _text(STUDY_SCHEMA)
             a["name"] = _text(study.name)
@@ -158,6 +278,7 @@ def _write(out, study, runs, points, metrics):
             a["axis_keys"] = _text(json.dumps(study.axis_keys))
             a["metrics"] = _text(json.dumps(metrics))
             a["points"] = _text(json.dumps(study.points, default=str))
+            a["labels"] = _text(json.dumps(study.labels))
             a["dltsim_version"] = _text(_dltsim.version)
             a["git_commit"] = _text(_dltsim.git_commit)
             a["runs_ok"] = int((runs.status == "ok").sum()) if len(runs) else 0
@@ -169,7 +290,7 @@ def _write(out, study, runs, points, metrics):
 
 
 class StudyResult:
-    """A collected study: runs and points as DataFrames; dataset() as an xarray Dataset for a grid."""
+    """A collected study: runs, points and metrics as DataFrames; dataset() as an xarray Dataset for a grid."""
 
     def __init__(self, path):
         self.path = os.fspath(path)
@@ -178,22 +299,39 @@ class StudyResult:
         except OSError as e:
             raise ValueError(f"{self.path}: not an HDF5 file dltsim can read ({e})") from None
         with f:
-            if f.attrs.get("schema") not in (STUDY_SCHEMA, STUDY_SCHEMA.encode()):
+            schema = f.attrs.get("schema", b"")
+            schema = schema.decode() if isinstance(schema, bytes) else str(schema)
+            if schema not in READABLE_SCHEMAS:
                 raise ValueError(f"{self.path}: not a dltsim study file (no schema attribute '{STUDY_SCHEMA}'; "
                                  "a run's result file is read with dltsim.load)")
-            self.attrs = {k: (v.decode() if isinstance(v, bytes) else (v.item() if hasattr(v, "item") else v))
-                          for k, v in f.attrs.items()}
-            self.runs = _frame(f["runs"])
-            self.points = _frame(f["points"])
+            try:
+                self.attrs = {k: (v.decode() if isinstance(v, bytes) else (v.item() if hasattr(v, "item") else v))
+                              for k, v in f.attrs.items()}
+                self.runs = _frame(f["runs"])
+                self.points = _frame(f["points"])
+                self.metric_info = _frame(f["metrics"]) if "metrics" in f else pd.DataFrame(
+                    {"metric": json.loads(self.attrs["metrics"])})
+            except (KeyError, ValueError, OSError) as e:
+                raise ValueError(f"{self.path}: a damaged study file ({e})") from None
+        self.schema = schema
         self.name = self.attrs["name"]
         self.axis_keys = json.loads(self.attrs["axis_keys"])
         self.metrics = json.loads(self.attrs["metrics"])
         self.axes_kind = self.attrs["axes_kind"]
+        n_points = len(json.loads(self.attrs.get("points", "[]")))
+        self.labels = json.loads(self.attrs["labels"]) if "labels" in self.attrs else [str(i) for i in range(n_points)]
+
+    @property
+    def timings(self):
+        """Wall time, host, executor and cause per run (timings.csv beside the study file), or None."""
+        path = os.path.join(os.path.dirname(os.path.abspath(self.path)), "timings.csv")
+        return pd.read_csv(path) if os.path.exists(path) else None
 
     def wide(self, stat="mean"):
         """One row per point, one column per metric (the given statistic), axis columns first."""
         table = self.points.pivot(index="point", columns="metric", values=stat)[self.metrics]
-        axes = self.points.drop_duplicates("point").set_index("point")[self.axis_keys]
+        first = [c for c in ["label"] + self.axis_keys if c in self.points.columns]
+        axes = self.points.drop_duplicates("point").set_index("point")[first]
         return axes.join(table).reset_index()
 
     def dataset(self):

@@ -60,8 +60,9 @@ r = dltsim("study", "validate", grid)
 check(r.returncode == 0 and "4 point(s) x 2 replication(s) = 8 run(s)" in r.stdout, f"grid of 2 x 2: {r.stdout.splitlines()[0]}")
 zipped = study("zip.yaml", "  zip:\n    consensus.params.block_size: [\"100 KB\", \"1 MB\"]\n    network.nodes: [40, 60]")
 r = dltsim("study", "validate", zipped)
-check("2 point(s)" in r.stdout and "point 1: consensus.params.block_size=1 MB, network.nodes=60" in r.stdout,
-      "zip pairs the lists")
+check("2 point(s)" in r.stdout
+      and "point 1 [block_size=1 MB, nodes=60]: consensus.params.block_size=1 MB, network.nodes=60" in r.stdout,
+      f"zip pairs the lists, and each point has a short label: {r.stdout.splitlines()[-1]}")
 bad_cases = [
     ("unknown.yaml", "study: x\nbase: " + QUICK + "\nreplicatons: 3\n", ":3:1: replicatons: unknown key; allowed: study, base"),
     ("zip-len.yaml", "base: " + QUICK + "\naxes:\n  zip:\n    network.nodes: [1, 2]\n    general.seed: [1]\n",
