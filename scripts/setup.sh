@@ -11,7 +11,7 @@ packages=(
   pybind11-dev python3-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-ipykernel python3-nbformat python3-pip python3-venv
-  python3-yaml python3-scipy python3-distributed python3-xarray python3-plotly
+  python3-yaml python3-scipy python3-distributed python3-xarray python3-plotly esbuild
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev python3-mpmath slurm-wlm munge
