@@ -76,19 +76,26 @@ def point_statistics(values, support="real"):
     return mean, se, lo, hi, n, "student-t"
 
 
-def _docs_of(study, records):
-    """{metric: doc} from the first result file that opens (docs are not in the status files)."""
-    for rec in records:
-        if rec["state"] != "ok":
+def _docs_of(study, records, metrics):
+    """{metric: doc}: docs are not in the status files, so read from result files, one per metric
+    at most (a study mixing scenarios has keys that only some runs report)."""
+    docs, opened = {}, set()
+    for m in metrics:
+        if m in docs:
             continue
+        rec = next((r for r in records if r["state"] == "ok" and m in r["summary"] and r["key"] not in opened), None)
+        if rec is None:
+            continue
+        opened.add(rec["key"])
         try:
             with h5py.File(run_paths(study.runs_dir, rec["key"])[0], "r") as f:
                 attrs = f["summary"].attrs
-                return {k[:-4]: (v.decode() if isinstance(v, bytes) else str(v))
-                        for k, v in attrs.items() if k.endswith(".doc")}
+                for k, v in attrs.items():
+                    if k.endswith(".doc"):
+                        docs.setdefault(k[:-4], v.decode() if isinstance(v, bytes) else str(v))
         except (OSError, KeyError):
             continue
-    return {}
+    return docs
 
 
 def collect(study, out=None):
@@ -170,7 +177,7 @@ def collect(study, out=None):
 
 def _metric_info(study, metrics, derived, records, runs):
     """unit, support, doc and whether every finished run gave the same value, per metric."""
-    docs = _docs_of(study, records)
+    docs = _docs_of(study, records, [m for m in metrics if m not in derived])
     info = {}
     ok = runs[runs.status == "ok"]
     for m in metrics:

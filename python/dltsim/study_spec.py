@@ -262,6 +262,9 @@ def default_label(point, axis_keys):
         v = point.get(k)
         if v is None:
             continue
+        if k == SCENARIO_AXIS and isinstance(v, str):  # a file: its name says it
+            parts.append(os.path.splitext(os.path.basename(v))[0])
+            continue
         name = k.rsplit(".", 1)[-1]
         parts.append(f"{name}={_short(v)}")
     return ", ".join(parts) or "base"

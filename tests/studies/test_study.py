@@ -215,6 +215,69 @@ r = dltsim("study", "run", slowish, "--output", ctrlc_out, "-j", "1", check=Fals
 check(r.returncode == 0 and f"4/4 done ({len(kept)} cached)" in r.stderr,
       f"rerun after Ctrl-C runs only the rest: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.stdout}")
 
+# 9. Readable results: point labels, an attack switched off as one axis value (same seeds), a
+# derived metric, intervals inside each metric's support, units and docs, constants marked.
+SM = os.path.abspath(os.path.join(ARGS.scenarios, "selfish-mining-idealised.yaml"))
+readable = write("readable.yaml", f"""study: readable
+base: {SM}
+seed: 2
+replications: 3
+set: {{general.stop.blocks: 2000}}
+axes:
+  points:
+    - {{label: attacked, "attacks[0].enabled": true}}
+    - {{label: control, "attacks[0].enabled": false}}
+metrics: [stale_rate, blocks_stale, blocks_main, blocks_produced, selfish_mining_revenue, no_such_key]
+derived:
+  stale_per_main: {{expr: "blocks_stale / blocks_main", doc: "stale blocks per main-chain block", support: non-negative}}
+""")
+r = dltsim("study", "validate", readable)
+check("point 1 [control]: attacks[0].enabled=false" in r.stdout and "derived stale_per_main = blocks_stale / blocks_main" in r.stdout,
+      f"validate shows labels and the derived metric: {r.stdout.strip().splitlines()[1:]}")
+r = dltsim("study", "run", readable, "--output", os.path.join(d, "readable-out"), "--no-progress", check=False)
+check(r.returncode == 0 and "6 of 6 runs ok" in r.stdout and "metric 'no_such_key' is in no run's summary" in r.stderr,
+      f"the study runs; a metric no run has is named: {r.stdout.strip()} {r.stderr.strip()[-160:]}")
+code = f"""
+import math, numpy as np, dltsim
+s = dltsim.load_study({os.path.join(d, "readable-out", "study.h5")!r})
+p = s.points.set_index(["label", "metric"])
+assert s.labels == ["attacked", "control"], s.labels
+assert list(s.runs.label.unique()) == ["attacked", "control"]
+assert s.runs["attacks[0].enabled"].tolist() == ["true"] * 3 + ["false"] * 3, s.runs["attacks[0].enabled"].tolist()
+attacked = s.runs[s.runs.label == "attacked"]
+assert abs(p.loc[("attacked", "stale_per_main"), "mean"] - (attacked.blocks_stale / attacked.blocks_main).mean()) < 1e-12
+# The control has the attacked runs' seeds and no selfish pool: no stale block, no revenue key.
+assert s.runs.seed[:3].tolist() == s.runs.seed[3:].tolist()
+assert p.loc[("control", "blocks_stale"), "mean"] == 0 and p.loc[("control", "selfish_mining_revenue"), "count"] == 0
+# Intervals inside the support: a proportion of zeros gets Wilson's (not [0, 0]); counts stay >= 0.
+c = p.loc[("control", "stale_rate")]
+assert c["interval"] == "wilson" and c["ci95_low"] == 0 and 0.4 < c["ci95_high"] < 0.6, c
+a = p.loc[("attacked", "stale_rate")]
+assert a["interval"] == "student-t within [0, 1]" and 0 <= a["ci95_low"] <= a["mean"] <= a["ci95_high"] <= 1, a
+assert p.loc[("attacked", "blocks_stale"), "interval"] == "student-t within [0, inf)"
+assert (s.points.ci95_low.dropna() >= 0).all()
+info = s.metric_info.set_index("metric")
+assert info.loc["blocks_main", "unit"] == "blocks" and info.loc["blocks_main", "support"] == "non-negative"
+assert info.loc["stale_rate", "support"] == "proportion" and "stale blocks" in info.loc["stale_rate", "doc"]
+assert info.loc["blocks_produced", "constant"] == 1 and info.loc["blocks_main", "constant"] == 0
+assert info.loc["stale_per_main", "derived"] == "blocks_stale / blocks_main"
+assert s.timings is not None and len(s.timings) == 6 and (s.timings.wall_s > 0).all()
+print("ok")
+"""
+env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(ARGS.dltsim), "python"))
+r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, env=env)
+check(r.returncode == 0 and r.stdout.strip() == "ok", f"labels, switched-off control, derived metric, intervals: {r.stderr.strip()[-400:]}")
+code = f"""
+import dltsim
+s = dltsim.load_study({study_h5!r})
+assert str(s.runs["network.nodes"].dtype) == "int64", s.runs.dtypes
+print("ok")
+"""
+r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, env=env)
+check(r.returncode == 0 and r.stdout.strip() == "ok", f"an integer axis is integers: {r.stderr.strip()[-300:]}")
+r = dltsim("study", "--help")
+check("==SUPPRESS==" not in r.stdout and "worker" not in r.stdout, "study --help lists the four commands only")
+
 # 7. SLURM.
 slurm_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "slurm-local.sh")
 r = subprocess.run(["bash", slurm_script], capture_output=True, text=True)
