@@ -24,6 +24,10 @@ class CMakeBuild(build_ext):
         build = os.environ.get("DLTSIM_BUILD_DIR")
         if build:
             build = Path(build)
+            if not build.is_absolute():
+                # pip runs setup.py from another folder: a relative path means the one pip was called
+                # from, which the shell's PWD still names.
+                build = Path(os.environ.get("PWD") or os.getcwd()) / build
         else:
             build = Path(self.build_temp).resolve() / "cmake"
             subprocess.check_call(["cmake", "-S", str(ROOT), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",

@@ -6,7 +6,13 @@ set -euo pipefail
 root="$1"
 venv="$(mktemp -d)/venv"
 /usr/bin/python3 -m venv --system-site-packages "$venv"
-"$venv/bin/pip" install --quiet --no-build-isolation --no-index "$root/python"
+if [ -n "${DLTSIM_BUILD_DIR:-}" ]; then
+  # As the README writes it: a build folder relative to where pip is called.
+  (cd "$(dirname "$DLTSIM_BUILD_DIR")" && DLTSIM_BUILD_DIR="$(basename "$DLTSIM_BUILD_DIR")" \
+     "$venv/bin/pip" install --quiet --no-build-isolation --no-index "$root/python")
+else
+  "$venv/bin/pip" install --quiet --no-build-isolation --no-index "$root/python"
+fi
 cd "$(dirname "$venv")"
 "$venv/bin/python" - "$root" <<'PY'
 import os, sys
