@@ -9,12 +9,15 @@
 namespace dltsim {
 
 void register_builtin_theories(TheoryRegistry& registry) {
+  // The selfish pool's inputs, shared by SM1 and the MDP optimum.
+  const ParamSpec alpha = param::real("alpha", 0.3, Range{0, 0.5, true, true}, "pool hashrate share");
+  const ParamSpec gamma =
+      param::probability("gamma", 0.5, "share of honest hashrate mining on the pool's block in a tie");
   registry.add(TheoryInfo{
       "selfish_mining",
       "relative revenue of SM1 and its profitability threshold (Eyal-Sirer 2014), against honest mining and "
       "alpha/(1-alpha); the optimum is selfish_mining_optimal",
-      {param::real("alpha", 0.3, Range{0, 0.5, true, true}, "pool hashrate share"),
-       param::probability("gamma", 0.5, "share of honest hashrate mining on the pool's block in a tie")},
+      {alpha, gamma},
       [](const ParamValues& v) {
         const double a = v.number("alpha"), g = v.number("gamma");
         Summary s;
@@ -28,8 +31,7 @@ void register_builtin_theories(TheoryRegistry& registry) {
       "selfish_mining_optimal",
       "the optimal selfish-mining policy's relative revenue, an MDP solved by policy iteration (Sapirshtein, "
       "Sompolinsky and Zohar 2016); seconds near alpha 0.5",
-      {param::real("alpha", 0.3, Range{0, 0.5, true, true}, "pool hashrate share"),
-       param::probability("gamma", 0.5, "share of honest hashrate mining on the pool's block in a tie"),
+      {alpha, gamma,
        param::integer("max_lead", 0, between(0, 512),
                       "MDP truncation; 0: doubled from 8 until the value moves by at most mdp_tolerance"),
        param::real("mdp_tolerance", 1e-5, Range{0, 0.01, true, false},
