@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 # Tables of the simulator itself, recorded whatever the protocol and attacks: never an attack's.
-_RUNTIME_TABLES = {"nodes", "regions", "messages", "pools"}
 _PREVIEW_ROWS = 50  # rows shown of a table that is not a time series
 _CDF_POINTS = 400   # a CDF is drawn through at most this many points: 10^6 arrivals stay a small page
 _TICK_CHARS = 30    # axis ticks and legend entries cut longer text short (the hover has it whole)
@@ -346,6 +345,7 @@ def _bft_figures(page, r, windows, go):
 def _attack_tables(r, scen):
     """{table: attacks declaring it} for the recorded tables that are neither the run's protocol's
     (from the registry) nor the runtime's."""
+    from . import _dltsim
     from .api import attacks, protocols
     consensus = scen.get("consensus")
     protocol = consensus.get("protocol") if isinstance(consensus, dict) else None
@@ -359,8 +359,9 @@ def _attack_tables(r, scen):
         for t in a["tables"]:
             owners.setdefault(t, []).append(a["name"])
     out = {}
+    runtime = set(_dltsim.catalog()["runtime_tables"])
     for t in r.tables:
-        if t in owners and t not in own | _RUNTIME_TABLES:
+        if t in owners and t not in own | runtime:
             out[t] = [a for a in owners[t] if a in used] or owners[t]
     return out
 

@@ -271,6 +271,7 @@ PYBIND11_MODULE(_dltsim, m) {
         d["attacks"] = entries(c.attacks, "attack");
         d["presets"] = entries(c.presets, "preset");
         d["theories"] = entries(c.theories, "theory");
+        d["runtime_tables"] = runtime_table_names();  // written by every run, whatever its protocol
         return d;
       },
       "Every registered protocol, attack, network preset and closed form, with its parameters");
