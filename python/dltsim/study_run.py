@@ -72,17 +72,13 @@ class RunLock:
 
 def held_elsewhere(runs_dir, key):
     """True if a live process holds the run's lock (it is running it)."""
-    path = _lock_path(runs_dir, key)
-    if not os.path.exists(path):
+    if not os.path.exists(_lock_path(runs_dir, key)):
         return False
-    fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
+    lock = RunLock(runs_dir, key)
+    if not lock.acquire(wait_s=0):
         return True
-    finally:
-        os.close(fd)
+    lock.release()
+    return False
 
 
 def run_summary(h5_path):
@@ -106,7 +102,7 @@ def run_summary(h5_path):
     return values, units, supports, docs
 
 
-def check_run_file(h5_path, key, effective_yaml=None):
+def check_run_file(h5_path, effective_yaml=None):
     """Why a file under a run's name is not that run's result ('' if it is): not HDF5, truncated,
     incomplete, from another dltsim, or of another scenario."""
     import h5py
@@ -131,7 +127,8 @@ def check_run_file(h5_path, key, effective_yaml=None):
                 written = written.decode() if isinstance(written, bytes) else str(written)
                 if written != effective_yaml:
                     return "it ran another scenario than this run's"
-            f["summary"].attrs.keys()
+            if "summary" not in f:
+                return "it has no summary"
     except (OSError, KeyError, ValueError, RuntimeError) as e:
         return f"not a complete dltsim result file ({str(e).splitlines()[0][:160] if str(e) else type(e).__name__})"
     return ""
@@ -180,7 +177,7 @@ def run_state(runs_dir, key, effective_yaml=None):
         # The status's record of the file it wrote is the fast path; anything else is opened and read.
         if status is not None and status.get("status") == "ok" and status.get("h5_size") == size and "summary" in status:
             return "ok", "", status
-        why = check_run_file(h5, key, effective_yaml)
+        why = check_run_file(h5, effective_yaml)
         if why:
             return "invalid", f"{os.path.basename(h5)}: {why}", status
         values, units, supports, docs = run_summary(h5)
