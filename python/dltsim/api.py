@@ -206,10 +206,16 @@ def theories():
     return _catalog("theories")
 
 
+def scenario_sections():
+    """The scenario schema: one entry per section (name is its key path, params its keys with
+    type, unit, default, allowed values and doc), as `dltsim describe SECTION` prints them."""
+    return _catalog("sections")
+
+
 def describe(name):
-    """The registry entry (protocol, attack, preset or theory) with that name, as a dict; its
-    "text" is what `dltsim describe NAME` prints (print(dltsim.describe("pbft")["text"]))."""
-    for kind in ("protocols", "attacks", "presets", "theories"):
+    """The registry entry (protocol, attack, preset, theory or scenario section) with that name, as
+    a dict; its "text" is what `dltsim describe NAME` prints (print(dltsim.describe("pbft")["text"]))."""
+    for kind in ("protocols", "attacks", "presets", "theories", "sections"):
         for entry in _catalog(kind):
             if entry["name"] == name:
                 return entry

@@ -27,6 +27,7 @@
 #include "sim/run/describe.hpp"
 #include "sim/run/run_plan.hpp"
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/scenario/scenario_sections.hpp"
 
 extern char** environ;
 
@@ -272,6 +273,24 @@ PYBIND11_MODULE(_dltsim, m) {
         d["presets"] = entries(c.presets, "preset");
         d["theories"] = entries(c.theories, "theory");
         d["runtime_tables"] = runtime_table_names();  // written by every run, whatever its protocol
+        py::list sections;
+        for (const SectionDoc& sd : scenario_sections()) {
+          py::dict e;
+          e["kind"] = "section";
+          e["name"] = sd.path;
+          e["summary"] = sd.doc;
+          py::list keys;
+          for (const ParamSpec& p : sd.keys) {
+            py::dict k = param_dict(p);
+            if (!p.only_with.empty()) k["only_with"] = py::make_tuple(p.only_with, p.only_with_values);
+            keys.append(k);
+          }
+          e["params"] = keys;
+          e["required"] = sd.required;
+          e["text"] = describe_text(builtin_catalog(), sd.path);
+          sections.append(e);
+        }
+        d["sections"] = sections;  // the scenario schema, one entry per section
         return d;
       },
       "Every registered protocol, attack, network preset and closed form, with its parameters");

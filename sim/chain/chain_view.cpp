@@ -5,37 +5,41 @@
 
 #include <boost/random/bernoulli_distribution.hpp>
 
+#include "sim/core/enum_names.hpp"
+
 namespace dltsim {
 
 namespace {
 
-// The enum value at the position of `name` in `names` (the enums list their values in that order).
-template <class Enum>
-Enum from_name(const std::vector<std::string>& names, const std::string& name, const char* what) {
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<Enum>(i);
-  }
-  throw std::invalid_argument(std::string("unknown ") + what + ": " + name);
+const EnumNames<TieBreak>& tie_break_table() {
+  static const EnumNames<TieBreak> names{{TieBreak::first_seen, "first_seen"},
+                                         {TieBreak::random, "random"},
+                                         {TieBreak::gamma, "gamma"},
+                                         {TieBreak::vrf, "vrf"}};
+  return names;
+}
+
+const EnumNames<ForkChoice>& fork_choice_table() {
+  static const EnumNames<ForkChoice> names{{ForkChoice::longest, "longest"}, {ForkChoice::ghost, "ghost"}};
+  return names;
 }
 
 }  // namespace
 
 const std::vector<std::string>& tie_break_names() {
-  static const std::vector<std::string> names{"first_seen", "random", "gamma", "vrf"};
-  return names;
+  return tie_break_table().names();
 }
 
 TieBreak tie_break_from_name(const std::string& name) {
-  return from_name<TieBreak>(tie_break_names(), name, "tie-break rule");
+  return tie_break_table().value(name);
 }
 
 const std::vector<std::string>& fork_choice_names() {
-  static const std::vector<std::string> names{"longest", "ghost"};
-  return names;
+  return fork_choice_table().names();
 }
 
 ForkChoice fork_choice_from_name(const std::string& name) {
-  return from_name<ForkChoice>(fork_choice_names(), name, "fork-choice rule");
+  return fork_choice_table().value(name);
 }
 
 BlockId ghost_head(const BlockTree& tree) {

@@ -29,7 +29,7 @@ enum class ForkChoice {
   ghost,    ///< from genesis, at each fork the child whose subtree the node knows holds the most weight
 };
 
-/// Names of the fork-choice rules as written in scenarios, in enum order.
+/// Names of the fork-choice rules as written in scenarios (each paired with its value in one table).
 const std::vector<std::string>& fork_choice_names();
 /// The rule with that name (one of fork_choice_names()).
 ForkChoice fork_choice_from_name(const std::string& name);
@@ -48,7 +48,7 @@ struct TieRule {
 /// A block's tiebreak value under TieBreak::vrf (a stand-in for its leader's VRF output).
 std::uint64_t vrf_value(const TieRule& tie, BlockId block);
 
-/// Names of the tie-break rules as written in scenarios, in enum order.
+/// Names of the tie-break rules as written in scenarios (each paired with its value in one table).
 const std::vector<std::string>& tie_break_names();
 /// The rule with that name (one of tie_break_names()).
 TieBreak tie_break_from_name(const std::string& name);

@@ -64,6 +64,12 @@ std::string_view ParamSpec::type_name() const {
       return "probability";
     case ParamType::choice:
       return "choice";
+    case ParamType::list:
+      return "list";
+    case ParamType::text:
+      return "name";
+    case ParamType::section:
+      return "section";
   }
   return "?";
 }
@@ -85,6 +91,13 @@ std::string ParamSpec::allowed() const {
   switch (type) {
     case ParamType::boolean:
       return "true or false";
+    case ParamType::list:
+    case ParamType::text:
+    case ParamType::section:
+      return range.lo == -std::numeric_limits<double>::infinity() &&
+                     range.hi == std::numeric_limits<double>::infinity()
+                 ? std::string("see doc")
+                 : range.str();
     case ParamType::choice: {
       std::string s = "one of: ";
       for (size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
@@ -193,6 +206,10 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
     case ParamType::rate:
       v.number = parse_rate_bps(text);
       break;
+    case ParamType::list:
+    case ParamType::text:
+    case ParamType::section:
+      throw std::logic_error("parameter of a scenario-section type: " + spec.name);
     case ParamType::choice: {
       bool ok = false;
       for (const auto& c : spec.choices) ok = ok || c == text;

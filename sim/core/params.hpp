@@ -13,7 +13,19 @@
 namespace dltsim {
 
 /// What a parameter holds; durations, sizes and rates are written with units and stored in s, bytes, bit/s.
-enum class ParamType { integer, real, boolean, duration, size, rate, probability, choice };
+enum class ParamType {
+  integer,
+  real,
+  boolean,
+  duration,
+  size,
+  rate,
+  probability,
+  choice,
+  list,     ///< a sequence (scenario sections only; documented, read by the section)
+  text,     ///< a free name (scenario sections only)
+  section,  ///< a mapping that is a section of its own (scenario sections only)
+};
 
 /// An interval of allowed numeric values. Infinity is allowed only where the interval is closed at
 /// infinity ("[1, inf]": a rate that may be "unlimited"); "(0, inf)" admits every finite positive value.

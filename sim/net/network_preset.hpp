@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/enum_names.hpp"
 #include "sim/core/registry.hpp"
 
 namespace dltsim {
@@ -23,6 +24,8 @@ enum class LatencyModel {
   fixed,   ///< every connection between two regions has the table value
   pareto,  ///< each connection draws once from a Pareto law with mean = table value (SimBlock's law)
 };
+/// The names a scenario writes for each LatencyModel.
+const EnumNames<LatencyModel>& latency_model_names();
 
 /// Where nodes sit in the Internet: each node belongs to an autonomous system (AS) and an address
 /// prefix. AS sizes follow a Zipf law (rank k holds a share proportional to k^-as_exponent); an AS

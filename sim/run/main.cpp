@@ -34,6 +34,7 @@
 #include "sim/run/python_command.hpp"
 #include "sim/run/run_plan.hpp"
 #include "sim/run/simulation.hpp"
+#include "sim/scenario/resolved_scenario.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
 namespace {
@@ -210,10 +211,15 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets,
 // Everything run would reject: the scenario, the network it builds (peer graph, power, attack
 // nodes) and where the result would go.
 int cmd_validate(const std::string& path, const std::vector<std::string>& sets,
-                 const std::optional<std::string>& out) {
+                 const std::optional<std::string>& out, bool resolved) {
   const Scenario sc = load_for_output(path, sets, out);
   make_run_plan(sc, builtin_catalog(), SeedTree(sc.seed));
   print_warnings(sc);
+  // The resolved scenario (every default written out) is what the result file's provenance keeps.
+  if (resolved) {
+    std::fputs(resolved_scenario_yaml(sc, builtin_catalog()).c_str(), stdout);
+    return kExitOk;
+  }
   std::printf("ok\n");
   return kExitOk;
 }
@@ -231,7 +237,13 @@ int cmd_list() {
   return kExitOk;
 }
 
-int cmd_describe(const std::string& name) {
+int cmd_describe(const std::string& name, bool markdown) {
+  if (markdown) {
+    if (name != "sections")
+      throw Error("--markdown is for the scenario schema: dltsim describe --markdown sections");
+    std::fputs(scenario_schema_markdown().c_str(), stdout);
+    return kExitOk;
+  }
   std::fputs(describe_text(builtin_catalog(), name).c_str(), stdout);
   return kExitOk;
 }
@@ -305,6 +317,9 @@ int main(int argc, char** argv) {
   auto* validate_out =
       validate->add_option("-o,--output", out, "result file a run would write (checked as run checks it)");
   validate->add_option("--seed", seed, "master seed (the network it builds depends on it)");
+  bool print_resolved = false;
+  validate->add_flag("--resolved", print_resolved,
+                     "print the resolved scenario (every default written out, as the result file keeps it)");
 
   app.add_subcommand("list", "registered protocols, attacks and network presets, one per line");
 
@@ -316,9 +331,13 @@ int main(int argc, char** argv) {
   theory->add_option("params", theory_args, "param=value, e.g. alpha=0.3 gamma=0.5");
 
   std::string name;
-  auto* describe =
-      app.add_subcommand("describe", "parameters of a protocol or attack, or a preset's figures");
-  describe->add_option("name", name, "protocol, attack or preset name")->required();
+  auto* describe = app.add_subcommand(
+      "describe", "parameters of a protocol or attack, a preset's figures, or a scenario section");
+  describe->add_option("name", name, "protocol, attack, preset or scenario section (\"sections\" lists them)")
+      ->required();
+  bool markdown = false;
+  describe->add_flag("--markdown", markdown,
+                     "with \"sections\": the scenario schema as Markdown (docs/scenario-schema.md)");
 
   // Implemented in the Python package: every argument after the command goes to it, --help included.
   auto* study = app.add_subcommand(
@@ -349,9 +368,9 @@ int main(int argc, char** argv) {
     }
     if (validate->parsed()) {
       if (!seed.empty()) sets.push_back("general.seed=" + seed);
-      return cmd_validate(scenario, sets, given(validate_out, out));
+      return cmd_validate(scenario, sets, given(validate_out, out), print_resolved);
     }
-    if (describe->parsed()) return cmd_describe(name);
+    if (describe->parsed()) return cmd_describe(name, markdown);
     if (theory->parsed()) return cmd_theory(theory_name, theory_args);
     return cmd_list();
   } catch (const dltsim::OutputError& e) {  // the run went, its result could not be written

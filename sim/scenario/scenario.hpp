@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/enum_names.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/ids.hpp"
 #include "sim/core/params.hpp"
@@ -30,12 +31,15 @@ enum class Contention {
   upload,           ///< transfers share the sender's upload (SimGrid max-min); download caps each one
   upload_download,  ///< transfers share the sender's upload and the receiver's download (SimGrid max-min)
 };
+/// The names a scenario writes for each Contention.
+const EnumNames<Contention>& contention_names();
 
 /// Peer graph construction.
 struct TopologySpec {
   std::string model = "random";             ///< "random" or "complete"
   std::vector<double> outbound_degree_cdf;  ///< P(outbound <= k+1); a fixed degree d is a step at d
   std::uint32_t max_inbound = 125;          ///< inbound cap per node
+  bool degrees_from_peers = false;          ///< network.peers sets the degrees (not written here)
 };
 
 /// How the delay of a message is drawn in the textbook (idealised) network.
@@ -43,6 +47,8 @@ enum class DelayLaw {
   fixed,        ///< every message takes exactly the delay
   exponential,  ///< each message draws its delay from an exponential law with that mean
 };
+/// The names a scenario writes for each DelayLaw.
+const EnumNames<DelayLaw>& delay_law_names();
 
 /// Nodes leaving and rejoining: a share of the nodes alternate online sessions and offline times
 /// drawn from exponential laws with these means, starting online.
@@ -100,6 +106,8 @@ enum class PowerDistribution {
   shares,  ///< explicit shares for the first nodes
   pools,   ///< mining pools: each pool's share on a few gateway nodes (docs/attacks.md)
 };
+/// The names a scenario writes for each PowerDistribution.
+const EnumNames<PowerDistribution>& power_distribution_names();
 
 /// How consensus power (hashrate, stake) is spread over nodes.
 struct PowerSpec {
@@ -135,6 +143,8 @@ enum class SelectBy {
   top_degree,    ///< the `amount` nodes with the most connections (ties: lower id)
   top_power,     ///< the `amount` nodes with the most consensus power (ties: lower id)
 };
+/// The key a scenario writes for each SelectBy (an attack's `nodes` has exactly one).
+const EnumNames<SelectBy>& select_by_names();
 
 /// Which nodes an attack controls.
 struct NodeSelection {

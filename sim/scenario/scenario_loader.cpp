@@ -12,30 +12,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/scenario/scenario_sections.hpp"
 #include "sim/scenario/yaml_value.hpp"
 
 namespace dltsim {
 
 namespace {
-
-constexpr double kMaxNodes = 1e6;
-// A complete graph holds n (n - 1) / 2 connections: 2,000 nodes already make 2 million.
-constexpr double kMaxCompleteNodes = 2000;
-constexpr double kShareTolerance = 1e-6;
-
-const std::vector<std::string> kContentionNames{"none", "upload", "upload_download"};
-const std::vector<std::string> kLatencyModelNames{"fixed", "pareto"};
-const std::vector<std::string> kTopologyModels{"random", "complete"};
-// Names in enum order: the index of a name is its enum value.
-const std::vector<std::string> kPowerDistributions{"equal", "normal", "shares", "pools"};
-const std::vector<std::string> kPowerOthers{"zero", "equal"};
-const std::vector<std::string> kSelectors{"count", "fraction", "power_share",  "region",     "ids",
-                                          "ases",  "top_ases", "top_prefixes", "top_degree", "top_power"};
-
-template <class Enum>
-Enum enum_of(const std::vector<std::string>& names, const std::string& name) {
-  return static_cast<Enum>(std::find(names.begin(), names.end(), name) - names.begin());
-}
 
 std::string stem_of(const std::string& path) {
   std::string base =
@@ -44,104 +26,34 @@ std::string stem_of(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
-std::vector<double> read_cdf(const YamlValue& v) {
-  std::vector<double> cdf;
-  double last = 0;
-  for (const YamlValue& item : v.items()) {
-    const double p = item.as_real(between(0, 1));
-    if (p < last)
-      item.fail(fmt::format("a cumulative distribution must not decrease ({} after {})", p, last));
-    cdf.push_back(p);
-    last = p;
-  }
-  if (cdf.empty()) v.fail("the distribution is empty");
-  if (std::fabs(cdf.back() - 1.0) > kShareTolerance) {
-    v.fail(fmt::format("a cumulative distribution must end at 1, ends at {}", cdf.back()));
-  }
-  return cdf;
-}
-
-// Access rates: at least 1 bit/s (below that a block takes longer than any run), or "unlimited".
-const Range kAccessRate = at_least_or_unlimited(1);
-
 RegionSpec read_region(const YamlValue& v) {
-  v.expect_keys({"name", "share", "download", "upload"});
   RegionSpec r;
-  const YamlValue name = v.at("name");
-  r.name = name.scalar();
-  if (r.name.empty()) name.fail("a region needs a name");
-  if (r.name.size() > kMaxRegionNameBytes) {
-    name.fail(
-        fmt::format("a region name is at most {} bytes (the result file stores it in a fixed-width "
-                    "column), got {} bytes",
-                    kMaxRegionNameBytes, r.name.size()));
-  }
-  r.share = v.at("share").as_real(between(1e-9, 1e9));
-  r.download_bps = v.at("download").as_rate_bps(kAccessRate);
-  r.upload_bps = v.at("upload").as_rate_bps(kAccessRate);
+  region_section().read(v, r);
   return r;
 }
 
 void read_latency(const YamlValue& v, NetworkSpec& net, bool regions_from_preset, const std::string& preset) {
-  v.expect_keys({"matrix_ms", "uniform", "model"});
-  const std::size_t n = net.regions.size();
-  const auto matrix = v.get("matrix_ms");
-  const auto uniform = v.get("uniform");
-  if (matrix && uniform) v.fail("give either matrix_ms or uniform, not both");
-  if (matrix) {
-    const auto rows = matrix->items();
-    if (rows.size() != n)
-      matrix->fail(fmt::format("expected {} rows (one per region), got {}", n, rows.size()));
-    net.latency_s.assign(n, std::vector<double>(n, 0));
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto cols = rows[i].items();
-      if (cols.size() != n)
-        rows[i].fail(fmt::format("expected {} columns (one per region), got {}", n, cols.size()));
-      for (std::size_t j = 0; j < n; ++j) net.latency_s[i][j] = cols[j].as_real(between(0, 1e6)) / 1000.0;
-    }
-  } else if (uniform) {
-    const double s = uniform->as_duration_s(between(0, 1e3));
-    net.latency_s.assign(n, std::vector<double>(n, s));
-  } else if (!regions_from_preset) {
+  latency_section().read(v, net);
+  if (v.get("matrix_ms") && v.get("uniform")) v.fail("give either matrix_ms or uniform, not both");
+  if (!v.get("matrix_ms") && !v.get("uniform") && !regions_from_preset) {
     v.fail("give matrix_ms or uniform: the regions are not the preset's" +
            (preset.empty() ? std::string() : " ('" + preset + "')"));
-  }
-  if (const auto model = v.get("model")) {
-    net.latency_model = enum_of<LatencyModel>(kLatencyModelNames, model->as_choice(kLatencyModelNames));
   }
 }
 
 void read_topology(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
-  v.expect_keys({"model", "outbound", "outbound_cdf", "max_inbound"});
+  if (v.get("outbound") && v.get("outbound_cdf"))
+    v.fail("give either outbound (a fixed degree) or outbound_cdf, not both");
+  topology_section().read(v, net.topology);
   for (const auto& [key, value] : v.entries()) sc.locations[value.path()] = value.where();
-  if (const auto m = v.get("model")) net.topology.model = m->as_choice(kTopologyModels);
-  const auto fixed = v.get("outbound");
-  const auto cdf = v.get("outbound_cdf");
-  if (fixed && cdf) v.fail("give either outbound (a fixed degree) or outbound_cdf, not both");
-  if (fixed) {
-    const auto d = static_cast<std::size_t>(fixed->as_int(between(1, 10000)));
-    net.topology.outbound_degree_cdf.assign(d, 0.0);
-    net.topology.outbound_degree_cdf.back() = 1.0;
-  }
-  if (cdf) net.topology.outbound_degree_cdf = read_cdf(*cdf);
-  if (const auto in = v.get("max_inbound")) {
-    net.topology.max_inbound = static_cast<std::uint32_t>(in->as_int(between(1, 1e6)));
-  }
 }
-
-const std::vector<std::string> kDelayLaws{"fixed", "exponential"};
 
 // The textbook model of selfish-mining, double-spending and stale-rate analyses: a node sends each
 // block straight to every other node, and every message arrives `delay` after it is sent (fixed,
 // or exponential with that mean), with no bandwidth model; 0 by default: at the instant it is sent.
 NetworkSpec idealised_network(const YamlValue& v) {
-  v.expect_keys({"idealised", "nodes", "delay", "delay_law"});
   NetworkSpec net;
-  net.idealised = true;
-  net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxCompleteNodes)));
-  if (const auto d = v.get("delay")) net.delay_s = d->as_duration_s(between(0, 1e9));
-  if (const auto l = v.get("delay_law"))
-    net.delay_law = enum_of<DelayLaw>(kDelayLaws, l->as_choice(kDelayLaws));
+  idealised_network_section().read(v, net);
   const double unlimited = std::numeric_limits<double>::infinity();
   net.regions = {RegionSpec{"ideal", 1.0, unlimited, unlimited}};
   net.latency_s = {{0.0}};
@@ -169,10 +81,17 @@ void check_topology(const YamlValue& v, const NetworkSpec& net) {
     if (const auto o = t->get("outbound")) source = o;
     if (const auto c = t->get("outbound_cdf")) source = c;
   }
-  const std::string from = source ? "the outbound degree"
-                           : net.preset.empty()
-                               ? "the default outbound degree (8)"
-                               : fmt::format("the outbound-degree distribution of preset '{}'", net.preset);
+  if (net.peers.enabled) {
+    // network.peers sets both the degree and the inbound cap.
+    source = v.at("peers");
+    if (const auto m = source->get("max_inbound"); m && degree > net.topology.max_inbound) source = m;
+  }
+  const std::string from =
+      net.peers.enabled
+          ? fmt::format("network.peers' {} outbound connections (outbound + block_relay_only)", degree)
+      : source             ? "the outbound degree"
+      : net.preset.empty() ? "the default outbound degree (8)"
+                           : fmt::format("the outbound-degree distribution of preset '{}'", net.preset);
   if (!source) source = v.get("preset") ? v.get("preset") : v.get("nodes");
   if (degree > net.nodes - 1) {
     source->fail(
@@ -203,41 +122,17 @@ void warn_inert_params(const YamlValue& v, const std::vector<ParamSpec>& specs, 
 // cap of the initial peer graph, so network.topology may not set them too.
 void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   sc.locations["network.peers"] = v.where();
-  v.expect_keys({"outbound", "block_relay_only", "max_inbound", "new_buckets", "tried_buckets", "bucket_size",
-                 "initial_new", "initial_tried", "getaddr_addresses", "relay_hops", "anchors", "feelers",
-                 "feeler_interval", "test_before_evict", "retry"});
   PeerSpec& p = net.peers;
+  peer_section().read(v, p);
   p.enabled = true;
-  auto count = [&v](const char* key, std::uint32_t& out, double lo, double hi) {
-    if (const auto x = v.get(key)) out = static_cast<std::uint32_t>(x->as_int(between(lo, hi)));
-  };
-  count("outbound", p.outbound, 1, 1000);
-  count("block_relay_only", p.block_relay_only, 0, 1000);
-  count("max_inbound", p.max_inbound, 1, 1e6);
-  count("new_buckets", p.new_buckets, 1, 1 << 16);
-  count("tried_buckets", p.tried_buckets, 1, 1 << 16);
-  count("bucket_size", p.bucket_size, 1, 1 << 10);
-  count("initial_new", p.initial_new, 0, kMaxNodes);
-  count("initial_tried", p.initial_tried, 0, kMaxNodes);
-  count("getaddr_addresses", p.getaddr_addresses, 0, 1000);
-  count("relay_hops", p.relay_hops, 0, 100);
-  if (const auto a = v.get("anchors")) {
-    p.anchors = a->as_bool();
-    // Anchors are the block-relay-only peers kept over a restart (Bitcoin Core 0.21's anchors.dat).
-    if (p.anchors && p.block_relay_only == 0)
-      sc.warnings.push_back(ScenarioWarning{
-          a->where(), a->path(),
-          "has no effect with block_relay_only: 0 (anchors are the block-relay-only connections kept over a "
-          "restart)"});
-  }
-  if (const auto f = v.get("feelers")) p.feelers = f->as_bool();
-  if (const auto f = v.get("feeler_interval")) {
-    p.feeler_interval_s = f->as_duration_s(at_least(1));
-    if (!p.feelers)
-      sc.warnings.push_back(ScenarioWarning{f->where(), f->path(), "has no effect with feelers: false"});
-  }
-  if (const auto t = v.get("test_before_evict")) p.test_before_evict = t->as_bool();
-  if (const auto r = v.get("retry")) p.retry_s = r->as_duration_s(at_least(1));
+  // Anchors are the block-relay-only peers kept over a restart (Bitcoin Core 0.21's anchors.dat).
+  if (const auto a = v.get("anchors"); a && p.anchors && p.block_relay_only == 0)
+    sc.warnings.push_back(ScenarioWarning{
+        a->where(), a->path(),
+        "has no effect with block_relay_only: 0 (anchors are the block-relay-only connections kept over a "
+        "restart)"});
+  if (const auto f = v.get("feeler_interval"); f && !p.feelers)
+    sc.warnings.push_back(ScenarioWarning{f->where(), f->path(), "has no effect with feelers: false"});
   if (net.topology.model == "complete")
     v.fail("network.peers needs a random peer graph (topology.model: random)");
   const std::uint64_t slots = std::uint64_t{p.new_buckets + p.tried_buckets} * p.bucket_size;
@@ -251,25 +146,22 @@ void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   net.topology.outbound_degree_cdf.assign(degree, 0.0);
   net.topology.outbound_degree_cdf.back() = 1.0;
   net.topology.max_inbound = p.max_inbound;
+  net.topology.degrees_from_peers = true;
 }
 
 // network.internet: AS and prefix placement; keys not given keep the preset's values.
 void read_internet(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
   sc.locations["network.internet"] = v.where();
-  v.expect_keys({"ases", "as_exponent", "prefix_share"});
-  InternetSpec& in = net.internet;
-  if (const auto a = v.get("ases")) in.ases = static_cast<std::uint32_t>(a->as_int(between(1, kMaxNodes)));
-  if (in.ases == 0) v.fail("missing required key 'ases': the network's preset has no Internet placement");
-  if (const auto e = v.get("as_exponent")) in.as_exponent = e->as_real(between(0, 10));
-  if (const auto p = v.get("prefix_share")) in.prefix_share = p->as_real(Range{0, 1, true, false});
+  internet_section().read(v, net.internet);
+  if (net.internet.ases == 0)
+    v.fail("missing required key 'ases': the network's preset has no Internet placement");
 }
 
 NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& sc) {
   sc.locations["network"] = v.where();
   if (const auto ideal = v.get("idealised"); ideal && ideal->as_bool()) return idealised_network(v);
-  v.expect_keys({"idealised", "preset", "nodes", "regions", "latency", "topology", "contention",
-                 "flow_threshold", "internet", "churn", "peers"});
   NetworkSpec net;
+  network_section().read(v, net);
   bool regions_from_preset = false;
   if (const auto p = v.get("preset")) {
     std::vector<std::string> names;
@@ -285,7 +177,6 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
     net.preset_pools = preset.pools;
     regions_from_preset = true;
   }
-  net.nodes = static_cast<std::uint32_t>(v.at("nodes").as_int(between(1, kMaxNodes)));
   sc.locations["network.nodes"] = v.at("nodes").where();
   if (const auto r = v.get("regions")) {
     sc.locations["network.regions"] = r->where();
@@ -319,17 +210,10 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
                       kMaxCompleteNodes, net.nodes));
     }
   }
-  if (const auto c = v.get("contention")) {
-    net.contention = enum_of<Contention>(kContentionNames, c->as_choice(kContentionNames));
-  }
-  if (const auto f = v.get("flow_threshold")) net.flow_threshold_bytes = f->as_size_bytes(at_least(0));
   if (const auto i = v.get("internet")) read_internet(*i, net, sc);
   if (const auto c = v.get("churn")) {
     sc.locations["network.churn"] = c->where();
-    c->expect_keys({"fraction", "session", "downtime"});
-    net.churn.fraction = c->at("fraction").as_real(Range{0, 1, true, false});
-    net.churn.session_s = c->at("session").as_duration_s(greater_than(0));
-    net.churn.downtime_s = c->at("downtime").as_duration_s(greater_than(0));
+    churn_section().read(*c, net.churn);
   }
   if (const auto p = v.get("peers")) {
     if (const auto t = v.get("topology")) {
@@ -351,16 +235,11 @@ NetworkSpec read_network(const YamlValue& v, const Catalog& catalog, Scenario& s
 PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
   const std::uint32_t nodes = net.nodes;
   PowerSpec p;
-  p.distribution =
-      enum_of<PowerDistribution>(kPowerDistributions, v.at("distribution").as_choice(kPowerDistributions));
+  power_section().read(v, p);
   switch (p.distribution) {
     case PowerDistribution::equal:
-      v.expect_keys({"distribution"});
       break;
     case PowerDistribution::normal:
-      v.expect_keys({"distribution", "mean", "stddev"});
-      p.mean = v.at("mean").as_real(greater_than(0));
-      p.stddev = v.at("stddev").as_real(at_least(0));
       // Only ratios matter, but the sum over nodes must stay a finite number (10 standard
       // deviations cover every draw of a run).
       if (!std::isfinite((p.mean + 10 * p.stddev) * nodes)) {
@@ -371,12 +250,9 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
       }
       break;
     case PowerDistribution::shares: {
-      v.expect_keys({"distribution", "shares", "others"});
       const YamlValue shares = v.at("shares");
-      for (const YamlValue& s : shares.items()) p.shares.push_back(s.as_real(between(0, 1)));
       if (p.shares.empty()) shares.fail("at least one share is needed");
       if (p.shares.size() > nodes) shares.fail(fmt::format("{} shares for {} nodes", p.shares.size(), nodes));
-      if (const auto o = v.get("others")) p.others_equal = o->as_choice(kPowerOthers) == kPowerOthers[1];
       const double sum = std::accumulate(p.shares.begin(), p.shares.end(), 0.0);
       if (sum > 1 + kShareTolerance) shares.fail(fmt::format("shares sum to {}, more than 1", sum));
       const bool rest_zero = !p.others_equal || p.shares.size() == nodes;
@@ -386,11 +262,8 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
       break;
     }
     case PowerDistribution::pools: {
-      v.expect_keys(
-          {"distribution", "pools", "pool_names", "gateways", "pool_ases", "gateway_peers", "others"});
       const auto pools = v.get("pools");
       if (pools) {
-        for (const YamlValue& s : pools->items()) p.pools.push_back(s.as_real(Range{0, 1, true, false}));
         if (p.pools.empty()) pools->fail("at least one pool is needed");
       } else if (net.preset_pools.empty()) {
         v.fail(fmt::format("missing required key 'pools': {} no measured pool table",
@@ -398,37 +271,24 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
                                               : fmt::format("preset '{}' has", net.preset)));
       } else {
         // The preset's measured table; what it leaves out goes to solo miners unless told otherwise.
-        for (const MiningPool& m : net.preset_pools) {
-          p.pools.push_back(m.share);
-          p.pool_names.push_back(m.name);
+        for (const MiningPool& m : net.preset_pools) p.pools.push_back(m.share);
+        if (!v.get("pool_names")) {
+          for (const MiningPool& m : net.preset_pools) p.pool_names.push_back(m.name);
         }
-        p.others_equal = true;
+        if (!v.get("others")) p.others_equal = true;
       }
       if (const auto names = v.get("pool_names")) {
-        p.pool_names.clear();
-        for (const YamlValue& n : names->items()) {
-          p.pool_names.push_back(n.scalar());
-          if (p.pool_names.back().empty() || p.pool_names.back().size() > kMaxPoolNameBytes)
-            n.fail(fmt::format("a pool name has 1 to {} bytes (a fixed-width column in the result file)",
-                               kMaxPoolNameBytes));
-        }
         if (p.pool_names.size() != p.pools.size())
           names->fail(fmt::format("{} names for {} pools", p.pool_names.size(), p.pools.size()));
       }
       const YamlValue& where = pools ? *pools : v;
-      if (const auto g = v.get("gateways"))
-        p.gateways = static_cast<std::uint32_t>(g->as_int(between(1, 1000)));
       if (const auto a = v.get("pool_ases")) {
-        p.pool_ases = static_cast<std::uint32_t>(a->as_int(between(0, kMaxNodes)));
         if (p.pool_ases > 0 && net.internet.ases == 0)
           a->fail(
               "pool_ases places gateways by AS: the network needs an Internet placement (network.internet)");
         if (p.pool_ases > net.internet.ases)
           a->fail(fmt::format("the network has {} ASes", net.internet.ases));
       }
-      if (const auto e = v.get("gateway_peers"))
-        p.gateway_peers = static_cast<std::uint32_t>(e->as_int(between(0, 100000)));
-      if (const auto o = v.get("others")) p.others_equal = o->as_choice(kPowerOthers) == kPowerOthers[1];
       const double sum = std::accumulate(p.pools.begin(), p.pools.end(), 0.0);
       if (sum > 1 + kShareTolerance) where.fail(fmt::format("pool shares sum to {:.6g}, more than 1", sum));
       if (!p.others_equal && std::fabs(sum - 1) > kShareTolerance) {
@@ -448,12 +308,13 @@ PowerSpec read_power(const YamlValue& v, const NetworkSpec& net) {
 }
 
 NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
-  v.expect_keys(kSelectors);
+  const std::vector<std::string>& selectors = select_by_names().names();
+  v.expect_keys(selectors);
   const auto entries = v.entries();
-  if (entries.size() != 1) v.fail(fmt::format("give exactly one of: {}", fmt::join(kSelectors, ", ")));
+  if (entries.size() != 1) v.fail(fmt::format("give exactly one of: {}", fmt::join(selectors, ", ")));
   const auto& [by, value] = entries.front();
   NodeSelection s;
-  s.by = enum_of<SelectBy>(kSelectors, by);
+  s.by = select_by_names().value(by);
   switch (s.by) {
     case SelectBy::count:
     case SelectBy::top_degree:
@@ -513,9 +374,8 @@ NodeSelection read_selection(const YamlValue& v, const NetworkSpec& net) {
 AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc) {
   const NetworkSpec& net = sc.network;
   const std::string& protocol = sc.consensus.protocol;
-  v.expect_keys({"attack", "enabled", "nodes", "start", "end", "params"});
   AttackSpec a;
-  if (const auto e = v.get("enabled")) a.enabled = e->as_bool();
+  attack_section().read(v, a);
   std::vector<std::string> names;
   for (const auto& e : catalog.attacks.entries()) names.push_back(e.name);
   const YamlValue name = v.at("attack");
@@ -537,8 +397,6 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
         (a.nodes.by == SelectBy::ids && a.nodes.ids.size() >= net.nodes);
     if (all) v.at("nodes").fail("the attack would control every node: leave some honest nodes");
   }
-  if (const auto s = v.get("start")) a.start_s = s->as_duration_s(at_least(0));
-  if (const auto e = v.get("end")) a.end_s = e->as_duration_s(at_least(0));
   if (a.end_s <= a.start_s) v.at("end").fail("the attack must end after it starts");
   if (const auto p = v.get("params")) {
     a.params = p->as_params(info.params);
@@ -561,11 +419,8 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
 }
 
 StopSpec read_stop(const YamlValue& v) {
-  v.expect_keys({"time", "blocks", "drain"});
   StopSpec s;
-  if (const auto t = v.get("time")) s.time_s = t->as_duration_s(greater_than(0));
-  if (const auto b = v.get("blocks")) s.blocks = static_cast<std::uint64_t>(b->as_int(between(1, 1e12)));
-  if (const auto d = v.get("drain")) s.drain_s = d->as_duration_s(at_least(0));
+  stop_section().read(v, s);
   if (!s.time_s && !s.blocks) v.fail("give a stop condition: time, blocks, or both");
   return s;
 }
@@ -688,17 +543,16 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   sc.source_name = input.name;
   sc.source_text = input.text;
   sc.overrides = input.overrides;
-  root.expect_keys({"general", "network", "consensus", "attacks", "output", "extends"});
+  root_section().read(root, sc);
 
   const YamlValue general = root.at("general");
-  general.expect_keys({"seed", "stop"});
-  if (const auto s = general.get("seed")) sc.seed = s->as_uint64();
+  general_section().read(general, sc);
   sc.stop = read_stop(general.at("stop"));
 
   sc.network = read_network(root.at("network"), catalog, sc);
 
   const YamlValue consensus = root.at("consensus");
-  consensus.expect_keys({"protocol", "params", "power"});
+  consensus_section().read(consensus, sc.consensus);
   std::vector<std::string> protocols;
   for (const auto& e : catalog.protocols.entries()) protocols.push_back(e.name);
   sc.consensus.protocol = consensus.at("protocol").as_choice(protocols);
@@ -743,12 +597,8 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   sc.output.path = stem_of(input.name) + ".h5";
   sc.output.record.insert(tables.begin(), tables.end());
   if (const auto out = root.get("output")) {
-    out->expect_keys({"path", "record"});
-    if (const auto p = out->get("path")) {
-      sc.output.path = p->scalar();
-      sc.output.path_given = true;
-      sc.locations["output.path"] = p->where();
-    }
+    output_section().read(*out, sc.output);
+    if (const auto p = out->get("path")) sc.locations["output.path"] = p->where();
     if (const auto r = out->get("record")) {
       sc.output.record.clear();
       for (const YamlValue& t : r->items()) sc.output.record.insert(t.as_choice(tables));
