@@ -4,6 +4,7 @@
 
 #include "attacks/selfish_mining/optimal_policy.hpp"
 #include "attacks/theory/longest_chain_theory.hpp"
+#include "sim/tx/bulk_service_queue.hpp"
 #include "sim/run/builtin_extensions.hpp"
 
 namespace dltsim {
@@ -51,6 +52,31 @@ void register_builtin_theories(TheoryRegistry& registry) {
               "optimal_last_change <= mdp_tolerance");
         s.set("optimal_evaluations", static_cast<std::int64_t>(mdp.evaluations), "",
               "policy evaluations (sparse LU factorisations) over all truncations tried");
+        return s;
+      }});
+  registry.add(TheoryInfo{
+      "bulk_service_queue",
+      "transaction confirmation as the bulk-service queue M/M^[b]/1 (Bailey 1954; Kawase and Kasahara 2017): "
+      "equal fees, first come first served, blocks of at most b transactions",
+      {param::real("tx_per_s", 1, greater_than(0), "transactions arriving per second"),
+       param::duration("block_interval", "600 s", greater_than(0), "mean time between blocks"),
+       param::integer("capacity", 2000, between(1, 1e9), "transactions a block holds (b)")},
+      [](const ParamValues& v) {
+        const double lambda = v.number("tx_per_s"), mu = 1 / v.number("block_interval");
+        const auto b = static_cast<std::uint32_t>(v.integer("capacity"));
+        Summary s;
+        s.set("load", lambda / (b * mu), "", "lambda / (b mu)");
+        if (lambda >= b * mu) {
+          s.set_undefined("mean_delay_s", "the load is 1 or more: the queue grows without bound", "s",
+                          "mean time from arrival to the block that takes it");
+          return s;
+        }
+        const BulkQueue q = solve_bulk_queue(lambda, mu, b);
+        s.set("root", q.r, "", "r: P(N = n) = (1 - r) r^n");
+        s.set("mean_waiting", q.mean_waiting, "", "mean transactions waiting, r / (1 - r)");
+        s.set("mean_delay_s", q.mean_delay_s, "s", "mean time from arrival to the block that takes it (Little)");
+        s.set("empty_block", q.empty_block, "", "probability that a block is empty, 1 - r");
+        s.set("full_block", q.full_block, "", "probability that a block is full, r^b");
         return s;
       }});
   registry.add(TheoryInfo{

@@ -1,11 +1,14 @@
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <boost/random/bernoulli_distribution.hpp>
 
 #include "protocols/nakamoto/nakamoto_node.hpp"
 #include "protocols/nakamoto/proof_of_work.hpp"
+#include "protocols/nakamoto/tx_relay.hpp"
+#include "sim/node/runtime.hpp"
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/summary.hpp"
 
@@ -67,6 +70,14 @@ NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup, const Config& c
   types_.blocktxn = setup.message_types.add("blocktxn");
   // Only runs with high-bandwidth relay have this message (others keep their tables as they were).
   types_.sendcmpct = config_.high_bandwidth_peers > 0 ? setup.message_types.add("sendcmpct") : kNoMessageType;
+  if (setup.transactions != nullptr) {
+    // Registered only with transactions, so that runs without keep their message tables as they were.
+    types_.tx_inv = setup.message_types.add("tx_inv");
+    types_.tx_getdata = setup.message_types.add("tx_getdata");
+    types_.tx = setup.message_types.add("tx");
+    tx_ = std::make_unique<TransactionLayer>(*setup.transactions, setup.node_count, setup.recorder,
+                                             setup.seeds.child("transactions"));
+  }
   Rng rng = setup.seeds.child("compact_support").rng();
   boost::random::bernoulli_distribution<> supports(config_.compact_usage);
   compact_.resize(setup.node_count);
@@ -83,9 +94,79 @@ const PayloadPtr& NakamotoConsensus::ref(BlockId b) {
   return refs_[b];
 }
 
+const PayloadPtr& NakamotoConsensus::tx_ref(TxId tx) {
+  if (tx >= tx_refs_.size()) tx_refs_.resize(std::max<std::size_t>(tx + 1, tx_refs_.size() * 2));
+  if (!tx_refs_[tx]) tx_refs_[tx] = std::make_shared<const TxRef>(tx);
+  return tx_refs_[tx];
+}
+
+void NakamotoConsensus::on_start(Runtime& runtime) {
+  if (!tx_) return;
+  schedule_wallet(runtime, tx_->workload().next_gap_s());
+  schedule_scripted(runtime);
+  if (tx_->spec().sample_nodes > 0) schedule_sample(runtime, 0);
+}
+
+void NakamotoConsensus::deliver(Runtime& runtime, NodeId node, TxId tx) {
+  // Nodes an attack replaced with another behaviour have no wallet relay: the transaction stays unsent.
+  if (auto* n = dynamic_cast<NakamotoNode*>(&runtime.protocol(node)); n != nullptr && runtime.online(node))
+    n->on_wallet(runtime.context(node), tx);
+}
+
+void NakamotoConsensus::schedule_wallet(Runtime& runtime, double at_s) {
+  if (!std::isfinite(at_s)) return;
+  runtime.call_at(at_s, [this, &runtime, at_s] {
+    // Wallets stop with block production; the drain only delivers what is under way.
+    if (!runtime.producing()) return;
+    TxWorkload& w = tx_->workload();
+    const NodeId origin = w.next_origin();
+    const std::uint32_t size = w.next_size_bytes();
+    const double fee = w.next_fee_rate_sat_vb();
+    deliver(runtime, origin, tx_->create(origin, at_s, size, fee));
+    schedule_wallet(runtime, at_s + w.next_gap_s());
+  });
+}
+
+void NakamotoConsensus::schedule_scripted(Runtime& runtime) {
+  const std::vector<ScriptedTx>& scripted = tx_->spec().scripted;
+  auto ids = std::make_shared<std::vector<TxId>>(scripted.size(), kNoTx);
+  for (std::size_t i = 0; i < scripted.size(); ++i) {
+    runtime.call_at(scripted[i].time_s, [this, &runtime, &scripted, ids, i] {
+      const ScriptedTx& s = scripted[i];
+      TxId conflict = kNoTx;
+      for (std::size_t j = 0; j < scripted.size(); ++j) {
+        if (scripted[j].name == s.conflicts) conflict = (*ids)[j];  // kNoTx until it exists; it links back then
+      }
+      const TxId id = tx_->create(s.node, runtime.now_s(), static_cast<std::uint32_t>(s.size_bytes),
+                                  s.fee_rate_sat_vb, conflict);
+      (*ids)[i] = id;
+      for (std::size_t j = 0; j < scripted.size(); ++j) {
+        if (scripted[j].conflicts == s.name && (*ids)[j] != kNoTx && conflict == kNoTx) {
+          tx_->table().get(id).conflict = (*ids)[j];
+          tx_->table().get((*ids)[j]).conflict = id;
+        }
+      }
+      deliver(runtime, s.node, id);
+    });
+  }
+}
+
+void NakamotoConsensus::schedule_sample(Runtime& runtime, double at_s) {
+  runtime.call_at(at_s, [this, &runtime, at_s] {
+    tx_->sample(at_s);
+    if (runtime.producing()) schedule_sample(runtime, at_s + tx_->spec().sample_interval_s);
+  });
+}
+
 void NakamotoConsensus::finish(Summary& summary, double /*end_time_s*/) {
   metrics_.finish(summary);
   if (uncles()) record_rewards(summary);
+  if (tx_) {
+    std::vector<BlockId> chain;
+    for (BlockId b = metrics_.main_head(); b != 0; b = tree_.get(b).parent) chain.push_back(b);
+    std::reverse(chain.begin(), chain.end());
+    tx_->finish(summary, tree_, chain);
+  }
 }
 
 void NakamotoConsensus::record_rewards(Summary& summary) {

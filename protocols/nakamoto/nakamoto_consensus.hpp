@@ -12,6 +12,7 @@
 #include "sim/chain/block_tree.hpp"
 #include "sim/chain/chain_metrics.hpp"
 #include "sim/node/protocol.hpp"
+#include "sim/tx/transaction_layer.hpp"
 
 namespace dltsim::nakamoto {
 
@@ -27,6 +28,9 @@ struct MessageTypeIds {
   MessageType getblocktxn;  ///< requests transactions missing from a compact block
   MessageType blocktxn;     ///< the missing transactions
   MessageType sendcmpct;    ///< asks a peer to push compact blocks unannounced, or to stop (BIP 152)
+  MessageType tx_inv = kNoMessageType;      ///< announces transactions (with transactions on)
+  MessageType tx_getdata = kNoMessageType;  ///< requests transactions
+  MessageType tx = kNoMessageType;          ///< one transaction
 
   /// True for the messages that carry a block's data (full, compact, or its missing transactions):
   /// what on-path and relay attacks hold back.
@@ -47,6 +51,15 @@ struct BlockRef : Payload {
   explicit BlockRef(BlockId b) : block(b) {}
 };
 
+/// Payload of getblocktxn with transactions on: what the receiver of a compact block lacks.
+struct MissingTxs : BlockRef {
+  /// Transactions it lacks.
+  std::uint64_t count;
+  /// Their bytes.
+  double bytes;
+  MissingTxs(BlockId b, std::uint64_t c, double s) : BlockRef(b), count(c), bytes(s) {}
+};
+
 /// Run-wide part of the protocol.
 class NakamotoConsensus : public Consensus {
  public:
@@ -56,6 +69,8 @@ class NakamotoConsensus : public Consensus {
   NakamotoConsensus(const ProtocolSetup& setup, const Config& config,
                     std::unique_ptr<BlockProduction> production);
   std::unique_ptr<Protocol> make_node(NodeId id) override;
+  /// Starts the wallets' workload and the mempool samples (with transactions on).
+  void on_start(Runtime& runtime) override;
   void finish(Summary& summary, double end_time_s) override;
   std::uint64_t produced() const override { return tree_.size() - 1; }
 
@@ -90,6 +105,10 @@ class NakamotoConsensus : public Consensus {
   Rng mining_rng(NodeId id) const { return seeds_.child("mining").child(id).rng(); }
   /// The shared payload naming block b.
   const PayloadPtr& ref(BlockId b);
+  /// The transaction layer, or null when the scenario has no transactions.
+  TransactionLayer* transactions() { return tx_.get(); }
+  /// The shared payload of a tx message.
+  const PayloadPtr& tx_ref(TxId tx);
   /// The shared sendcmpct payloads.
   const PayloadPtr& high_bandwidth(bool on) const { return on ? hb_on_ : hb_off_; }
 
@@ -105,6 +124,12 @@ class NakamotoConsensus : public Consensus {
   MessageTypeIds types_;
   std::vector<bool> compact_;
   std::vector<PayloadPtr> refs_;
+  std::unique_ptr<TransactionLayer> tx_;
+  std::vector<PayloadPtr> tx_refs_;
+  void schedule_wallet(Runtime& runtime, double at_s);
+  void schedule_scripted(Runtime& runtime);
+  void schedule_sample(Runtime& runtime, double at_s);
+  void deliver(Runtime& runtime, NodeId node, TxId tx);
   PayloadPtr hb_on_ = std::make_shared<const HighBandwidth>(true);
   PayloadPtr hb_off_ = std::make_shared<const HighBandwidth>(false);
 };

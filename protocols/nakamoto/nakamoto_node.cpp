@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include <boost/random/bernoulli_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 
+#include "protocols/nakamoto/compact_block.hpp"
 #include "sim/core/sampling.hpp"
 #include "sim/node/node_context.hpp"
 
@@ -14,7 +16,13 @@ NakamotoNode::NakamotoNode(NakamotoConsensus& consensus, NodeId id)
     : consensus_(consensus),
       view_(consensus.tree(), consensus.config().fork_choice),
       id_(id),
-      mining_rng_(consensus.mining_rng(id)) {}
+      mining_rng_(consensus.mining_rng(id)) {
+  if (consensus.transactions() != nullptr) tx_relay_ = std::make_unique<TxRelay>(consensus, id);
+}
+
+void NakamotoNode::on_wallet(NodeContext& ctx, TxId tx) {
+  if (tx_relay_) tx_relay_->on_wallet(ctx, tx);
+}
 
 void NakamotoNode::on_start(NodeContext& ctx) {
   mining_ = ctx.power_share() > 0;
@@ -51,6 +59,7 @@ void NakamotoNode::on_online(NodeContext& ctx) {
 }
 
 void NakamotoNode::on_peer_lost(NodeContext& ctx, NodeId peer) {
+  if (tx_relay_) tx_relay_->on_peer_lost(ctx, peer);
   // Block ids in increasing order: the order of the new requests does not depend on the hash map.
   std::vector<BlockId> stalled;
   for (auto& [block, req] : requests_) {
@@ -68,6 +77,7 @@ void NakamotoNode::on_peer_lost(NodeContext& ctx, NodeId peer) {
 }
 
 void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
+  if ((t >> 56) == kTxTimerMarker) return tx_relay_->on_timer(ctx, t);
   const auto kind = static_cast<TimerKind>(t >> 32);
   const auto block = static_cast<BlockId>(t & 0xffffffffu);
   switch (kind) {
@@ -99,6 +109,10 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
     on_sendcmpct(msg.from, msg.as<HighBandwidth>().on);
     return;
   }
+  if (tx_relay_ && (msg.type == t.tx_inv || msg.type == t.tx_getdata || msg.type == t.tx)) {
+    tx_relay_->on_message(ctx, msg);
+    return;
+  }
   const BlockId block = msg.as<BlockRef>().block;
   if (msg.type == t.inv) {
     on_inv(ctx, block, msg.from);
@@ -107,7 +121,13 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
   } else if (msg.type == t.cmpctblock) {
     on_compact(ctx, block, msg.from);
   } else if (msg.type == t.getblocktxn) {
-    ctx.send(msg.from, t.blocktxn, consensus_.config().compact.blocktxn_bytes, consensus_.ref(block));
+    std::uint32_t size = consensus_.config().compact.blocktxn_bytes;
+    if (tx_relay_) {
+      // BlockTransactions: the hash, the count and the transactions the requester lacked.
+      const auto& m = msg.as<MissingTxs>();
+      size = kMessageHeaderBytes + kBlockHashBytes + compact_size_bytes(m.count) + static_cast<std::uint32_t>(m.bytes);
+    }
+    ctx.send(msg.from, t.blocktxn, size, consensus_.ref(block));
   } else if (msg.type == t.block || msg.type == t.blocktxn) {
     on_block_data(ctx, block, msg.from);
   }
@@ -154,9 +174,8 @@ double NakamotoNode::download_timeout_s(NodeId peer) const {
 
 void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
   if (!view_.knows(block)) return;
-  const Config& c = consensus_.config();
   if (consensus_.speaks_compact(id_) && consensus_.speaks_compact(from)) {
-    ctx.send(from, consensus_.types().cmpctblock, c.compact.cmpctblock_bytes, consensus_.ref(block));
+    ctx.send(from, consensus_.types().cmpctblock, compact_bytes(block), consensus_.ref(block));
   } else {
     ctx.send(from, consensus_.types().block, consensus_.tree().get(block).size_bytes, consensus_.ref(block));
   }
@@ -165,6 +184,19 @@ void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
 void NakamotoNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
   if (has_or_validating(block)) return;
   const Config& c = consensus_.config();
+  if (TransactionLayer* layer = consensus_.transactions()) {
+    // Rebuilt from this node's mempool: what it lacks comes in a getblocktxn / blocktxn round trip.
+    const auto [count, bytes] = layer->missing(id_, block);
+    layer->metrics().on_compact_block(count);
+    if (count > 0) {
+      const std::uint32_t size = kMessageHeaderBytes + kBlockHashBytes + compact_size_bytes(count) +
+                                 static_cast<std::uint32_t>(count);  // 1-byte index gaps
+      ctx.send(from, consensus_.types().getblocktxn, size, std::make_shared<const MissingTxs>(block, count, bytes));
+      return;
+    }
+    on_block_data(ctx, block, from);
+    return;
+  }
   if (boost::random::bernoulli_distribution<>(c.compact_failure_rate)(ctx.rng()) && c.compact.missing > 0) {
     ctx.send(from, consensus_.types().getblocktxn, c.compact.getblocktxn_bytes, consensus_.ref(block));
     return;
@@ -234,10 +266,23 @@ void NakamotoNode::on_mined(NodeContext& ctx) {
 }
 
 BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adversarial) {
-  const auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
+  auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
   BlockTree& tree = consensus_.tree();
   const std::vector<BlockId> uncles = consensus_.uncles() ? pick_uncles(parent) : std::vector<BlockId>{};
+  std::vector<TxId> txs;
+  TransactionLayer* layer = consensus_.transactions();
+  if (layer != nullptr) {
+    // The template from this node's mempool (it holds what its chain has not confirmed; a block on
+    // another parent than its head is rare enough to be built from the same pool).
+    const double refresh_s = layer->spec().template_refresh_s;
+    const double age_s = refresh_s > 0 ? boost::random::uniform_real_distribution<double>(0, refresh_s)(ctx.rng()) : 0;
+    txs = layer->block_template(id_, ctx.now_s() - age_s);
+    double bytes = kBlockHeaderBytes + compact_size_bytes(txs.size() + 1) + kCoinbaseBytes;
+    for (const TxId tx : txs) bytes += layer->table().get(tx).size_bytes;
+    size = static_cast<std::uint32_t>(bytes);
+  }
   const BlockId block = tree.add(parent, id_, ctx.now_s(), size, 1.0, adversarial);
+  if (layer != nullptr) layer->set_block(block, std::move(txs));
   if (consensus_.uncles()) tree.set_uncles(block, uncles);
   ctx.count_produced();
   return block;
@@ -269,6 +314,7 @@ std::vector<BlockId> NakamotoNode::pick_uncles(BlockId parent) const {
 
 ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
   const ViewUpdate u = view_.add(block, consensus_.config().tie_rule, ctx.rng());
+  if (tx_relay_ && u.head_changed) tx_relay_->on_head_changed(ctx, u.old_head, view_.head());
   consensus_.metrics().on_arrival(block, id_, ctx.now_s(), late_fetches_.erase(block) > 0);
   if (u.head_changed && u.reorg_depth > 0) {
     consensus_.metrics().on_reorg(id_, ctx.now_s(), u.old_head, block, u.reorg_depth);
@@ -295,7 +341,7 @@ void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
     if (holders != nullptr && std::find(holders->begin(), holders->end(), p.peer) != holders->end()) continue;
     // A peer that asked for high-bandwidth relay gets the compact block itself, unannounced.
     if (std::find(hb_listeners_.begin(), hb_listeners_.end(), p.peer) != hb_listeners_.end()) {
-      ctx.send(p.peer, consensus_.types().cmpctblock, consensus_.config().compact.cmpctblock_bytes, ref);
+      ctx.send(p.peer, consensus_.types().cmpctblock, compact_bytes(block), ref);
       continue;
     }
     ctx.send(p.peer, consensus_.types().inv, kInvSizeBytes, ref);
@@ -344,6 +390,15 @@ void NakamotoNode::promote_high_bandwidth(NodeContext& ctx, NodeId from) {
              consensus_.high_bandwidth(false));
     hb_peers_.pop_back();
   }
+}
+
+std::uint32_t NakamotoNode::compact_bytes(BlockId block) const {
+  const TransactionLayer* layer = consensus_.transactions();
+  if (layer == nullptr) return consensus_.config().compact.cmpctblock_bytes;
+  // HeaderAndShortIDs with the block's own transactions: a short id each, the coinbase prefilled.
+  const std::uint64_t n = layer->block(block).size();
+  return kMessageHeaderBytes + kBlockHeaderBytes + kShortIdNonceBytes + compact_size_bytes(n) +
+         kShortIdBytes * static_cast<std::uint32_t>(n) + compact_size_bytes(1) + compact_size_bytes(0) + kCoinbaseBytes;
 }
 
 void NakamotoNode::on_sendcmpct(NodeId from, bool on) {

@@ -6,11 +6,13 @@
 // (cmpctblock, then getblocktxn / blocktxn after a failed reconstruction) between nodes that both
 // support them. Attacks derive from it and override on_mined / on_block.
 
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/nakamoto/tx_relay.hpp"
 #include "sim/chain/chain_view.hpp"
 
 namespace dltsim::nakamoto {
@@ -36,6 +38,8 @@ class NakamotoNode : public Protocol {
 
   /// This node's view of the chain.
   const ChainView& view() const { return view_; }
+  /// This node's wallet created a transaction (with transactions on).
+  void on_wallet(NodeContext& ctx, TxId tx);
 
  protected:
   /// The node found a block. Honest: extend the head, accept it, announce it.
@@ -78,6 +82,8 @@ class NakamotoNode : public Protocol {
   void push(NodeContext& ctx, BlockId block, NodeId except, const std::vector<NodeId>* holders);
   void promote_high_bandwidth(NodeContext& ctx, NodeId from);
   void on_sendcmpct(NodeId from, bool on);
+  std::uint32_t compact_bytes(BlockId block) const;
+  std::unique_ptr<TxRelay> tx_relay_;  // with transactions on
   // Known, being validated, or held until its parent arrives: another copy is not needed.
   bool has_or_validating(BlockId block) const {
     return view_.knows(block) || validating_.count(block) != 0 || held_.count(block) != 0;

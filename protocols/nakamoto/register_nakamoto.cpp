@@ -13,6 +13,7 @@ void register_nakamoto(ProtocolRegistry& registry) {
   info.tables = chain_table_names();
   info.tables.push_back("rewards");
   info.make = [](const ProtocolSetup& setup) { return std::make_unique<nakamoto::NakamotoConsensus>(setup); };
+  info.block_interval_s = [](const ParamValues& v) { return v.number("block_interval"); };
   registry.add(std::move(info));
 }
 

@@ -12,6 +12,10 @@ void register_praos(ProtocolRegistry& registry) {
   info.params = praos::param_specs();
   info.tables = praos::praos_table_names();
   info.make = [](const ProtocolSetup& setup) { return std::make_unique<praos::PraosConsensus>(setup); };
+  // One slot in 1 / f has a leader when all stake takes part.
+  info.block_interval_s = [](const ParamValues& v) {
+    return v.number("slot_length") / v.number("active_slot_coefficient");
+  };
   registry.add(std::move(info));
 }
 

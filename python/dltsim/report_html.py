@@ -172,6 +172,8 @@ def run_report(path):
         _chain_figures(page, r, tables, _region_names(r, tables, scen), windows, go)
     if "decisions" in tables:
         _bft_figures(page, r, windows, go)
+    if "transactions" in tables or "mempool" in tables:
+        _transaction_figures(page, r, tables, windows, go)
     for name, owners in _attack_tables(r, scen).items():
         _attack_section(page, r, name, owners, windows, go)
 
@@ -320,6 +322,48 @@ def _chain_figures(page, r, tables, region_names, windows, go):
         page.figure(fig, "Main-chain blocks against power")
     else:
         page.missing("Mining share", "the run did not record miners, or no block reached the main chain")
+
+
+_TX_TYPES = ("tx_inv", "tx_getdata", "tx")
+
+
+def _transaction_figures(page, r, tables, windows, go):
+    page.heading("Transactions")
+    if "transactions" in tables and len(r.transactions):
+        t = r.transactions
+        delays = t.confirmation_delay_s.dropna().to_numpy()
+        if len(delays):
+            fig = go.Figure()
+            x, y = _cdf(delays)
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name="confirmed transactions"))
+            fig.update_xaxes(title="time from creation to the main-chain block holding it (s)")
+            fig.update_yaxes(title="fraction of confirmed transactions")
+            page.figure(fig, f"Confirmation delay: {len(delays)} of {len(t)} transactions confirmed")
+        else:
+            page.missing("Confirmation delay", "no transaction was confirmed")
+    else:
+        page.missing("Confirmation delay", "the run did not record transactions")
+    if "mempool" in tables and len(r.mempool):
+        m = r.mempool
+        fig = go.Figure()
+        for node, g in m.groupby("node"):
+            fig.add_trace(go.Scatter(x=g.time_s, y=g.bytes, mode="lines", name=f"node {node}", line=dict(width=1)))
+        _mark_attacks(fig, windows)
+        fig.update_xaxes(title="simulated time (s)")
+        fig.update_yaxes(title="mempool (bytes)")
+        page.figure(fig, "Mempools of the sampled nodes over time")
+    if "messages" in tables and len(r.messages):
+        msg = r.messages
+        kind = ["transaction relay" if name in _TX_TYPES else "blocks and other" for name in msg.type]
+        fig = go.Figure()
+        fig.add_trace(go.Bar(x=list(msg.type), y=msg.bytes, text=kind, marker=dict(
+            color=["#1f77b4" if k == "transaction relay" else "#aaaaaa" for k in kind])))
+        tx_bytes = float(msg.bytes[[name in _TX_TYPES for name in msg.type]].sum())
+        total = float(msg.bytes.sum())
+        fig.update_xaxes(title="message type")
+        fig.update_yaxes(title="bytes sent")
+        share = f"{100 * tx_bytes / total:.1f} %" if total > 0 else "no bytes"
+        page.figure(fig, f"Bandwidth by message type: transaction relay {share} of all bytes")
 
 
 def _bft_figures(page, r, windows, go):

@@ -27,6 +27,8 @@ class NodeContext {
   double now_s() const;
   /// Current peers.
   const std::vector<PeerLink>& peers() const;
+  /// True if this node opened the connection to `peer` (an outbound peer).
+  bool opened(NodeId peer) const;
   /// Region and bandwidth of this node.
   const NodeInfo& info() const;
   /// True in the idealised network: every node reaches every other directly, so a protocol sends a

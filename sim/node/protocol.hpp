@@ -14,6 +14,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/net/message.hpp"
 #include "sim/node/node_context.hpp"
+#include "sim/tx/tx_spec.hpp"
 
 namespace dltsim {
 
@@ -52,6 +53,7 @@ struct ProtocolSetup {
   MessageTypes& message_types;              ///< register message type names here
   Recorder& recorder;                       ///< tables and summary
   SeedTree seeds;                           ///< protocol-wide random streams
+  const TxSpec* transactions = nullptr;     ///< the transaction layer, or null when the scenario has none
 };
 
 /// Run-wide part of a protocol.
@@ -76,6 +78,9 @@ struct ProtocolInfo {
   std::vector<ParamSpec> params;    ///< parameters
   std::vector<std::string> tables;  ///< tables it can record (for output.record)
   std::function<std::unique_ptr<Consensus>(const ProtocolSetup&)> make;  ///< factory
+  /// Mean time between blocks for these parameters, for protocols whose blocks carry the scenario's
+  /// transactions (the loader checks the workload against the capacity); null: no transactions.
+  std::function<double(const ParamValues&)> block_interval_s;
 };
 
 /// The protocol registry.

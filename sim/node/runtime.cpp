@@ -45,6 +45,10 @@ double NodeContext::now_s() const {
 const std::vector<PeerLink>& NodeContext::peers() const {
   return runtime_->network().topology().peers(id_);
 }
+bool NodeContext::opened(NodeId peer) const {
+  const std::vector<NodeId>& out = runtime_->network().topology().opened(id_);
+  return std::find(out.begin(), out.end(), peer) != out.end();
+}
 const NodeInfo& NodeContext::info() const {
   return runtime_->network().node(id_);
 }

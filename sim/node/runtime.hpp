@@ -14,11 +14,11 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <unordered_set>
 
 #include <simgrid/forward.h>
 #include <vector>
 
+#include "sim/core/flat_id_set.hpp"
 #include "sim/net/network.hpp"
 #include "sim/net/platform.hpp"
 #include "sim/net/transport.hpp"
@@ -163,7 +163,7 @@ class Runtime final : public DeliverySink {
   std::vector<std::uint64_t> free_messages_;
   std::vector<std::function<void()>> callbacks_;
   std::vector<std::uint64_t> free_callbacks_;
-  std::unordered_set<TimerId> live_timers_;
+  FlatIdSet live_timers_;
   std::size_t cancelled_in_queue_ = 0;  // cancelled timers not yet popped (lazy deletion)
   simgrid::kernel::timer::Timer* armed_ = nullptr;
   double armed_time_s_ = 0;

@@ -305,8 +305,13 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
                                         o.plan.power, recorder);
   Runtime& runtime = *o.runtime;
   const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
-  const ProtocolSetup setup{sc.consensus.params,    network.size(), runtime.power_shares(), o.types, recorder,
-                            seeds.child("protocol")};
+  const ProtocolSetup setup{sc.consensus.params,
+                            network.size(),
+                            runtime.power_shares(),
+                            o.types,
+                            recorder,
+                            seeds.child("protocol"),
+                            sc.transactions.enabled ? &sc.transactions : nullptr};
   o.consensus = protocol.make(setup);
 
   std::vector<const std::vector<NodeId>*> nodes_of;  // per built attack

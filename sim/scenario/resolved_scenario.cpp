@@ -94,6 +94,14 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
           power_section().write(c, sc.consensus.power);
         }
       });
+    } else if (key == "transactions" && sc.transactions.enabled) {
+      o << YAML::Key << key << YAML::Value;
+      transactions_section().write(o, sc.transactions, [&sc](YAML::Emitter& t, const std::string&) {
+        if (sc.transactions.scripted.empty()) return;
+        t << YAML::Key << "scripted" << YAML::Value << YAML::BeginSeq;
+        for (const ScriptedTx& x : sc.transactions.scripted) scripted_tx_section().write(t, x);
+        t << YAML::EndSeq;
+      });
     } else if (key == "attacks" && !sc.attacks.empty()) {
       o << YAML::Key << key << YAML::Value << YAML::BeginSeq;
       for (const AttackSpec& a : sc.attacks) {

@@ -15,6 +15,7 @@
 #include "sim/core/ids.hpp"
 #include "sim/core/params.hpp"
 #include "sim/net/network_preset.hpp"
+#include "sim/tx/tx_spec.hpp"
 
 namespace dltsim {
 
@@ -197,6 +198,7 @@ struct Scenario {
   StopSpec stop;                       ///< end condition
   NetworkSpec network;                 ///< network
   ConsensusSpec consensus;             ///< protocol
+  TxSpec transactions;                 ///< wallets, relay and mempools (enabled: the section was given)
   std::vector<AttackSpec> attacks;     ///< attacks, in scenario order
   OutputSpec output;                   ///< output
   std::map<std::string, SourceLocation> locations;  ///< where keys were written, by key path

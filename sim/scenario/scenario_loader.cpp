@@ -14,6 +14,8 @@
 
 #include "sim/scenario/scenario_sections.hpp"
 #include "sim/scenario/yaml_value.hpp"
+#include "sim/tx/tx_metrics.hpp"
+#include "sim/tx/tx_preset.hpp"
 
 namespace dltsim {
 
@@ -418,6 +420,71 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
   return a;
 }
 
+// transactions: the workload, relay and mempools; checked against the protocol's block capacity.
+TxSpec read_transactions(const YamlValue& v, const Catalog& catalog, const Scenario& sc) {
+  const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
+  if (!protocol.block_interval_s) {
+    std::vector<std::string> carriers;
+    for (const auto& e : catalog.protocols.entries()) {
+      if (e.block_interval_s) carriers.push_back(e.name);
+    }
+    v.fail(fmt::format("protocol '{}' does not carry transactions; protocols that do: {}", protocol.name,
+                       fmt::join(carriers, ", ")));
+  }
+  TxSpec t;
+  if (const auto p = v.get("preset")) {
+    std::vector<std::string> names;
+    for (const TxPreset& e : tx_presets()) names.push_back(e.name);
+    t = find_tx_preset(p->as_choice(names))->values;
+    t.preset = p->scalar();
+  }
+  transactions_section().read(v, t);
+  t.enabled = true;
+  const std::uint32_t nodes = sc.network.nodes;
+  if (const auto s = v.get("origin_shares"); s && t.origin == OriginRule::shares) {
+    if (t.origin_shares.empty()) s->fail("at least one share is needed");
+    if (t.origin_shares.size() > nodes)
+      s->fail(fmt::format("{} shares for {} nodes", t.origin_shares.size(), nodes));
+    const double sum = std::accumulate(t.origin_shares.begin(), t.origin_shares.end(), 0.0);
+    if (sum > 1 + kShareTolerance) s->fail(fmt::format("shares sum to {:.6g}, more than 1", sum));
+  }
+  if (const auto list = v.get("scripted")) {
+    std::set<std::string> names;
+    for (const YamlValue& item : list->items()) {
+      ScriptedTx x;
+      scripted_tx_section().read(item, x);
+      if (x.name.empty()) item.at("name").fail("a scripted transaction needs a name");
+      if (!names.insert(x.name).second) item.at("name").fail(fmt::format("duplicate name '{}'", x.name));
+      if (x.node >= nodes) item.at("node").fail(fmt::format("the network has nodes 0 to {}", nodes - 1));
+      t.scripted.push_back(x);
+    }
+    const auto items = list->items();
+    for (std::size_t i = 0; i < t.scripted.size(); ++i) {
+      const std::string& c = t.scripted[i].conflicts;
+      if (c.empty()) continue;
+      if (c == t.scripted[i].name) items[i].at("conflicts").fail("a transaction cannot conflict with itself");
+      if (names.count(c) == 0) {
+        items[i].at("conflicts").fail(
+            fmt::format("names an unknown transaction '{}'; scripted transactions: {}", c, fmt::join(names, ", ")));
+      }
+    }
+  }
+  // The mean workload against the mean capacity: at a load of 1 or more the backlog grows without bound,
+  // which a study of a flood may want, but a typo in a rate should not give silently.
+  const double interval_s = protocol.block_interval_s(sc.consensus.params);
+  const double mean_size =
+      t.size_law == QuantityLaw::fixed ? t.size_bytes : t.size_bytes * std::exp(t.size_sigma * t.size_sigma / 2);
+  const double load = t.tx_per_s * std::min(mean_size, t.max_size_bytes) * interval_s / t.block_capacity_bytes;
+  if (load >= 1 && !t.overload) {
+    (v.get("tx_per_s") ? v.at("tx_per_s") : v)
+        .fail(fmt::format("{:.4g} transactions/s of {:.4g} bytes on average need {:.3g} times the block capacity "
+                          "({:.4g} bytes per {:.4g} s block): the backlog would grow without bound; set "
+                          "overload: true to study that",
+                          t.tx_per_s, mean_size, load, t.block_capacity_bytes, interval_s));
+  }
+  return t;
+}
+
 StopSpec read_stop(const YamlValue& v) {
   StopSpec s;
   stop_section().read(v, s);
@@ -571,6 +638,12 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
 
   std::vector<std::string> tables = runtime_table_names();
   tables.insert(tables.end(), protocol.tables.begin(), protocol.tables.end());
+  if (const auto t = root.get("transactions")) {
+    sc.locations["transactions"] = t->where();
+    sc.transactions = read_transactions(*t, catalog, sc);
+    const std::vector<std::string> tx_tables = transaction_table_names();
+    tables.insert(tables.end(), tx_tables.begin(), tx_tables.end());
+  }
   if (const auto attacks = root.get("attacks")) {
     double owned = 0;  // hashrate the attacks take for their nodes
     std::set<NodeId> named;

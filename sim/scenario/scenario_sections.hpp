@@ -44,6 +44,10 @@ const Section<InternetSpec>& internet_section();
 const Section<ConsensusSpec>& consensus_section();
 /// consensus.power: how consensus power is spread (keys depend on the distribution).
 const Section<PowerSpec>& power_section();
+/// transactions: wallets, relay, mempools and blocks' capacity.
+const Section<TxSpec>& transactions_section();
+/// transactions.scripted[]: one transaction written out.
+const Section<ScriptedTx>& scripted_tx_section();
 /// attacks[]: one attack.
 const Section<AttackSpec>& attack_section();
 /// output: where the result goes and which tables it holds.

@@ -98,7 +98,15 @@ struct Section {
     }
     std::vector<std::string> allowed;
     for (const Field<T>& f : fields) {
-      if (active(f, t)) allowed.push_back(f.spec.name);
+      if (active(f, t)) {
+        allowed.push_back(f.spec.name);
+      } else if (const auto x = v.get(f.spec.name)) {
+        // A key of this section that the other values make meaningless: say which value it needs.
+        std::string values;
+        for (const std::string& w : f.spec.only_with_values) values += (values.empty() ? "" : " or ") + w;
+        x->fail(fmt::format("applies only with {}: {} (here {}: {})", f.spec.only_with, values, f.spec.only_with,
+                            find(f.spec.only_with)->text(t)));
+      }
     }
     v.expect_keys(allowed);
     for (const Field<T>& f : fields) {

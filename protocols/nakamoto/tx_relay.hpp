@@ -1,0 +1,130 @@
+#pragma once
+// One node's transaction relay, as Bitcoin Core does it (constants cited in docs/transactions.md):
+// a transaction a node accepts into its mempool is queued for every peer that is not known to have
+// it; announcements (inv) go out in batches when the peer's Poisson timer fires (one timer shared by
+// all inbound peers, one per outbound peer), highest fee rates first, up to a number per trickle;
+// a node requests an announced transaction (getdata) at once from an outbound announcer and after
+// a delay from an inbound one, and asks the next announcer when a request times out. With diffusion
+// (Core before 0.13) each peer's announcement waits its own exponential delay instead.
+// Every message names its sender and receiver and is counted by type, so an observer can log who
+// announced what to whom, when (the tx_arrivals table keeps the first arrival per node).
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "sim/core/ids.hpp"
+#include "sim/net/message.hpp"
+#include "sim/node/node_context.hpp"
+#include "sim/tx/tx_table.hpp"
+
+namespace dltsim::nakamoto {
+
+class NakamotoConsensus;
+
+/// Payload of tx_inv and tx_getdata: the transactions announced or requested.
+struct TxList : Payload {
+  /// Transaction ids.
+  std::vector<TxId> txs;
+  explicit TxList(std::vector<TxId> t) : txs(std::move(t)) {}
+};
+
+/// Payload of a tx message (shared by every message carrying that transaction).
+struct TxRef : Payload {
+  /// The transaction.
+  TxId tx;
+  explicit TxRef(TxId t) : tx(t) {}
+};
+
+/// Timer tags of the relay carry this marker in their top byte (the node's own tags never do).
+inline constexpr std::uint64_t kTxTimerMarker = 0x5a;
+
+/// Transaction relay of one node.
+class TxRelay {
+ public:
+  /// The relay of node `id`.
+  TxRelay(NakamotoConsensus& consensus, NodeId id);
+  /// This node's wallet created tx.
+  void on_wallet(NodeContext& ctx, TxId tx);
+  /// A tx_inv, tx_getdata or tx message arrived.
+  void on_message(NodeContext& ctx, const Message& msg);
+  /// A relay timer fired (its tag has kTxTimerMarker).
+  void on_timer(NodeContext& ctx, std::uint64_t tag);
+  /// The node's head moved from old_head to new_head: confirm and return transactions.
+  void on_head_changed(NodeContext& ctx, BlockId old_head, BlockId new_head);
+  /// The connection to peer closed: its queue goes, its requests go to the next announcer.
+  void on_peer_lost(NodeContext& ctx, NodeId peer);
+
+ private:
+  // Which transactions a peer is known to have (it announced or sent them, or we did to it): a
+  // window over the latest 4,096 ids, as Core's per-peer rolling filter of known inventory.
+  class KnownWindow {
+   public:
+    void mark(TxId tx);
+    bool has(TxId tx) const;
+
+   private:
+    static constexpr TxId kSpan = 4096;
+    std::array<std::uint64_t, kSpan / 64> bits_{};
+    TxId hi_ = 0;
+    bool any_ = false;
+  };
+  struct Link {
+    NodeId peer;
+    bool outbound;
+    std::vector<TxId> queue;  // to announce at its next trickle
+    bool timer_set = false;
+    KnownWindow known;
+  };
+  struct Announcer {
+    NodeId peer;
+    bool preferred;  // an outbound peer
+    double ready_s;  // when it may be asked
+    bool tried = false;
+  };
+  struct Request {
+    std::vector<Announcer> announcers;
+    NodeId in_flight = kNoNode;
+    double deadline_s = 0;  // of the request in flight
+  };
+  // A request's next step: an inbound announcer becomes ready, or the request in flight times out.
+  // Both delays are constants, so each list is in time order: a queue per kind and one timer at its
+  // front, instead of a timer per transaction. Entries whose step was taken otherwise lapse.
+  struct Due {
+    double time_s;
+    TxId tx;
+  };
+  struct DueQueue {
+    std::deque<Due> entries;
+    bool armed = false;
+  };
+  enum Kind : std::uint64_t { kTrickleOutbound = 1, kTrickleInbound = 2, kTimeout = 3, kDiffuse = 4, kReady = 5 };
+  static std::uint64_t tag(Kind kind, NodeId peer, TxId tx) {
+    return (kTxTimerMarker << 56) | (std::uint64_t{kind} << 52) | (std::uint64_t{peer & 0xfffffu} << 32) | tx;
+  }
+
+  Link& link(NodeContext& ctx, NodeId peer);
+  void relay(NodeContext& ctx, TxId tx, NodeId except);
+  void arm(NodeContext& ctx, Link& l);
+  void trickle(NodeContext& ctx, Link& l);
+  void on_inv(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from);
+  void on_getdata(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from);
+  void on_tx(NodeContext& ctx, TxId tx, NodeId from);
+  void ask(NodeContext& ctx, TxId tx, Request& req);
+  void send_inv(NodeContext& ctx, Link& l, std::vector<TxId> txs);
+  void schedule(NodeContext& ctx, DueQueue& q, Kind kind, Due due);
+  void on_due(NodeContext& ctx, DueQueue& q, Kind kind);
+  void request_from(NodeContext& ctx, TxId tx, Request& req, Announcer& a);
+
+  NakamotoConsensus& consensus_;
+  NodeId id_;
+  std::vector<Link> links_;  // by peer id
+  std::map<TxId, Request> requests_;
+  DueQueue timeouts_;        // requests in flight, by deadline
+  DueQueue ready_;           // inbound announcers, by the time they may be asked
+  bool inbound_timer_set_ = false;
+};
+
+}  // namespace dltsim::nakamoto

@@ -1,0 +1,28 @@
+#include "sim/tx/tx_spec.hpp"
+
+namespace dltsim {
+
+const EnumNames<OriginRule>& origin_rule_names() {
+  static const EnumNames<OriginRule> names{
+      {OriginRule::equal, "equal"}, {OriginRule::shares, "shares"}, {OriginRule::heavy_tailed, "heavy_tailed"}};
+  return names;
+}
+
+const EnumNames<QuantityLaw>& quantity_law_names() {
+  static const EnumNames<QuantityLaw> names{{QuantityLaw::fixed, "fixed"}, {QuantityLaw::lognormal, "lognormal"}};
+  return names;
+}
+
+const EnumNames<TxRelayMode>& tx_relay_mode_names() {
+  static const EnumNames<TxRelayMode> names{{TxRelayMode::trickle, "trickle"},
+                                            {TxRelayMode::diffusion, "diffusion"}};
+  return names;
+}
+
+const EnumNames<ReplacePolicy>& replace_policy_names() {
+  static const EnumNames<ReplacePolicy> names{{ReplacePolicy::first_seen, "first_seen"},
+                                              {ReplacePolicy::full_rbf, "full_rbf"}};
+  return names;
+}
+
+}  // namespace dltsim
