@@ -14,6 +14,10 @@ void register_delay(AttackRegistry& registry);
 void register_restart(AttackRegistry& registry);
 void register_eclipse(AttackRegistry& registry);
 void register_sybil(AttackRegistry& registry);
+void register_censorship(AttackRegistry& registry);
+void register_mempool_flooding(AttackRegistry& registry);
+void register_zero_conf_double_spend(AttackRegistry& registry);
+void register_tx_withholding(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -33,6 +37,10 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_restart(registry);
   register_eclipse(registry);
   register_sybil(registry);
+  register_censorship(registry);
+  register_mempool_flooding(registry);
+  register_zero_conf_double_spend(registry);
+  register_tx_withholding(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

@@ -282,6 +282,32 @@ def bench_families(args):
     print(f"\nwritten: {out}")
 
 
+def bench_transactions(args):
+    """bitcoin-2019 for an hour with and without its 2019 transaction load (issue 22): the cost of
+    transactions beside the block-only run, at each --tx-sizes node count."""
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    scenario = os.path.join(ROOT, "scenarios", "bitcoin-2019-transactions.yaml")
+    print("| configuration | nodes | wall s | CPU s | peak RSS MB | RSS KB/node | events | events/s | transactions |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for n in args.tx_sizes:
+        for name, sets in (("blocks only", [f"network.nodes={n}", "transactions.tx_per_s=0"]),
+                           ("2019 transaction load", [f"network.nodes={n}"])):
+            m = measure(args.dltsim, scenario, sets, os.path.join(tmp, "tx.h5"))
+            s = m["summary"]
+            row = {"configuration": name, "nodes": n, "wall_s": round(m["wall_s"], 1), "cpu_s": round(m["cpu_s"], 1),
+                   "rss_mb": round(m["rss_mb"]), "rss_kb_per_node": round(1024 * m["rss_mb"] / n),
+                   "events": s["events"], "events_per_s": round(s["events"] / m["wall_s"]),
+                   "transactions": s.get("transactions_created", 0)}
+            rows.append(row)
+            print(f"| {name} | {n} | {row['wall_s']} | {row['cpu_s']} | {row['rss_mb']} | {row['rss_kb_per_node']} | "
+                  f"{row['events']} | {row['events_per_s']} | {row['transactions']} |", flush=True)
+    out = args.json.replace(".json", "-transactions.json")
+    with open(out, "w") as f:
+        json.dump(rows, f, indent=1)
+    print(f"\nwritten: {out}")
+
+
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
 
 
@@ -340,6 +366,9 @@ def main():
                    help="only run the BFT benchmark scenarios (scenarios/pbft-100, hotstuff-1000, tendermint-100)")
     p.add_argument("--peers", action="store_true",
                    help="bitcoin-2019 10,000 x 100 without and with churn and peer management, interleaved")
+    p.add_argument("--transactions", action="store_true",
+                   help="bitcoin-2019 for an hour with and without its 2019 transaction load (--tx-sizes)")
+    p.add_argument("--tx-sizes", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--families", action="store_true",
                    help="GHOST on bitcoin-2019 10,000 x 100, Praos 1,000 x 100,000 slots, ethereum-2019")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
@@ -371,6 +400,9 @@ def main():
         return
     if args.families:
         bench_families(args)
+        return
+    if args.transactions:
+        bench_transactions(args)
         return
     if args.interrupt:
         tmp = tempfile.mkdtemp(prefix="dltsim-bench-")

@@ -8,9 +8,9 @@
 #include "protocols/nakamoto/nakamoto_node.hpp"
 #include "protocols/nakamoto/proof_of_work.hpp"
 #include "protocols/nakamoto/tx_relay.hpp"
-#include "sim/node/runtime.hpp"
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/summary.hpp"
+#include "sim/node/runtime.hpp"
 
 namespace dltsim::nakamoto {
 
@@ -135,7 +135,8 @@ void NakamotoConsensus::schedule_scripted(Runtime& runtime) {
       const ScriptedTx& s = scripted[i];
       TxId conflict = kNoTx;
       for (std::size_t j = 0; j < scripted.size(); ++j) {
-        if (scripted[j].name == s.conflicts) conflict = (*ids)[j];  // kNoTx until it exists; it links back then
+        if (scripted[j].name == s.conflicts)
+          conflict = (*ids)[j];  // kNoTx until it exists; it links back then
       }
       const TxId id = tx_->create(s.node, runtime.now_s(), static_cast<std::uint32_t>(s.size_bytes),
                                   s.fee_rate_sat_vb, conflict);
@@ -161,12 +162,14 @@ void NakamotoConsensus::schedule_sample(Runtime& runtime, double at_s) {
 void NakamotoConsensus::finish(Summary& summary, double /*end_time_s*/) {
   metrics_.finish(summary);
   if (uncles()) record_rewards(summary);
-  if (tx_) {
-    std::vector<BlockId> chain;
-    for (BlockId b = metrics_.main_head(); b != 0; b = tree_.get(b).parent) chain.push_back(b);
-    std::reverse(chain.begin(), chain.end());
-    tx_->finish(summary, tree_, chain);
-  }
+  if (tx_) tx_->finish(summary, tree_, main_chain());
+}
+
+std::vector<BlockId> NakamotoConsensus::main_chain() {
+  std::vector<BlockId> chain;
+  for (BlockId b = metrics_.main_head(); b != 0; b = tree_.get(b).parent) chain.push_back(b);
+  std::reverse(chain.begin(), chain.end());
+  return chain;
 }
 
 void NakamotoConsensus::record_rewards(Summary& summary) {

@@ -105,6 +105,10 @@ class NakamotoConsensus : public Consensus {
   Rng mining_rng(NodeId id) const { return seeds_.child("mining").child(id).rng(); }
   /// The shared payload naming block b.
   const PayloadPtr& ref(BlockId b);
+  /// The main chain at the end of the run (its head by the fork-choice rule), from genesis's child.
+  std::vector<BlockId> main_chain();
+  /// Hands a transaction to a node's wallet relay (if the node runs one and is online).
+  void deliver(Runtime& runtime, NodeId node, TxId tx);
   /// The transaction layer, or null when the scenario has no transactions.
   TransactionLayer* transactions() { return tx_.get(); }
   /// The shared payload of a tx message.
@@ -129,7 +133,6 @@ class NakamotoConsensus : public Consensus {
   void schedule_wallet(Runtime& runtime, double at_s);
   void schedule_scripted(Runtime& runtime);
   void schedule_sample(Runtime& runtime, double at_s);
-  void deliver(Runtime& runtime, NodeId node, TxId tx);
   PayloadPtr hb_on_ = std::make_shared<const HighBandwidth>(true);
   PayloadPtr hb_off_ = std::make_shared<const HighBandwidth>(false);
 };

@@ -125,7 +125,8 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
     if (tx_relay_) {
       // BlockTransactions: the hash, the count and the transactions the requester lacked.
       const auto& m = msg.as<MissingTxs>();
-      size = kMessageHeaderBytes + kBlockHashBytes + compact_size_bytes(m.count) + static_cast<std::uint32_t>(m.bytes);
+      size = kMessageHeaderBytes + kBlockHashBytes + compact_size_bytes(m.count) +
+             static_cast<std::uint32_t>(m.bytes);
     }
     ctx.send(msg.from, t.blocktxn, size, consensus_.ref(block));
   } else if (msg.type == t.block || msg.type == t.blocktxn) {
@@ -191,7 +192,8 @@ void NakamotoNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
     if (count > 0) {
       const std::uint32_t size = kMessageHeaderBytes + kBlockHashBytes + compact_size_bytes(count) +
                                  static_cast<std::uint32_t>(count);  // 1-byte index gaps
-      ctx.send(from, consensus_.types().getblocktxn, size, std::make_shared<const MissingTxs>(block, count, bytes));
+      ctx.send(from, consensus_.types().getblocktxn, size,
+               std::make_shared<const MissingTxs>(block, count, bytes));
       return;
     }
     on_block_data(ctx, block, from);
@@ -275,8 +277,10 @@ BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adver
     // The template from this node's mempool (it holds what its chain has not confirmed; a block on
     // another parent than its head is rare enough to be built from the same pool).
     const double refresh_s = layer->spec().template_refresh_s;
-    const double age_s = refresh_s > 0 ? boost::random::uniform_real_distribution<double>(0, refresh_s)(ctx.rng()) : 0;
-    txs = layer->block_template(id_, ctx.now_s() - age_s);
+    const double age_s =
+        refresh_s > 0 ? boost::random::uniform_real_distribution<double>(0, refresh_s)(ctx.rng()) : 0;
+    const double now_s = ctx.now_s();
+    txs = layer->block_template(id_, now_s - age_s, [this, now_s](TxId tx) { return leaves_out(tx, now_s); });
     double bytes = kBlockHeaderBytes + compact_size_bytes(txs.size() + 1) + kCoinbaseBytes;
     for (const TxId tx : txs) bytes += layer->table().get(tx).size_bytes;
     size = static_cast<std::uint32_t>(bytes);
@@ -398,7 +402,8 @@ std::uint32_t NakamotoNode::compact_bytes(BlockId block) const {
   // HeaderAndShortIDs with the block's own transactions: a short id each, the coinbase prefilled.
   const std::uint64_t n = layer->block(block).size();
   return kMessageHeaderBytes + kBlockHeaderBytes + kShortIdNonceBytes + compact_size_bytes(n) +
-         kShortIdBytes * static_cast<std::uint32_t>(n) + compact_size_bytes(1) + compact_size_bytes(0) + kCoinbaseBytes;
+         kShortIdBytes * static_cast<std::uint32_t>(n) + compact_size_bytes(1) + compact_size_bytes(0) +
+         kCoinbaseBytes;
 }
 
 void NakamotoNode::on_sendcmpct(NodeId from, bool on) {

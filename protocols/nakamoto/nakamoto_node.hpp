@@ -51,6 +51,8 @@ class NakamotoNode : public Protocol {
   BlockId produce_block(NodeContext& ctx, BlockId parent, bool adversarial = false);
   /// Adds a block to the view with fork choice and records arrival and reorg.
   ViewUpdate accept(NodeContext& ctx, BlockId block);
+  /// True for a transaction this node's blocks leave out (an attack's censorship); honest: none.
+  virtual bool leaves_out(TxId /*tx*/, double /*now_s*/) const { return false; }
   /// Sends inv for block to every peer except `except` and peers known to have it.
   void announce(NodeContext& ctx, BlockId block, NodeId except);
   /// The shared state.

@@ -15,7 +15,8 @@ namespace {
 constexpr std::uint32_t kInvEntryBytes = 36;
 
 std::uint32_t inv_bytes(std::size_t entries) {
-  return kMessageHeaderBytes + compact_size_bytes(entries) + kInvEntryBytes * static_cast<std::uint32_t>(entries);
+  return kMessageHeaderBytes + compact_size_bytes(entries) +
+         kInvEntryBytes * static_cast<std::uint32_t>(entries);
 }
 
 double exponential_s(double mean_s, Rng& rng) {
@@ -50,10 +51,17 @@ bool TxRelay::KnownWindow::has(TxId tx) const {
 TxRelay::TxRelay(NakamotoConsensus& consensus, NodeId id) : consensus_(consensus), id_(id) {}
 
 TxRelay::Link& TxRelay::link(NodeContext& ctx, NodeId peer) {
-  const auto it =
-      std::lower_bound(links_.begin(), links_.end(), peer, [](const Link& l, NodeId p) { return l.peer < p; });
-  if (it != links_.end() && it->peer == peer) return *it;
-  return *links_.insert(it, Link{peer, ctx.opened(peer), {}, false, {}});
+  const auto it = std::lower_bound(peer_of_.begin(), peer_of_.end(), peer);
+  const auto i = static_cast<std::size_t>(it - peer_of_.begin());
+  if (it != peer_of_.end() && *it == peer) return links_[i];
+  return links_[insert_link(ctx, i, peer)];
+}
+
+std::size_t TxRelay::insert_link(NodeContext& ctx, std::size_t at, NodeId peer) {
+  links_.insert(links_.begin() + static_cast<std::ptrdiff_t>(at),
+                Link{peer, ctx.opened(peer), {}, false, {}});
+  peer_of_.insert(peer_of_.begin() + static_cast<std::ptrdiff_t>(at), peer);
+  return at;
 }
 
 void TxRelay::on_wallet(NodeContext& ctx, TxId tx) {
@@ -66,9 +74,8 @@ void TxRelay::relay(NodeContext& ctx, TxId tx, NodeId except) {
   // Peers and links are both in peer-id order: walk them together.
   std::size_t i = 0;
   for (const PeerLink& p : ctx.peers()) {
-    while (i < links_.size() && links_[i].peer < p.peer) ++i;
-    if (i == links_.size() || links_[i].peer != p.peer)
-      links_.insert(links_.begin() + static_cast<std::ptrdiff_t>(i), Link{p.peer, ctx.opened(p.peer), {}, false, {}});
+    while (i < peer_of_.size() && peer_of_[i] < p.peer) ++i;
+    if (i == peer_of_.size() || peer_of_[i] != p.peer) insert_link(ctx, i, p.peer);
     if (p.peer == except) continue;
     Link& l = links_[i];
     if (l.known.has(tx)) continue;
@@ -146,8 +153,7 @@ void TxRelay::trickle(NodeContext& ctx, Link& l) {
   }
   // Core sends the highest fee rates first (CompareInvMempoolOrder), at most INVENTORY_BROADCAST_TARGET
   // plus 5 per 1,000 queued, and never more than INVENTORY_BROADCAST_MAX; the rest waits.
-  const std::size_t limit =
-      std::min<std::size_t>(spec.inv_max, spec.inv_target + (q.size() / 1000) * 5);
+  const std::size_t limit = std::min<std::size_t>(spec.inv_max, spec.inv_target + (q.size() / 1000) * 5);
   if (q.size() > limit) {
     std::stable_sort(q.begin(), q.end(), [&layer](TxId a, TxId b) {
       return layer.table().get(a).fee_rate_sat_vb > layer.table().get(b).fee_rate_sat_vb;
@@ -206,7 +212,8 @@ void TxRelay::on_inv(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from
   }
   if (!now_from_peer.empty()) {
     const std::uint32_t size = inv_bytes(now_from_peer.size());
-    ctx.send(from, consensus_.types().tx_getdata, size, std::make_shared<const TxList>(std::move(now_from_peer)));
+    ctx.send(from, consensus_.types().tx_getdata, size,
+             std::make_shared<const TxList>(std::move(now_from_peer)));
   }
 }
 
@@ -228,7 +235,8 @@ void TxRelay::on_due(NodeContext& ctx, DueQueue& q, Kind kind) {
     Request& req = it->second;
     // Still the step it was scheduled for: the same request in flight timing out, or a request with
     // nothing in flight whose inbound announcer became ready.
-    if (kind == kTimeout ? (req.in_flight != kNoNode && req.deadline_s == d.time_s) : req.in_flight == kNoNode)
+    if (kind == kTimeout ? (req.in_flight != kNoNode && req.deadline_s == d.time_s)
+                         : req.in_flight == kNoNode)
       ask(ctx, d.tx, req);
   }
   if (!q.entries.empty()) {
@@ -256,7 +264,7 @@ void TxRelay::ask(NodeContext& ctx, TxId tx, Request& req) {
     request_from(ctx, tx, req, *best);
   } else if (next_ready < 0) {
     requests_.erase(tx);  // nobody left to ask; a later announcement starts over
-  }  // else an announcer's ready entry is queued: the request waits for it
+  }                       // else an announcer's ready entry is queued: the request waits for it
 }
 
 void TxRelay::request_from(NodeContext& ctx, TxId tx, Request& req, Announcer& a) {
@@ -266,16 +274,19 @@ void TxRelay::request_from(NodeContext& ctx, TxId tx, Request& req, Announcer& a
   req.deadline_s = ctx.now_s() + spec.request_timeout_s;
   const NodeId peer = a.peer;
   schedule(ctx, timeouts_, kTimeout, Due{req.deadline_s, tx});
-  ctx.send(peer, consensus_.types().tx_getdata, inv_bytes(1), std::make_shared<const TxList>(std::vector<TxId>{tx}));
+  ctx.send(peer, consensus_.types().tx_getdata, inv_bytes(1),
+           std::make_shared<const TxList>(std::vector<TxId>{tx}));
 }
 
 void TxRelay::on_getdata(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from) {
   const TransactionLayer& layer = *consensus_.transactions();
   Link& l = link(ctx, from);
   for (const TxId tx : txs) {
-    if ((layer.state(id_, tx) & kTxPooled) == 0) continue;  // gone since it was announced: notfound, not modelled
+    if ((layer.state(id_, tx) & kTxPooled) == 0)
+      continue;  // gone since it was announced: notfound, not modelled
     l.known.mark(tx);
-    ctx.send(from, consensus_.types().tx, kMessageHeaderBytes + layer.table().get(tx).size_bytes, consensus_.tx_ref(tx));
+    ctx.send(from, consensus_.types().tx, kMessageHeaderBytes + layer.table().get(tx).size_bytes,
+             consensus_.tx_ref(tx));
   }
 }
 
@@ -310,12 +321,17 @@ void TxRelay::on_head_changed(NodeContext& ctx, BlockId old_head, BlockId new_he
 }
 
 void TxRelay::on_peer_lost(NodeContext& ctx, NodeId peer) {
-  links_.erase(std::remove_if(links_.begin(), links_.end(), [peer](const Link& l) { return l.peer == peer; }),
-               links_.end());
+  const auto it = std::lower_bound(peer_of_.begin(), peer_of_.end(), peer);
+  if (it != peer_of_.end() && *it == peer) {
+    links_.erase(links_.begin() + (it - peer_of_.begin()));
+    peer_of_.erase(it);
+  }
   std::vector<TxId> stalled;
   for (auto& [tx, req] : requests_) {
     req.announcers.erase(std::remove_if(req.announcers.begin(), req.announcers.end(),
-                                        [peer, &req](const Announcer& a) { return a.peer == peer && a.peer != req.in_flight; }),
+                                        [peer, &req](const Announcer& a) {
+                                          return a.peer == peer && a.peer != req.in_flight;
+                                        }),
                          req.announcers.end());
     if (req.in_flight == peer) stalled.push_back(tx);
   }

@@ -100,7 +100,13 @@ class TxRelay {
     std::deque<Due> entries;
     bool armed = false;
   };
-  enum Kind : std::uint64_t { kTrickleOutbound = 1, kTrickleInbound = 2, kTimeout = 3, kDiffuse = 4, kReady = 5 };
+  enum Kind : std::uint64_t {
+    kTrickleOutbound = 1,
+    kTrickleInbound = 2,
+    kTimeout = 3,
+    kDiffuse = 4,
+    kReady = 5
+  };
   static std::uint64_t tag(Kind kind, NodeId peer, TxId tx) {
     return (kTxTimerMarker << 56) | (std::uint64_t{kind} << 52) | (std::uint64_t{peer & 0xfffffu} << 32) | tx;
   }
@@ -120,10 +126,12 @@ class TxRelay {
 
   NakamotoConsensus& consensus_;
   NodeId id_;
-  std::vector<Link> links_;  // by peer id
+  std::vector<Link> links_;      // by peer id
+  std::vector<NodeId> peer_of_;  // links_[i].peer, packed: the lookups touch one cache line
+  std::size_t insert_link(NodeContext& ctx, std::size_t at, NodeId peer);
   std::map<TxId, Request> requests_;
-  DueQueue timeouts_;        // requests in flight, by deadline
-  DueQueue ready_;           // inbound announcers, by the time they may be asked
+  DueQueue timeouts_;  // requests in flight, by deadline
+  DueQueue ready_;     // inbound announcers, by the time they may be asked
   bool inbound_timer_set_ = false;
 };
 

@@ -48,6 +48,9 @@ class Result:
             self.provenance = {k: _plain(v) for k, v in f["provenance"].attrs.items() if "." not in k}
             self.scenario_yaml = f["provenance/scenario_yaml"][()].decode()
             self.effective_yaml = f["provenance/effective_yaml"][()].decode()
+            resolved = f["provenance"].get("resolved_yaml")
+            # Every default written out (files of older versions may lack it).
+            self.resolved_yaml = resolved[()].decode() if resolved is not None else None
             self.tables = sorted(k for k, v in f.items() if isinstance(v, h5py.Dataset) and v.dtype.names)
             self._meta = {}
             for t in self.tables:

@@ -63,6 +63,8 @@ struct AttackInfo {
   std::string power_param;
   /// Protocols it can attack (empty: any).
   std::vector<std::string> protocols;
+  /// It acts on transactions: the scenario needs a `transactions` section.
+  bool needs_transactions = false;
   /// Checks that involve several parameters; returns what is wrong, or "" (may be empty).
   std::function<std::string(const ParamValues&)> check;
   /// Checks parameters against the attack's time window [start_s, end_s); returns what is wrong, or ""

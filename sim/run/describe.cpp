@@ -129,16 +129,16 @@ std::string describe_text(const Catalog& c, const std::string& name) {
     }
     if (const TxPreset* t = find_tx_preset(name)) {
       const TxSpec& v = t->values;
-      fmt::format_to(it,
-                     "\ntransactions (transactions: {{preset: {}}}): {}\n"
-                     "  tx_per_s {}, sizes {} median {} B sigma {}, fee rates {} median {} sat/vB sigma {},\n"
-                     "  block capacity {} B, relay {} ({} / {} s timers, {} per trickle), {} mempools, minimum "
-                     "{} sat/vB\nsources: {}\n",
-                     t->name, t->summary, v.tx_per_s, quantity_law_names().name(v.size_law), v.size_bytes,
-                     v.size_sigma, quantity_law_names().name(v.fee_law), v.fee_rate_sat_vb, v.fee_sigma,
-                     v.block_capacity_bytes, tx_relay_mode_names().name(v.relay), v.inbound_interval_s,
-                     v.outbound_interval_s, v.inv_target, replace_policy_names().name(v.replace),
-                     v.min_fee_rate_sat_vb, t->sources);
+      fmt::format_to(
+          it,
+          "\ntransactions (transactions: {{preset: {}}}): {}\n"
+          "  tx_per_s {}, sizes {} median {} B sigma {}, fee rates {} median {} sat/vB sigma {},\n"
+          "  block capacity {} B, relay {} ({} / {} s timers, {} per trickle), {} mempools, minimum "
+          "{} sat/vB\nsources: {}\n",
+          t->name, t->summary, v.tx_per_s, quantity_law_names().name(v.size_law), v.size_bytes, v.size_sigma,
+          quantity_law_names().name(v.fee_law), v.fee_rate_sat_vb, v.fee_sigma, v.block_capacity_bytes,
+          tx_relay_mode_names().name(v.relay), v.inbound_interval_s, v.outbound_interval_s, v.inv_target,
+          replace_policy_names().name(v.replace), v.min_fee_rate_sat_vb, t->sources);
     }
     return out;
   }

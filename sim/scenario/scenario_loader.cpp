@@ -389,6 +389,12 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
     name.fail(fmt::format("attack '{}' works on protocols {}, not on '{}'", a.name,
                           fmt::join(info.protocols, ", "), protocol));
   }
+  if (info.needs_transactions && !sc.transactions.enabled) {
+    name.fail(
+        fmt::format("attack '{}' acts on transactions: the scenario needs a transactions section "
+                    "(docs/transactions.md)",
+                    a.name));
+  }
   a.nodes = read_selection(v.at("nodes"), net);
   sc.locations[v.path()] = v.where();
   sc.locations[v.path() + ".nodes"] = v.at("nodes").where();
@@ -464,23 +470,28 @@ TxSpec read_transactions(const YamlValue& v, const Catalog& catalog, const Scena
       if (c.empty()) continue;
       if (c == t.scripted[i].name) items[i].at("conflicts").fail("a transaction cannot conflict with itself");
       if (names.count(c) == 0) {
-        items[i].at("conflicts").fail(
-            fmt::format("names an unknown transaction '{}'; scripted transactions: {}", c, fmt::join(names, ", ")));
+        items[i]
+            .at("conflicts")
+            .fail(fmt::format("names an unknown transaction '{}'; scripted transactions: {}", c,
+                              fmt::join(names, ", ")));
       }
     }
   }
   // The mean workload against the mean capacity: at a load of 1 or more the backlog grows without bound,
   // which a study of a flood may want, but a typo in a rate should not give silently.
   const double interval_s = protocol.block_interval_s(sc.consensus.params);
-  const double mean_size =
-      t.size_law == QuantityLaw::fixed ? t.size_bytes : t.size_bytes * std::exp(t.size_sigma * t.size_sigma / 2);
-  const double load = t.tx_per_s * std::min(mean_size, t.max_size_bytes) * interval_s / t.block_capacity_bytes;
+  const double mean_size = t.size_law == QuantityLaw::fixed
+                               ? t.size_bytes
+                               : t.size_bytes * std::exp(t.size_sigma * t.size_sigma / 2);
+  const double load =
+      t.tx_per_s * std::min(mean_size, t.max_size_bytes) * interval_s / t.block_capacity_bytes;
   if (load >= 1 && !t.overload) {
     (v.get("tx_per_s") ? v.at("tx_per_s") : v)
-        .fail(fmt::format("{:.4g} transactions/s of {:.4g} bytes on average need {:.3g} times the block capacity "
-                          "({:.4g} bytes per {:.4g} s block): the backlog would grow without bound; set "
-                          "overload: true to study that",
-                          t.tx_per_s, mean_size, load, t.block_capacity_bytes, interval_s));
+        .fail(fmt::format(
+            "{:.4g} transactions/s of {:.4g} bytes on average need {:.3g} times the block capacity "
+            "({:.4g} bytes per {:.4g} s block): the backlog would grow without bound; set "
+            "overload: true to study that",
+            t.tx_per_s, mean_size, load, t.block_capacity_bytes, interval_s));
   }
   return t;
 }

@@ -368,7 +368,8 @@ Section<TxSpec> make_transactions() {
     return field::only_when(std::move(f), std::move(key), std::move(values));
   };
   Field<T> preset = field::structured<T>(
-      "preset", ParamType::text, "measured figures whose values are the defaults (dltsim describe bitcoin-2019)",
+      "preset", ParamType::text,
+      "measured figures whose values are the defaults (dltsim describe bitcoin-2019)",
       [](const YamlValue&, T&) {},  // applied by the loader before the other keys
       [](YAML::Emitter&, const T&) {}, [](const T&) { return false; });
   Field<T> shares = field::structured<T>(
@@ -380,10 +381,13 @@ Section<TxSpec> make_transactions() {
       [](YAML::Emitter& out, const T& t) { emit_numbers(out, t.origin_shares); });
   return {
       "transactions",
-      "wallets that create transactions, Bitcoin Core's relay, mempools and what blocks hold (docs/transactions.md)",
+      "wallets that create transactions, Bitcoin Core's relay, mempools and what blocks hold "
+      "(docs/transactions.md)",
       {preset,
-       field::real<T>("tx_per_s", &T::tx_per_s, between(0, 1e6), "transactions created per second, network-wide"),
-       field::choice<T>("origin", &T::origin, origin_rule_names(), "how creation is spread over the nodes' wallets"),
+       field::real<T>("tx_per_s", &T::tx_per_s, between(0, 1e6),
+                      "transactions created per second, network-wide"),
+       field::choice<T>("origin", &T::origin, origin_rule_names(),
+                        "how creation is spread over the nodes' wallets"),
        when(field::required(shares), "origin", {"shares"}),
        when(field::real<T>("origin_exponent", &T::origin_exponent, between(0, 10),
                            "Zipf exponent over nodes in a seeded random order"),
@@ -395,41 +399,52 @@ Section<TxSpec> make_transactions() {
        field::size<T>("max_size", &T::max_size_bytes, between(60, 4e6),
                       "sizes drawn above this are capped (Core's standard limit: 100,000 vB)"),
        field::choice<T>("fee_law", &T::fee_law, quantity_law_names(), "law of fee rates"),
-       field::real<T>("fee_rate_sat_vb", &T::fee_rate_sat_vb, between(0, 1e7), "median fee rate, satoshi per vbyte"),
+       field::real<T>("fee_rate_sat_vb", &T::fee_rate_sat_vb, between(0, 1e7),
+                      "median fee rate, satoshi per vbyte"),
        when(field::real<T>("fee_sigma", &T::fee_sigma, between(0, 5), "sigma of ln(fee rate)"), "fee_law",
             {"lognormal"}),
-       field::subsection<T>("scripted", "transactions written out, e.g. conflicting spends (transactions.scripted[])"),
-       field::size<T>("block_capacity", &T::block_capacity_bytes, between(1000, 1e9),
-                      "virtual bytes of transactions a block holds (Bitcoin: 4,000,000 weight = 1,000,000 vB)"),
-       field::duration<T>("template_refresh", &T::template_refresh_s, at_least(0),
-                          "a miner's block template is this old at most (a uniform age: pools send new jobs every "
-                          "30 s or so); newer transactions wait for the next block; 0: always current"),
-       field::flag<T>("overload", &T::overload,
-                      "allow a workload the blocks cannot carry on average (the backlog then grows without bound)"),
-       field::choice<T>("relay", &T::relay, tx_relay_mode_names(),
-                        "trickle (Bitcoin Core since 0.13) or diffusion (independent delay per peer, before)"),
+       field::subsection<T>("scripted",
+                            "transactions written out, e.g. conflicting spends (transactions.scripted[])"),
+       field::size<T>(
+           "block_capacity", &T::block_capacity_bytes, between(1000, 1e9),
+           "virtual bytes of transactions a block holds (Bitcoin: 4,000,000 weight = 1,000,000 vB)"),
+       field::duration<T>(
+           "template_refresh", &T::template_refresh_s, at_least(0),
+           "a miner's block template is this old at most (a uniform age: pools send new jobs every "
+           "30 s or so); newer transactions wait for the next block; 0: always current"),
+       field::flag<T>(
+           "overload", &T::overload,
+           "allow a workload the blocks cannot carry on average (the backlog then grows without bound)"),
+       field::choice<T>(
+           "relay", &T::relay, tx_relay_mode_names(),
+           "trickle (Bitcoin Core since 0.13) or diffusion (independent delay per peer, before)"),
        when(field::duration<T>("inbound_interval", &T::inbound_interval_s, greater_than(0),
                                "mean of the Poisson timer all inbound peers share (Core: 5 s)"),
             "relay", {"trickle"}),
        when(field::duration<T>("outbound_interval", &T::outbound_interval_s, greater_than(0),
                                "mean of each outbound peer's Poisson timer (Core: 2 s)"),
             "relay", {"trickle"}),
-       when(field::count<T>("inv_target", &T::inv_target, between(1, 50000),
-                            "announcements per trickle, plus 5 per 1,000 queued (Core since v27: 70; before: 35)"),
+       when(field::count<T>(
+                "inv_target", &T::inv_target, between(1, 50000),
+                "announcements per trickle, plus 5 per 1,000 queued (Core since v27: 70; before: 35)"),
             "relay", {"trickle"}),
-       when(field::count<T>("inv_max", &T::inv_max, between(1, 50000), "most announcements per trickle (Core: 1,000)"),
+       when(field::count<T>("inv_max", &T::inv_max, between(1, 50000),
+                            "most announcements per trickle (Core: 1,000)"),
             "relay", {"trickle"}),
        when(field::duration<T>("diffusion_delay", &T::diffusion_delay_s, greater_than(0),
                                "mean of each peer's exponential delay"),
             "relay", {"diffusion"}),
-       field::duration<T>("nonpreferred_delay", &T::nonpreferred_delay_s, at_least(0),
-                          "a transaction announced by an inbound peer is requested this much later (Core: 2 s)"),
+       field::duration<T>(
+           "nonpreferred_delay", &T::nonpreferred_delay_s, at_least(0),
+           "a transaction announced by an inbound peer is requested this much later (Core: 2 s)"),
        field::duration<T>("request_timeout", &T::request_timeout_s, greater_than(0),
                           "an unanswered request goes to the next announcer after this (Core: 60 s)"),
-       field::choice<T>("replace", &T::replace, replace_policy_names(),
-                        "conflicting spends: keep the first seen, or replace by a higher fee (Core v28's default)"),
-       field::real<T>("incremental_fee_rate_sat_vb", &T::incremental_fee_rate_sat_vb, between(0, 1e6),
-                      "a replacement's fee must exceed the replaced one's by this rate times its size (Core: 1)"),
+       field::choice<T>(
+           "replace", &T::replace, replace_policy_names(),
+           "conflicting spends: keep the first seen, or replace by a higher fee (Core v28's default)"),
+       field::real<T>(
+           "incremental_fee_rate_sat_vb", &T::incremental_fee_rate_sat_vb, between(0, 1e6),
+           "a replacement's fee must exceed the replaced one's by this rate times its size (Core: 1)"),
        field::real<T>("min_fee_rate_sat_vb", &T::min_fee_rate_sat_vb, between(0, 1e6),
                       "mempools and relay refuse lower fee rates (Core: 1 until v29.1, then 0.1)"),
        field::size<T>("mempool", &T::mempool_bytes, between(1000, 1e12),
@@ -440,27 +455,31 @@ Section<TxSpec> make_transactions() {
                           "mempool table: time between samples"),
        field::count<T>("sample_nodes", &T::sample_nodes, between(0, kMaxNodes),
                        "mempool table: nodes sampled (the first ones; 0: none)"),
-       field::share<T>("arrivals_fraction", &T::arrivals_fraction, between(0, 1),
-                       "tx_arrivals table: share of transactions whose every arrival is kept (sampled by id)")}};
+       field::share<T>(
+           "arrivals_fraction", &T::arrivals_fraction, between(0, 1),
+           "tx_arrivals table: share of transactions whose every arrival is kept (sampled by id)")}};
 }
 
 Section<ScriptedTx> make_scripted_tx() {
   using S = ScriptedTx;
   auto text = [](std::string name, std::string S::*member, std::string doc) {
     Field<S> f = field::structured<S>(
-        std::move(name), ParamType::text, std::move(doc), [member](const YamlValue& v, S& s) { s.*member = v.scalar(); },
+        std::move(name), ParamType::text, std::move(doc),
+        [member](const YamlValue& v, S& s) { s.*member = v.scalar(); },
         [member](YAML::Emitter& out, const S& s) { out << s.*member; },
         [member](const S& s) { return !(s.*member).empty(); });
     return f;
   };
-  Section<S> s{"transactions.scripted[]",
-               "one transaction written out",
-               {field::required(text("name", &S::name, "label, unique in the scenario")),
-                field::required(field::duration<S>("at", &S::time_s, at_least(0), "when its wallet creates it")),
-                field::required(field::count<S>("node", &S::node, between(0, kMaxNodes), "the node whose wallet creates it")),
-                field::size<S>("size", &S::size_bytes, between(60, 4e6), "size (virtual bytes)"),
-                field::real<S>("fee_rate_sat_vb", &S::fee_rate_sat_vb, between(0, 1e7), "fee rate, satoshi per vbyte"),
-                text("conflicts", &S::conflicts, "the name of a scripted transaction it double-spends")}};
+  Section<S> s{
+      "transactions.scripted[]",
+      "one transaction written out",
+      {field::required(text("name", &S::name, "label, unique in the scenario")),
+       field::required(field::duration<S>("at", &S::time_s, at_least(0), "when its wallet creates it")),
+       field::required(
+           field::count<S>("node", &S::node, between(0, kMaxNodes), "the node whose wallet creates it")),
+       field::size<S>("size", &S::size_bytes, between(60, 4e6), "size (virtual bytes)"),
+       field::real<S>("fee_rate_sat_vb", &S::fee_rate_sat_vb, between(0, 1e7), "fee rate, satoshi per vbyte"),
+       text("conflicts", &S::conflicts, "the name of a scripted transaction it double-spends")}};
   s.flow = true;
   return s;
 }
@@ -597,7 +616,9 @@ std::vector<SectionDoc> scenario_sections() {
           internet_section().describe(),
           consensus_section().describe(),
           power_section().describe(),
-          transactions_section().describe(), scripted_tx_section().describe(), attack_section().describe(),
+          transactions_section().describe(),
+          scripted_tx_section().describe(),
+          attack_section().describe(),
           output_section().describe()};
 }
 

@@ -104,8 +104,8 @@ struct Section {
         // A key of this section that the other values make meaningless: say which value it needs.
         std::string values;
         for (const std::string& w : f.spec.only_with_values) values += (values.empty() ? "" : " or ") + w;
-        x->fail(fmt::format("applies only with {}: {} (here {}: {})", f.spec.only_with, values, f.spec.only_with,
-                            find(f.spec.only_with)->text(t)));
+        x->fail(fmt::format("applies only with {}: {} (here {}: {})", f.spec.only_with, values,
+                            f.spec.only_with, find(f.spec.only_with)->text(t)));
       }
     }
     v.expect_keys(allowed);

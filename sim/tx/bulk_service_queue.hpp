@@ -11,11 +11,11 @@ namespace dltsim {
 
 /// The stationary solution of M/M^[b]/1.
 struct BulkQueue {
-  double r = 0;                ///< root of the characteristic equation in (0, 1)
-  double mean_waiting = 0;     ///< mean number of transactions waiting, r / (1 - r)
-  double mean_delay_s = 0;     ///< mean time from arrival to the block that takes it
-  double empty_block = 0;      ///< probability that a block finds no transaction, 1 - r
-  double full_block = 0;       ///< probability that a block is full, r^b
+  double r = 0;             ///< root of the characteristic equation in (0, 1)
+  double mean_waiting = 0;  ///< mean number of transactions waiting, r / (1 - r)
+  double mean_delay_s = 0;  ///< mean time from arrival to the block that takes it
+  double empty_block = 0;   ///< probability that a block finds no transaction, 1 - r
+  double full_block = 0;    ///< probability that a block is full, r^b
 };
 
 /// Solves M/M^[b]/1 for arrival rate lambda_per_s, block rate mu_per_s and capacity b; the load

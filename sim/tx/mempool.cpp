@@ -37,7 +37,8 @@ void Mempool::erase(const TxTable& table, TxId id, const Member& member) {
 }
 
 void Mempool::compact(const Member& member) {
-  ids_.erase(std::remove_if(ids_.begin(), ids_.end(), [&member](TxId id) { return !member(id); }), ids_.end());
+  ids_.erase(std::remove_if(ids_.begin(), ids_.end(), [&member](TxId id) { return !member(id); }),
+             ids_.end());
   if (heap_built_ && heap_.size() > 2 * count_ + 64) heap_built_ = false;  // rebuilt at the next overflow
 }
 

@@ -51,7 +51,7 @@ class Mempool {
 
  private:
   void compact(const Member& member);
-  std::vector<TxId> ids_;   // members, and removed ids not yet compacted away
+  std::vector<TxId> ids_;  // members, and removed ids not yet compacted away
   std::size_t count_ = 0;
   double bytes_ = 0;
   std::vector<TxId> heap_;  // eviction order (lowest fee rate on top), built at the first overflow

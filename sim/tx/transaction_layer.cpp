@@ -36,11 +36,13 @@ TxAccept TransactionLayer::receive(NodeId node, TxId tx, NodeId from, double now
   if ((state(node, tx) & kTxSeen) != 0) return TxAccept::known;
   set(node, tx, kTxSeen);
   metrics_.on_arrival(table_.get(tx), tx, node, from, now_s);
+  for (const ArrivalObserver& o : observers_) o(tx, node, from, now_s);
   return accept(node, tx, now_s);
 }
 
 double TransactionLayer::min_fee_rate(NodeId node, double now_s) const {
-  return std::max(spec_.min_fee_rate_sat_vb, pools_[node].rolling_min_fee_rate(now_s, spec_.min_fee_rate_sat_vb));
+  return std::max(spec_.min_fee_rate_sat_vb,
+                  pools_[node].rolling_min_fee_rate(now_s, spec_.min_fee_rate_sat_vb));
 }
 
 void TransactionLayer::unpool(NodeId node, TxId tx) {
@@ -75,9 +77,9 @@ TxAccept TransactionLayer::accept(NodeId node, TxId tx, double now_s) {
     if ((ost & kTxPooled) != 0) {
       // Full-RBF (BIP 125's rules 3 and 4, without ancestors): a higher fee rate, and an absolute fee
       // above the replaced one's by at least the incremental rate times the newcomer's size.
-      const bool pays_more = spec_.replace == ReplacePolicy::full_rbf &&
-                             t.fee_rate_sat_vb > table_.get(other).fee_rate_sat_vb &&
-                             table_.fee_sat(tx) >= table_.fee_sat(other) + spec_.incremental_fee_rate_sat_vb * t.size_bytes;
+      const bool pays_more =
+          spec_.replace == ReplacePolicy::full_rbf && t.fee_rate_sat_vb > table_.get(other).fee_rate_sat_vb &&
+          table_.fee_sat(tx) >= table_.fee_sat(other) + spec_.incremental_fee_rate_sat_vb * t.size_bytes;
       if (!pays_more) {
         metrics_.on_drop(TxDrop::conflict);
         return TxAccept::refused;
@@ -122,9 +124,11 @@ void TransactionLayer::disconnect(NodeId node, BlockId block, double now_s) {
   }
 }
 
-std::vector<TxId> TransactionLayer::block_template(NodeId node, double cutoff_s) const {
-  return pools_[node].best(spec_.block_capacity_bytes, table_, member(node),
-                           [this, cutoff_s](TxId tx) { return table_.get(tx).created_s > cutoff_s; });
+std::vector<TxId> TransactionLayer::block_template(NodeId node, double cutoff_s,
+                                                   const std::function<bool(TxId)>& leave_out) const {
+  return pools_[node].best(spec_.block_capacity_bytes, table_, member(node), [&](TxId tx) {
+    return table_.get(tx).created_s > cutoff_s || (leave_out && leave_out(tx));
+  });
 }
 
 void TransactionLayer::set_block(BlockId block, std::vector<TxId> txs) {
@@ -163,14 +167,20 @@ void TransactionLayer::sample(double now_s) {
   }
 }
 
-void TransactionLayer::finish(Summary& summary, const BlockTree& tree, const std::vector<BlockId>& main_chain) {
-  std::vector<TxInclusion> inclusion(table_.size());
+std::vector<TxInclusion> TransactionLayer::inclusion(const BlockTree& tree,
+                                                     const std::vector<BlockId>& main_chain) const {
+  std::vector<TxInclusion> in(table_.size());
   for (const BlockId b : main_chain) {
     for (const TxId tx : block(b)) {
-      if (inclusion[tx].height == 0) inclusion[tx] = TxInclusion{tree.get(b).height, tree.get(b).time_s};
+      if (in[tx].height == 0) in[tx] = TxInclusion{tree.get(b).height, tree.get(b).time_s};
     }
   }
-  metrics_.finish(summary, table_, inclusion);
+  return in;
+}
+
+void TransactionLayer::finish(Summary& summary, const BlockTree& tree,
+                              const std::vector<BlockId>& main_chain) {
+  metrics_.finish(summary, table_, inclusion(tree, main_chain));
 }
 
 }  // namespace dltsim

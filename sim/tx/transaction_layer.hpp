@@ -7,6 +7,7 @@
 // node's chain changes.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "sim/chain/block_tree.hpp"
@@ -79,7 +80,8 @@ class TransactionLayer {
   void disconnect(NodeId node, BlockId block, double now_s);
   /// A block template from the node's mempool: the highest fee rates that fit the capacity, among
   /// the transactions created up to `cutoff_s` (when the miner's template was last refreshed).
-  std::vector<TxId> block_template(NodeId node, double cutoff_s) const;
+  std::vector<TxId> block_template(NodeId node, double cutoff_s,
+                                   const std::function<bool(TxId)>& leave_out = nullptr) const;
   /// Records what a new block holds.
   void set_block(BlockId block, std::vector<TxId> txs);
   /// What a block holds (empty for blocks made without transactions).
@@ -95,6 +97,13 @@ class TransactionLayer {
   double min_fee_rate(NodeId node, double now_s) const;
   /// Samples the mempools of the sampled nodes.
   void sample(double now_s);
+  /// Called at every first arrival of a transaction at a node: (tx, node, from, time); attacks and
+  /// observers (a merchant listening for conflicts, spies) register here.
+  using ArrivalObserver = std::function<void(TxId, NodeId, NodeId, double)>;
+  /// Adds an observer of first arrivals.
+  void observe_arrivals(ArrivalObserver observer) { observers_.push_back(std::move(observer)); }
+  /// Where each transaction sits on the main chain `main_chain` (blocks from genesis).
+  std::vector<TxInclusion> inclusion(const BlockTree& tree, const std::vector<BlockId>& main_chain) const;
   /// Writes the tables and summary; `main_chain` lists the main chain's blocks from genesis.
   void finish(Summary& summary, const BlockTree& tree, const std::vector<BlockId>& main_chain);
 
@@ -111,6 +120,7 @@ class TransactionLayer {
   std::vector<std::vector<std::uint8_t>> state_;
   std::vector<Mempool> pools_;
   std::vector<std::vector<TxId>> blocks_;
+  std::vector<ArrivalObserver> observers_;
 };
 
 }  // namespace dltsim

@@ -3,13 +3,15 @@
 namespace dltsim {
 
 const EnumNames<OriginRule>& origin_rule_names() {
-  static const EnumNames<OriginRule> names{
-      {OriginRule::equal, "equal"}, {OriginRule::shares, "shares"}, {OriginRule::heavy_tailed, "heavy_tailed"}};
+  static const EnumNames<OriginRule> names{{OriginRule::equal, "equal"},
+                                           {OriginRule::shares, "shares"},
+                                           {OriginRule::heavy_tailed, "heavy_tailed"}};
   return names;
 }
 
 const EnumNames<QuantityLaw>& quantity_law_names() {
-  static const EnumNames<QuantityLaw> names{{QuantityLaw::fixed, "fixed"}, {QuantityLaw::lognormal, "lognormal"}};
+  static const EnumNames<QuantityLaw> names{{QuantityLaw::fixed, "fixed"},
+                                            {QuantityLaw::lognormal, "lognormal"}};
   return names;
 }
 

@@ -57,12 +57,12 @@ struct ScriptedTx {
 
 /// The transaction layer of a scenario.
 struct TxSpec {
-  bool enabled = false;     ///< the section was given
-  std::string preset;       ///< figures it started from ("bitcoin-2019"), or ""
-  double tx_per_s = 1;      ///< workload: transactions created per second, network-wide (0: none)
-  OriginRule origin = OriginRule::equal;  ///< how creation is spread over nodes
-  std::vector<double> origin_shares;      ///< shares: of nodes 0..k-1
-  double origin_exponent = 1;             ///< heavy_tailed: Zipf exponent
+  bool enabled = false;  ///< the section was given
+  std::string preset;    ///< figures it started from ("bitcoin-2019"), or ""
+  double tx_per_s = 1;   ///< workload: transactions created per second, network-wide (0: none)
+  OriginRule origin = OriginRule::equal;          ///< how creation is spread over nodes
+  std::vector<double> origin_shares;              ///< shares: of nodes 0..k-1
+  double origin_exponent = 1;                     ///< heavy_tailed: Zipf exponent
   QuantityLaw size_law = QuantityLaw::lognormal;  ///< law of sizes
   double size_bytes = 300;                        ///< median size
   double size_sigma = 1;                          ///< lognormal: sigma of ln(size)
@@ -72,24 +72,25 @@ struct TxSpec {
   double fee_sigma = 1;                           ///< lognormal: sigma of ln(fee rate)
   std::vector<ScriptedTx> scripted;               ///< transactions written out
   double block_capacity_bytes = 1e6;              ///< virtual bytes of transactions a block holds
-  double template_refresh_s = 30;  ///< miners work on a template this old at most (uniform age); 0: always current
+  double template_refresh_s =
+      30;                 ///< miners work on a template this old at most (uniform age); 0: always current
   bool overload = false;  ///< allow a workload above the blocks' capacity (the queue grows without bound)
-  TxRelayMode relay = TxRelayMode::trickle;       ///< relay mode
-  double inbound_interval_s = 5;                  ///< trickle: mean of the timer shared by inbound peers
-  double outbound_interval_s = 2;                 ///< trickle: mean of each outbound peer's timer
-  std::uint32_t inv_target = 70;                  ///< trickle: announcements per trickle (plus 5 per 1,000 queued)
-  std::uint32_t inv_max = 1000;                   ///< trickle: most announcements per trickle
-  double diffusion_delay_s = 2;                   ///< diffusion: mean delay per peer
-  double nonpreferred_delay_s = 2;                ///< a request to an inbound announcer waits this long
-  double request_timeout_s = 60;                  ///< then the next announcer is asked
+  TxRelayMode relay = TxRelayMode::trickle;  ///< relay mode
+  double inbound_interval_s = 5;             ///< trickle: mean of the timer shared by inbound peers
+  double outbound_interval_s = 2;            ///< trickle: mean of each outbound peer's timer
+  std::uint32_t inv_target = 70;             ///< trickle: announcements per trickle (plus 5 per 1,000 queued)
+  std::uint32_t inv_max = 1000;              ///< trickle: most announcements per trickle
+  double diffusion_delay_s = 2;              ///< diffusion: mean delay per peer
+  double nonpreferred_delay_s = 2;           ///< a request to an inbound announcer waits this long
+  double request_timeout_s = 60;             ///< then the next announcer is asked
   ReplacePolicy replace = ReplacePolicy::full_rbf;  ///< conflicting spends
-  double incremental_fee_rate_sat_vb = 1;  ///< a replacement pays at least this much more per vbyte
-  double min_fee_rate_sat_vb = 1;          ///< mempool and relay minimum
-  double mempool_bytes = 300e6;            ///< mempool cap (transaction bytes); the lowest fee rates go first
-  double expiry_s = 336 * 3600.0;          ///< a transaction leaves a mempool this long after it entered
-  double sample_interval_s = 60;           ///< mempool table: time between samples
-  std::uint32_t sample_nodes = 16;         ///< mempool table: nodes sampled (the first ones)
-  double arrivals_fraction = 0;            ///< tx_arrivals table: share of transactions whose arrivals are kept
+  double incremental_fee_rate_sat_vb = 1;           ///< a replacement pays at least this much more per vbyte
+  double min_fee_rate_sat_vb = 1;                   ///< mempool and relay minimum
+  double mempool_bytes = 300e6;     ///< mempool cap (transaction bytes); the lowest fee rates go first
+  double expiry_s = 336 * 3600.0;   ///< a transaction leaves a mempool this long after it entered
+  double sample_interval_s = 60;    ///< mempool table: time between samples
+  std::uint32_t sample_nodes = 16;  ///< mempool table: nodes sampled (the first ones)
+  double arrivals_fraction = 0;     ///< tx_arrivals table: share of transactions whose arrivals are kept
 };
 
 }  // namespace dltsim

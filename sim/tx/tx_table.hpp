@@ -27,19 +27,19 @@ enum class TxFate : std::uint8_t {
 
 /// One transaction.
 struct Transaction {
-  NodeId origin = kNoNode;            ///< node whose wallet created it
-  double created_s = 0;               ///< creation time
-  std::uint32_t size_bytes = 0;       ///< size on the wire and in the block
-  double fee_rate_sat_vb = 0;         ///< fee rate, satoshi per virtual byte
-  TxId conflict = kNoTx;              ///< the transaction it double-spends (both ways), or none
-  std::uint32_t in_pools = 0;         ///< mempools holding it now
-  std::uint32_t reached = 0;          ///< nodes that received it (creator included)
-  std::uint32_t evictions = 0;        ///< times a mempool dropped it for size or age
-  std::uint32_t replacements = 0;     ///< times a mempool replaced it
-  double reach50_s = -1;              ///< when half the nodes had it (-1: never)
-  double reach90_s = -1;              ///< when 90 % had it
-  double reach_all_s = -1;            ///< when every node had it
-  double last_arrival_s = -1;         ///< the last arrival at any node
+  NodeId origin = kNoNode;         ///< node whose wallet created it
+  double created_s = 0;            ///< creation time
+  std::uint32_t size_bytes = 0;    ///< size on the wire and in the block
+  double fee_rate_sat_vb = 0;      ///< fee rate, satoshi per virtual byte
+  TxId conflict = kNoTx;           ///< the transaction it double-spends (both ways), or none
+  std::uint32_t in_pools = 0;      ///< mempools holding it now
+  std::uint32_t reached = 0;       ///< nodes that received it (creator included)
+  std::uint32_t evictions = 0;     ///< times a mempool dropped it for size or age
+  std::uint32_t replacements = 0;  ///< times a mempool replaced it
+  double reach50_s = -1;           ///< when half the nodes had it (-1: never)
+  double reach90_s = -1;           ///< when 90 % had it
+  double reach_all_s = -1;         ///< when every node had it
+  double last_arrival_s = -1;      ///< the last arrival at any node
 };
 
 /// The run's transactions.

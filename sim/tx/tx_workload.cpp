@@ -26,8 +26,9 @@ TxWorkload::TxWorkload(const TxSpec& spec, std::uint32_t nodes, const SeedTree& 
       const double listed = std::accumulate(spec.origin_shares.begin(), spec.origin_shares.end(), 0.0);
       const std::size_t rest = nodes - spec.origin_shares.size();
       for (std::size_t i = 0; i < nodes; ++i) {
-        weights_[i] = i < spec.origin_shares.size() ? spec.origin_shares[i]
-                                                   : (rest > 0 ? (1 - listed) / static_cast<double>(rest) : 0);
+        weights_[i] = i < spec.origin_shares.size()
+                          ? spec.origin_shares[i]
+                          : (rest > 0 ? (1 - listed) / static_cast<double>(rest) : 0);
       }
       break;
     }
@@ -73,8 +74,9 @@ double TxWorkload::next_fee_rate_sat_vb() {
 
 double TxWorkload::mean_size_bytes() const {
   // The cap and the floor move the mean little for the laws allowed; the capacity check needs no more.
-  return spec_.size_law == QuantityLaw::fixed ? spec_.size_bytes
-                                              : spec_.size_bytes * std::exp(spec_.size_sigma * spec_.size_sigma / 2);
+  return spec_.size_law == QuantityLaw::fixed
+             ? spec_.size_bytes
+             : spec_.size_bytes * std::exp(spec_.size_sigma * spec_.size_sigma / 2);
 }
 
 }  // namespace dltsim
