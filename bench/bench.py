@@ -287,13 +287,16 @@ def bench_transactions(args):
     transactions beside the block-only run, at each --tx-sizes node count."""
     tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
     scenario = os.path.join(ROOT, "scenarios", "bitcoin-2019-transactions.yaml")
+    # Today's block-only run: the same network and blocks of bitcoin-2019.yaml, for the same hour.
+    blocks_only = os.path.join(ROOT, "scenarios", "bitcoin-2019.yaml")
     print("| configuration | nodes | wall s | CPU s | peak RSS MB | RSS KB/node | events | events/s | transactions |")
     print("|---|---|---|---|---|---|---|---|---|")
     rows = []
     for n in args.tx_sizes:
-        for name, sets in (("blocks only", [f"network.nodes={n}", "transactions.tx_per_s=0"]),
-                           ("2019 transaction load", [f"network.nodes={n}"])):
-            m = measure(args.dltsim, scenario, sets, os.path.join(tmp, "tx.h5"))
+        for name, path, sets in (("blocks only (bitcoin-2019.yaml)", blocks_only,
+                                  [f"network.nodes={n}", "general.stop.time=1 h"]),
+                                 ("2019 transaction load", scenario, [f"network.nodes={n}"])):
+            m = measure(args.dltsim, path, sets, os.path.join(tmp, "tx.h5"))
             s = m["summary"]
             row = {"configuration": name, "nodes": n, "wall_s": round(m["wall_s"], 1), "cpu_s": round(m["cpu_s"], 1),
                    "rss_mb": round(m["rss_mb"]), "rss_kb_per_node": round(1024 * m["rss_mb"] / n),
