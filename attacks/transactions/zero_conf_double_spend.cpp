@@ -5,7 +5,9 @@
 // helpers is 0. Mempools keep whichever came first (first-seen) or the one paying more (full-RBF), so
 // the network splits and the miners decide. The merchant hands over the goods unless it sees a
 // conflict within `merchant_wait` of the payment's arrival (Karame et al.'s listening period; 0: at
-// once). The attack succeeds when the merchant accepted and P is not confirmed by the end.
+// once), and may open `merchant_peers` extra connections to random nodes at the start so that a
+// conflict reaches it sooner (Karame et al.'s other countermeasure). The attack succeeds when the
+// merchant accepted and P is not confirmed by the end.
 //
 // Results: a row per attempt (zero_conf_attempts) and the success rate with its Wilson interval over
 // the attempts that were decided (P or D confirmed) by the end of the run.
@@ -23,6 +25,7 @@
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/statistics.hpp"
 #include "sim/metrics/summary.hpp"
+#include "sim/net/network.hpp"
 #include "sim/node/runtime.hpp"
 
 namespace dltsim {
@@ -79,11 +82,13 @@ class ZeroConfAttack final : public Attack {
         helpers_(static_cast<std::size_t>(setup.spec.params.integer("helpers"))),
         to_miners_(setup.spec.params.text("helper_pool") == "miners"),
         wait_s_(setup.spec.params.number("merchant_wait")),
+        merchant_peers_(static_cast<std::size_t>(setup.spec.params.integer("merchant_peers"))),
         attempts_(static_cast<std::uint32_t>(setup.spec.params.integer("attempts"))),
         interval_s_(setup.spec.params.number("interval")),
         start_s_(setup.spec.start_s),
         end_s_(setup.spec.end_s),
         rng_(setup.seeds.child("helpers").rng()),
+        merchant_rng_(setup.seeds.child("merchant_peers").rng()),
         table_(setup.recorder.table(attempts_schema())) {
     if (merchant_ >= consensus_.node_count())
       throw Error(fmt::format("zero_conf_double_spend: merchant {} is not a node (the network has {})",
@@ -96,6 +101,7 @@ class ZeroConfAttack final : public Attack {
   }
 
   void on_start(Runtime& runtime) override {
+    if (merchant_peers_ > 0) connect_merchant(runtime);
     consensus_.transactions()->observe_arrivals([this](TxId tx, NodeId node, NodeId, double now_s) {
       if (node != merchant_) return;
       for (Attempt& a : log_) {
@@ -174,6 +180,23 @@ class ZeroConfAttack final : public Attack {
     for (const NodeId h : helpers(runtime)) ctx.send(h, tx, bytes, consensus_.tx_ref(d));
   }
 
+  // Extra outbound connections of the merchant, to random nodes it is not connected to (not the attacker's).
+  void connect_merchant(Runtime& runtime) {
+    if (runtime.peer_manager() != nullptr)
+      throw Error("zero_conf_double_spend: merchant_peers needs a static peer graph (no network.peers)");
+    Network& net = runtime.network();
+    std::vector<NodeId> pool;
+    for (NodeId n = 0; n < consensus_.node_count(); ++n) {
+      if (n == merchant_ || std::find(attackers_.begin(), attackers_.end(), n) != attackers_.end()) continue;
+      if (net.topology().link(merchant_, n) == nullptr) pool.push_back(n);
+    }
+    Rng rng = merchant_rng_;
+    for (const NodeId n : sample(std::move(pool), merchant_peers_, rng)) {
+      net.topology().connect(merchant_, n, net.draw_latency_s(merchant_, n, rng));
+      runtime.reconnected(merchant_, n);
+    }
+  }
+
   std::vector<NodeId> helpers(Runtime& runtime) {
     std::vector<NodeId> pool;
     const auto excluded = [this](NodeId n) {
@@ -209,9 +232,10 @@ class ZeroConfAttack final : public Attack {
   std::size_t helpers_;
   bool to_miners_;
   double wait_s_;
+  std::size_t merchant_peers_;
   std::uint32_t attempts_;
   double interval_s_, start_s_, end_s_;
-  Rng rng_;
+  Rng rng_, merchant_rng_;
   TableWriter* table_;
   std::vector<Attempt> log_;
 };
@@ -237,6 +261,9 @@ void register_zero_conf_double_spend(AttackRegistry& registry) {
                     "helpers drawn at random, or the nodes with the most hashrate"),
       param::duration("merchant_wait", "0 s", at_least(0),
                       "the merchant accepts unless a conflict reaches it within this long after the payment"),
+      param::integer(
+          "merchant_peers", 0, between(0, 1e6),
+          "extra connections the merchant opens at the start to random nodes (a conflict reaches it sooner)"),
       param::integer("attempts", 1, between(1, 1e6), "attempts, one every interval from start"),
       param::duration("interval", "30 min", greater_than(0), "time between attempts"),
   };
@@ -245,7 +272,8 @@ void register_zero_conf_double_spend(AttackRegistry& registry) {
   info.tables = {"zero_conf_attempts"};
   info.check_network = [](const ParamValues& v, const NetworkSpec& net) -> std::string {
     if (v.integer("merchant") < static_cast<std::int64_t>(net.nodes)) return "";
-    return fmt::format("merchant {} is not a node of the network (nodes 0 to {})", v.integer("merchant"), net.nodes - 1);
+    return fmt::format("merchant {} is not a node of the network (nodes 0 to {})", v.integer("merchant"),
+                       net.nodes - 1);
   };
   info.make = [](const AttackSetup& s) { return std::make_unique<ZeroConfAttack>(s); };
   registry.add(std::move(info));

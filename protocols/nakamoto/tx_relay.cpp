@@ -328,12 +328,14 @@ void TxRelay::on_peer_lost(NodeContext& ctx, NodeId peer) {
   }
   std::vector<TxId> stalled;
   for (auto& [tx, req] : requests_) {
+    // The announcer asked last stays listed (as tried); the others from that peer go.
+    const NodeId in_flight = req.in_flight;
     req.announcers.erase(std::remove_if(req.announcers.begin(), req.announcers.end(),
-                                        [peer, &req](const Announcer& a) {
-                                          return a.peer == peer && a.peer != req.in_flight;
+                                        [peer, in_flight](const Announcer& a) {
+                                          return a.peer == peer && a.peer != in_flight;
                                         }),
                          req.announcers.end());
-    if (req.in_flight == peer) stalled.push_back(tx);
+    if (in_flight == peer) stalled.push_back(tx);
   }
   for (const TxId tx : stalled) ask(ctx, tx, requests_.at(tx));
 }
