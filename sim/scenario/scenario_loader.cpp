@@ -480,11 +480,8 @@ TxSpec read_transactions(const YamlValue& v, const Catalog& catalog, const Scena
   // The mean workload against the mean capacity: at a load of 1 or more the backlog grows without bound,
   // which a study of a flood may want, but a typo in a rate should not give silently.
   const double interval_s = protocol.block_interval_s(sc.consensus.params);
-  const double mean_size = t.size_law == QuantityLaw::fixed
-                               ? t.size_bytes
-                               : t.size_bytes * std::exp(t.size_sigma * t.size_sigma / 2);
-  const double load =
-      t.tx_per_s * std::min(mean_size, t.max_size_bytes) * interval_s / t.block_capacity_bytes;
+  const double mean_size = mean_tx_size_bytes(t);
+  const double load = t.tx_per_s * mean_size * interval_s / t.block_capacity_bytes;
   if (load >= 1 && !t.overload) {
     (v.get("tx_per_s") ? v.at("tx_per_s") : v)
         .fail(fmt::format(

@@ -1,6 +1,16 @@
 #include "sim/tx/tx_spec.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace dltsim {
+
+double mean_tx_size_bytes(const TxSpec& spec) {
+  const double mean = spec.size_law == QuantityLaw::fixed
+                          ? spec.size_bytes
+                          : spec.size_bytes * std::exp(spec.size_sigma * spec.size_sigma / 2);
+  return std::min(mean, spec.max_size_bytes);
+}
 
 const EnumNames<OriginRule>& origin_rule_names() {
   static const EnumNames<OriginRule> names{{OriginRule::equal, "equal"},

@@ -55,6 +55,11 @@ struct ScriptedTx {
   std::string conflicts;        ///< name of a scripted transaction it double-spends, or ""
 };
 
+struct TxSpec;
+/// Mean transaction size of the spec's size law in bytes (the cap and floor move it little): what the
+/// loader holds against the blocks' capacity.
+double mean_tx_size_bytes(const TxSpec& spec);
+
 /// The transaction layer of a scenario.
 struct TxSpec {
   bool enabled = false;  ///< the section was given

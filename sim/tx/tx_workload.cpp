@@ -72,11 +72,4 @@ double TxWorkload::next_fee_rate_sat_vb() {
   return draw(spec_.fee_law, spec_.fee_rate_sat_vb, spec_.fee_sigma, fee_rng_);
 }
 
-double TxWorkload::mean_size_bytes() const {
-  // The cap and the floor move the mean little for the laws allowed; the capacity check needs no more.
-  return spec_.size_law == QuantityLaw::fixed
-             ? spec_.size_bytes
-             : spec_.size_bytes * std::exp(spec_.size_sigma * spec_.size_sigma / 2);
-}
-
 }  // namespace dltsim

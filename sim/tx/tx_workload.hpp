@@ -27,8 +27,6 @@ class TxWorkload {
   std::uint32_t next_size_bytes();
   /// Fee rate of the next transaction, sat/vB.
   double next_fee_rate_sat_vb();
-  /// Mean of the size law in bytes (what the capacity check uses).
-  double mean_size_bytes() const;
   /// Share of the workload created at each node (sums to 1).
   const std::vector<double>& origin_shares() const { return weights_; }
 
