@@ -18,6 +18,9 @@ void register_censorship(AttackRegistry& registry);
 void register_mempool_flooding(AttackRegistry& registry);
 void register_zero_conf_double_spend(AttackRegistry& registry);
 void register_tx_withholding(AttackRegistry& registry);
+void register_spies(AttackRegistry& registry);
+void register_supernode(AttackRegistry& registry);
+void register_on_path_observer(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -41,6 +44,9 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_mempool_flooding(registry);
   register_zero_conf_double_spend(registry);
   register_tx_withholding(registry);
+  register_spies(registry);
+  register_supernode(registry);
+  register_on_path_observer(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

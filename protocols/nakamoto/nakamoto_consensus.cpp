@@ -75,6 +75,7 @@ NakamotoConsensus::NakamotoConsensus(const ProtocolSetup& setup, const Config& c
     types_.tx_inv = setup.message_types.add("tx_inv");
     types_.tx_getdata = setup.message_types.add("tx_getdata");
     types_.tx = setup.message_types.add("tx");
+    if (setup.transactions->stem.enabled) types_.tx_stem = setup.message_types.add("tx_stem");
     tx_ = std::make_unique<TransactionLayer>(*setup.transactions, setup.node_count, setup.recorder,
                                              setup.seeds.child("transactions"));
   }
@@ -122,7 +123,15 @@ void NakamotoConsensus::schedule_wallet(Runtime& runtime, double at_s) {
     const NodeId origin = w.next_origin();
     const std::uint32_t size = w.next_size_bytes();
     const double fee = w.next_fee_rate_sat_vb();
-    deliver(runtime, origin, tx_->create(origin, at_s, size, fee));
+    const TxId tx = tx_->create(origin, at_s, size, fee);
+    double delay_s = 0;
+    const NodeId proxy = w.next_proxy(origin, delay_s);
+    if (proxy == kNoNode) {
+      deliver(runtime, origin, tx);
+    } else {
+      // Sent through another node (as over Tor): that node's relay treats it as its own.
+      runtime.call_at(at_s + delay_s, [this, &runtime, proxy, tx] { deliver(runtime, proxy, tx); });
+    }
     schedule_wallet(runtime, at_s + w.next_gap_s());
   });
 }

@@ -31,6 +31,7 @@ struct MessageTypeIds {
   MessageType tx_inv = kNoMessageType;      ///< announces transactions (with transactions on)
   MessageType tx_getdata = kNoMessageType;  ///< requests transactions
   MessageType tx = kNoMessageType;          ///< one transaction
+  MessageType tx_stem = kNoMessageType;     ///< one transaction in Dandelion's stem phase
 
   /// True for the messages that carry a block's data (full, compact, or its missing transactions):
   /// what on-path and relay attacks hold back.

@@ -109,7 +109,8 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
     on_sendcmpct(msg.from, msg.as<HighBandwidth>().on);
     return;
   }
-  if (tx_relay_ && (msg.type == t.tx_inv || msg.type == t.tx_getdata || msg.type == t.tx)) {
+  if (tx_relay_ &&
+      (msg.type == t.tx_inv || msg.type == t.tx_getdata || msg.type == t.tx || msg.type == t.tx_stem)) {
     tx_relay_->on_message(ctx, msg);
     return;
   }

@@ -1,11 +1,17 @@
 #include "protocols/nakamoto/tx_relay.hpp"
 
 #include <algorithm>
+#include <cmath>
 
+#include <boost/random/bernoulli_distribution.hpp>
 #include <boost/random/exponential_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 
 #include "protocols/nakamoto/compact_block.hpp"
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "sim/core/sampling.hpp"
 
 namespace dltsim::nakamoto {
 
@@ -21,6 +27,19 @@ std::uint32_t inv_bytes(std::size_t entries) {
 
 double exponential_s(double mean_s, Rng& rng) {
   return boost::random::exponential_distribution<double>(1 / mean_s)(rng);
+}
+
+double embargo_s(const StemSpec& spec, Rng& rng) {
+  switch (spec.embargo_law) {
+    case EmbargoLaw::exponential:
+      return spec.embargo_min_s + exponential_s(spec.embargo_s, rng);
+    case EmbargoLaw::poisson:
+      return spec.embargo_min_s + boost::random::poisson_distribution<int, double>(spec.embargo_s)(rng);
+    case EmbargoLaw::uniform:
+      return spec.embargo_min_s +
+             boost::random::uniform_real_distribution<double>(0, 2 * spec.embargo_s)(rng);
+  }
+  return spec.embargo_min_s + spec.embargo_s;
 }
 
 }  // namespace
@@ -66,7 +85,109 @@ std::size_t TxRelay::insert_link(NodeContext& ctx, std::size_t at, NodeId peer) 
 
 void TxRelay::on_wallet(NodeContext& ctx, TxId tx) {
   TransactionLayer& layer = *consensus_.transactions();
+  if (layer.spec().stem.enabled) {
+    // The source always sends its own transaction along the stem (Dandelion's first hop).
+    if (layer.receive_stem(id_, tx, kNoNode, ctx.now_s())) send_stem(ctx, tx, kNoNode);
+    return;
+  }
   if (layer.receive(id_, tx, kNoNode, ctx.now_s()) == TxAccept::accepted) relay(ctx, tx, kNoNode);
+}
+
+void TxRelay::draw_epoch(NodeContext& ctx, std::int64_t epoch) {
+  const StemSpec& spec = consensus_.transactions()->spec().stem;
+  stem_.epoch = epoch;
+  std::vector<NodeId> outbound, all;
+  for (const PeerLink& p : ctx.peers()) {
+    all.push_back(p.peer);
+    if (ctx.opened(p.peer)) outbound.push_back(p.peer);
+  }
+  // Relays are outbound peers (the attacker does not choose them); a node without any uses any peer.
+  std::vector<NodeId>& pool = outbound.empty() ? all : outbound;
+  stem_.relays = sample(std::move(pool), std::min<std::size_t>(spec.relays, pool.size()), ctx.rng());
+  std::sort(stem_.relays.begin(), stem_.relays.end());
+  stem_.edges.clear();
+  stem_.own = kNoNode;
+  if (!stem_.relays.empty()) {
+    stem_.own = stem_.relays[boost::random::uniform_int_distribution<std::size_t>(
+        0, stem_.relays.size() - 1)(ctx.rng())];
+  }
+  stem_.diffuser = spec.fluff == FluffRule::per_epoch &&
+                   boost::random::bernoulli_distribution<double>(spec.fluff_probability)(ctx.rng());
+}
+
+void TxRelay::refresh_epoch(NodeContext& ctx) {
+  const StemSpec& spec = consensus_.transactions()->spec().stem;
+  if (stem_.offset_s < 0)
+    stem_.offset_s = boost::random::uniform_real_distribution<double>(0, spec.epoch_s)(ctx.rng());
+  const auto epoch = static_cast<std::int64_t>(std::floor((ctx.now_s() + stem_.offset_s) / spec.epoch_s));
+  bool lost = false;
+  for (const NodeId r : stem_.relays) {
+    bool connected = false;
+    for (const PeerLink& p : ctx.peers()) connected = connected || p.peer == r;
+    lost = lost || !connected;
+  }
+  // A new epoch, or a relay gone (churn): the relays and the role are drawn again.
+  if (epoch != stem_.epoch || lost) draw_epoch(ctx, epoch);
+}
+
+NodeId TxRelay::stem_relay(NodeContext& ctx, NodeId from) {
+  const StemSpec& spec = consensus_.transactions()->spec().stem;
+  refresh_epoch(ctx);
+  if (stem_.relays.empty()) return kNoNode;
+  const auto any = [&ctx, this] {
+    return stem_
+        .relays[boost::random::uniform_int_distribution<std::size_t>(0, stem_.relays.size() - 1)(ctx.rng())];
+  };
+  if (spec.routing == StemRouting::per_transaction) return any();
+  if (from == kNoNode) return stem_.own;
+  for (const auto& [peer, relay] : stem_.edges) {
+    if (peer == from) return relay;
+  }
+  stem_.edges.emplace_back(from, any());
+  return stem_.edges.back().second;
+}
+
+void TxRelay::send_stem(NodeContext& ctx, TxId tx, NodeId from) {
+  TransactionLayer& layer = *consensus_.transactions();
+  const StemSpec& spec = layer.spec().stem;
+  // A relayer passes it on; a diffuser (this epoch, or this hop's coin) turns it to fluff. The source
+  // (from == kNoNode) always passes it on.
+  bool to_fluff = false;
+  if (from != kNoNode) {
+    refresh_epoch(ctx);
+    to_fluff = spec.fluff == FluffRule::per_hop
+                   ? boost::random::bernoulli_distribution<double>(spec.fluff_probability)(ctx.rng())
+                   : stem_.diffuser;
+  }
+  const NodeId relay_to = to_fluff ? kNoNode : stem_relay(ctx, from);
+  if (relay_to == kNoNode) {
+    fluff(ctx, tx, from);
+    return;
+  }
+  link(ctx, relay_to).known.mark(tx);
+  ctx.send(relay_to, consensus_.types().tx_stem, kMessageHeaderBytes + layer.table().get(tx).size_bytes,
+           consensus_.tx_ref(tx));
+  // The fail-safe: if the transaction is not seen in fluff before the embargo ends, spread it.
+  ctx.set_timer(embargo_s(spec, ctx.rng()), tag(kEmbargo, 0, tx));
+}
+
+void TxRelay::on_stem(NodeContext& ctx, TxId tx, NodeId from) {
+  TransactionLayer& layer = *consensus_.transactions();
+  link(ctx, from).known.mark(tx);
+  const std::uint8_t st = layer.state(id_, tx);
+  if ((st & kTxStem) != 0) {
+    // It came back on the stem (a loop of relays, or a second edge): fluff it, as Monero does.
+    fluff(ctx, tx, from);
+    return;
+  }
+  if (!layer.receive_stem(id_, tx, from, ctx.now_s())) return;  // already in fluff here
+  send_stem(ctx, tx, from);
+}
+
+void TxRelay::fluff(NodeContext& ctx, TxId tx, NodeId except) {
+  TransactionLayer& layer = *consensus_.transactions();
+  layer.clear(id_, tx, kTxStem);
+  if (layer.accept(id_, tx, ctx.now_s()) == TxAccept::accepted) relay(ctx, tx, except);
 }
 
 void TxRelay::relay(NodeContext& ctx, TxId tx, NodeId except) {
@@ -129,6 +250,9 @@ void TxRelay::on_timer(NodeContext& ctx, std::uint64_t t) {
     case kReady:
       on_due(ctx, ready_, kReady);
       break;
+    case kEmbargo:
+      if ((consensus_.transactions()->state(id_, tx) & kTxStem) != 0) fluff(ctx, tx, kNoNode);
+      break;
     case kDiffuse: {
       const TransactionLayer& layer = *consensus_.transactions();
       bool connected = false;
@@ -180,6 +304,11 @@ void TxRelay::on_message(NodeContext& ctx, const Message& msg) {
     on_getdata(ctx, msg.as<TxList>().txs, msg.from);
   } else if (msg.type == t.tx) {
     on_tx(ctx, msg.as<TxRef>().tx, msg.from);
+  } else if (msg.type == t.tx_stem) {
+    const TxId tx = msg.as<TxRef>().tx;
+    const TransactionLayer& layer = *consensus_.transactions();
+    if (layer.watched(id_)) layer.sighted(tx, id_, msg.from, ctx.now_s(), TxSighting::stem);
+    on_stem(ctx, tx, msg.from);
   }
 }
 
@@ -189,9 +318,16 @@ void TxRelay::on_inv(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from
   Link& l = link(ctx, from);
   const double now = ctx.now_s();
   std::vector<TxId> now_from_peer;
+  const bool watched = layer.watched(id_);
   for (const TxId tx : txs) {
     l.known.mark(tx);
-    if ((layer.state(id_, tx) & (kTxSeen | kTxConfirmed)) != 0) continue;
+    if (watched) layer.sighted(tx, id_, from, now, TxSighting::announced);
+    const std::uint8_t st = layer.state(id_, tx);
+    if ((st & kTxStem) != 0) {
+      fluff(ctx, tx, from);  // the fluff reached this stem node: it spreads what it holds
+      continue;
+    }
+    if ((st & (kTxSeen | kTxConfirmed)) != 0) continue;
     Request& req = requests_[tx];
     bool listed = false;
     for (const Announcer& a : req.announcers) listed = listed || a.peer == from;
@@ -293,6 +429,12 @@ void TxRelay::on_getdata(NodeContext& ctx, const std::vector<TxId>& txs, NodeId 
 void TxRelay::on_tx(NodeContext& ctx, TxId tx, NodeId from) {
   TransactionLayer& layer = *consensus_.transactions();
   link(ctx, from).known.mark(tx);
+  if (layer.watched(id_)) layer.sighted(tx, id_, from, ctx.now_s(), TxSighting::body);
+  if ((layer.state(id_, tx) & kTxStem) != 0) {
+    requests_.erase(tx);
+    fluff(ctx, tx, from);
+    return;
+  }
   requests_.erase(tx);  // its entries in due_ find no request and lapse
   if (layer.receive(id_, tx, from, ctx.now_s()) == TxAccept::accepted) relay(ctx, tx, from);
 }

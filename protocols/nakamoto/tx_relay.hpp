@@ -6,8 +6,11 @@
 // a node requests an announced transaction (getdata) at once from an outbound announcer and after
 // a delay from an inbound one, and asks the next announcer when a request times out. With diffusion
 // (Core before 0.13) each peer's announcement waits its own exponential delay instead.
-// Every message names its sender and receiver and is counted by type, so an observer can log who
-// announced what to whom, when (the tx_arrivals table keeps the first arrival per node).
+// With Dandelion's stem phase (transactions.stem) a new transaction first hops from node to node on
+// each node's stem relays (tx_stem messages, neither announced nor served), until a node turns it
+// to fluff (the relay above) or an embargo timer fires.
+// Every message names its sender and receiver and is counted by type; the relay reports what it
+// hears from whom to the transaction layer's watchers (spies, a supernode).
 
 #include <array>
 #include <cstdint>
@@ -56,6 +59,9 @@ class TxRelay {
   void on_head_changed(NodeContext& ctx, BlockId old_head, BlockId new_head);
   /// The connection to peer closed: its queue goes, its requests go to the next announcer.
   void on_peer_lost(NodeContext& ctx, NodeId peer);
+  /// The stem relay this node uses now for a transaction from `from` (kNoNode: its own wallet), or
+  /// kNoNode when it has none (no peers); draws the epoch's relays and role when due.
+  NodeId stem_relay(NodeContext& ctx, NodeId from);
 
  private:
   // Which transactions a peer is known to have (it announced or sent them, or we did to it): a
@@ -105,7 +111,8 @@ class TxRelay {
     kTrickleInbound = 2,
     kTimeout = 3,
     kDiffuse = 4,
-    kReady = 5
+    kReady = 5,
+    kEmbargo = 6
   };
   static std::uint64_t tag(Kind kind, NodeId peer, TxId tx) {
     return (kTxTimerMarker << 56) | (std::uint64_t{kind} << 52) | (std::uint64_t{peer & 0xfffffu} << 32) | tx;
@@ -123,6 +130,11 @@ class TxRelay {
   void schedule(NodeContext& ctx, DueQueue& q, Kind kind, Due due);
   void on_due(NodeContext& ctx, DueQueue& q, Kind kind);
   void request_from(NodeContext& ctx, TxId tx, Request& req, Announcer& a);
+  void on_stem(NodeContext& ctx, TxId tx, NodeId from);
+  void send_stem(NodeContext& ctx, TxId tx, NodeId from);
+  void fluff(NodeContext& ctx, TxId tx, NodeId except);
+  void draw_epoch(NodeContext& ctx, std::int64_t epoch);
+  void refresh_epoch(NodeContext& ctx);
 
   NakamotoConsensus& consensus_;
   NodeId id_;
@@ -133,6 +145,16 @@ class TxRelay {
   DueQueue timeouts_;  // requests in flight, by deadline
   DueQueue ready_;     // inbound announcers, by the time they may be asked
   bool inbound_timer_set_ = false;
+  // Stem phase: this epoch's relays, role, and inbound-edge map (drawn when first needed).
+  struct Stem {
+    std::int64_t epoch = -1;
+    double offset_s = -1;  // this node's epoch clock starts at -offset_s
+    std::vector<NodeId> relays;
+    NodeId own = kNoNode;  // relay of its own transactions (per_edge)
+    bool diffuser = false;
+    std::vector<std::pair<NodeId, NodeId>> edges;  // inbound peer -> relay (per_edge)
+  };
+  Stem stem_;
 };
 
 }  // namespace dltsim::nakamoto

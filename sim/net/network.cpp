@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <map>
 #include <numeric>
+#include <string>
 
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
@@ -90,12 +93,20 @@ Network::Network(const NetworkSpec& spec, const SeedTree& seeds)
   place_in_internet(nodes_, spec.internet, internet);
   Rng wiring = seeds.child("topology").rng();
   const LatencyDraw draw = [this](NodeId a, NodeId b, Rng& rng) { return draw_latency_s(a, b, rng); };
-  if (spec.topology.model == "complete") {
-    topology_ = build_complete_topology(spec.nodes, draw, wiring);
-  } else {
-    topology_ = build_random_topology(spec.nodes, spec.topology.outbound_degree_cdf,
-                                      spec.topology.max_inbound, draw, wiring);
-  }
+  const TopologySpec& t = spec.topology;
+  using Builder = std::function<Topology(const NetworkSpec&, const LatencyDraw&, Rng&)>;
+  static const std::map<std::string, Builder> builders{
+      {"random",
+       [](const NetworkSpec& n, const LatencyDraw& d, Rng& r) {
+         return build_random_topology(n.nodes, n.topology.outbound_degree_cdf, n.topology.max_inbound, d, r);
+       }},
+      {"complete", [](const NetworkSpec& n, const LatencyDraw& d,
+                      Rng& r) { return build_complete_topology(n.nodes, d, r); }},
+      {"tree", [](const NetworkSpec& n, const LatencyDraw& d, Rng& r) {
+         return build_tree_topology(n.nodes,
+                                    static_cast<std::uint32_t>(n.topology.outbound_degree_cdf.size()), d, r);
+       }}};
+  topology_ = builders.at(t.model)(spec, draw, wiring);
 }
 
 bool Network::pareto_latency(double mean_s) const {

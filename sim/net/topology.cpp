@@ -160,4 +160,14 @@ Topology build_complete_topology(std::uint32_t n, const LatencyDraw& latency, Rn
   return topo;
 }
 
+Topology build_tree_topology(std::uint32_t n, std::uint32_t d, const LatencyDraw& latency, Rng& rng) {
+  Topology topo(n);
+  // Node i >= 1 hangs under parent(i): the root's children are 1..d, then each node in turn takes d - 1.
+  for (NodeId i = 1; i < n; ++i) {
+    const NodeId parent = i <= d ? 0 : (i - d - 1) / (d - 1) + 1;
+    topo.connect(parent, i, latency(parent, i, rng));
+  }
+  return topo;
+}
+
 }  // namespace dltsim

@@ -63,4 +63,9 @@ Topology build_random_topology(std::uint32_t n, const std::vector<double>& outbo
 /// Every pair of nodes connected (BFT committees).
 Topology build_complete_topology(std::uint32_t n, const LatencyDraw& latency, Rng& rng);
 
+/// A d-regular tree cut at n nodes, in breadth-first order: node 0 is the root with d children, every
+/// other node has a parent and up to d - 1 children (each parent opens the connections to its
+/// children). The graph of the closed forms for source estimation (docs/privacy.md).
+Topology build_tree_topology(std::uint32_t n, std::uint32_t d, const LatencyDraw& latency, Rng& rng);
+
 }  // namespace dltsim

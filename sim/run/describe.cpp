@@ -7,11 +7,18 @@
 #include "sim/core/error.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/scenario_sections.hpp"
+#include "sim/tx/stem_preset.hpp"
 #include "sim/tx/tx_preset.hpp"
 
 namespace dltsim {
 
 namespace {
+
+std::string stem_names() {
+  std::vector<std::string> names;
+  for (const StemPreset& p : stem_presets()) names.push_back(p.name);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
 
 void params_text(std::string& out, const std::vector<ParamSpec>& params) {
   auto it = std::back_inserter(out);
@@ -142,12 +149,22 @@ std::string describe_text(const Catalog& c, const std::string& name) {
     }
     return out;
   }
+  if (const StemPreset* p = find_stem_preset(name)) {
+    const StemSpec& v = p->values;
+    return fmt::format(
+        "stem preset {} (transactions: {{stem: {{preset: {}}}}}): {}\n"
+        "  fluff_probability {} ({}), relays {}, routing {}, epoch {} s, embargo {} s + {} of mean {} s\n"
+        "sources: {}\n",
+        p->name, p->name, p->summary, v.fluff_probability, fluff_rule_names().name(v.fluff), v.relays,
+        stem_routing_names().name(v.routing), v.epoch_s, v.embargo_min_s,
+        embargo_law_names().name(v.embargo_law), v.embargo_s, p->sources);
+  }
   if (name == "sections") return sections_text();
   if (const SectionDoc* s = find_scenario_section(name)) return section_text(*s);
-  throw Error(
-      fmt::format("nothing named {}; protocols: {}; attacks: {}; presets: {}; scenario sections: dltsim "
-                  "describe sections",
-                  quote_value(name), c.protocols.names(), c.attacks.names(), c.presets.names()));
+  throw Error(fmt::format(
+      "nothing named {}; protocols: {}; attacks: {}; presets: {}; stem presets: {}; scenario "
+      "sections: dltsim describe sections",
+      quote_value(name), c.protocols.names(), c.attacks.names(), c.presets.names(), stem_names()));
 }
 
 }  // namespace dltsim

@@ -96,7 +96,13 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
       });
     } else if (key == "transactions" && sc.transactions.enabled) {
       o << YAML::Key << key << YAML::Value;
-      transactions_section().write(o, sc.transactions, [&sc](YAML::Emitter& t, const std::string&) {
+      transactions_section().write(o, sc.transactions, [&sc](YAML::Emitter& t, const std::string& sub) {
+        if (sub == "stem") {
+          if (!sc.transactions.stem.enabled) return;
+          t << YAML::Key << "stem" << YAML::Value;
+          stem_section().write(t, sc.transactions.stem);
+          return;
+        }
         if (sc.transactions.scripted.empty()) return;
         t << YAML::Key << "scripted" << YAML::Value << YAML::BeginSeq;
         for (const ScriptedTx& x : sc.transactions.scripted) scripted_tx_section().write(t, x);

@@ -14,6 +14,7 @@
 
 #include "sim/scenario/scenario_sections.hpp"
 #include "sim/scenario/yaml_value.hpp"
+#include "sim/tx/stem_preset.hpp"
 #include "sim/tx/tx_metrics.hpp"
 #include "sim/tx/tx_preset.hpp"
 
@@ -48,6 +49,12 @@ void read_topology(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
     v.fail("give either outbound (a fixed degree) or outbound_cdf, not both");
   topology_section().read(v, net.topology);
   for (const auto& [key, value] : v.entries()) sc.locations[value.path()] = value.where();
+  if (net.topology.model == "tree") {
+    const std::vector<double>& cdf = net.topology.outbound_degree_cdf;
+    const bool step = std::all_of(cdf.begin(), cdf.end() - 1, [](double p) { return p == 0; });
+    if (!step) v.at("outbound_cdf").fail("a tree needs one degree: write outbound: d");
+    if (cdf.size() < 2) v.at("outbound").fail("a tree needs a degree of at least 2");
+  }
 }
 
 // The textbook model of selfish-mining, double-spending and stale-rate analyses: a node sends each
@@ -135,7 +142,7 @@ void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
         "restart)"});
   if (const auto f = v.get("feeler_interval"); f && !p.feelers)
     sc.warnings.push_back(ScenarioWarning{f->where(), f->path(), "has no effect with feelers: false"});
-  if (net.topology.model == "complete")
+  if (net.topology.model != "random")
     v.fail("network.peers needs a random peer graph (topology.model: random)");
   const std::uint64_t slots = std::uint64_t{p.new_buckets + p.tried_buckets} * p.bucket_size;
   if (slots > (1u << 20)) {
@@ -453,6 +460,15 @@ TxSpec read_transactions(const YamlValue& v, const Catalog& catalog, const Scena
       s->fail(fmt::format("{} shares for {} nodes", t.origin_shares.size(), nodes));
     const double sum = std::accumulate(t.origin_shares.begin(), t.origin_shares.end(), 0.0);
     if (sum > 1 + kShareTolerance) s->fail(fmt::format("shares sum to {:.6g}, more than 1", sum));
+  }
+  if (const auto stem = v.get("stem")) {
+    if (const auto p = stem->get("preset")) {
+      std::vector<std::string> names;
+      for (const StemPreset& e : stem_presets()) names.push_back(e.name);
+      t.stem = find_stem_preset(p->as_choice(names))->values;
+    }
+    stem_section().read(*stem, t.stem);
+    t.stem.enabled = true;
   }
   if (const auto list = v.get("scripted")) {
     std::set<std::string> names;

@@ -196,15 +196,19 @@ Section<NetworkSpec> make_latency() {
 }
 
 Section<TopologySpec> make_topology() {
-  static const EnumNames<bool> models{{true, "random"}, {false, "complete"}};
+  static const EnumNames<int> models{{0, "random"}, {1, "complete"}, {2, "tree"}};
   Field<TopologySpec> model = field::structured<TopologySpec>(
       "model", ParamType::choice,
-      "random: each node opens outbound connections to random peers; complete: all pairs",
+      "random: each node opens outbound connections to random peers; complete: all pairs; tree: a "
+      "regular tree of degree `outbound` from node 0 (for the closed forms of docs/privacy.md)",
       [](const YamlValue& v, TopologySpec& t) { t.model = v.as_choice(models.names()); },
       [](YAML::Emitter& out, const TopologySpec& t) { out << t.model; });
   model.spec.choices = models.names();
   model.text = [](const TopologySpec& t) { return t.model; };
   auto writes_degrees = [](const TopologySpec& t) { return t.model == "random" && !t.degrees_from_peers; };
+  auto writes_cdf = [](const TopologySpec& t) {
+    return t.model == "tree" || (t.model == "random" && !t.degrees_from_peers);
+  };
   Field<TopologySpec> outbound = field::structured<TopologySpec>(
       "outbound", ParamType::integer, "a fixed outbound degree (instead of outbound_cdf)",
       [](const YamlValue& v, TopologySpec& t) {
@@ -218,7 +222,7 @@ Section<TopologySpec> make_topology() {
       "outbound_cdf", ParamType::list, "P(outbound degree <= k), k = 1, 2, ...; non-decreasing, ends at 1",
       [](const YamlValue& v, TopologySpec& t) { t.outbound_degree_cdf = read_cdf(v); },
       [](YAML::Emitter& out, const TopologySpec& t) { emit_numbers(out, t.outbound_degree_cdf); },
-      writes_degrees);
+      writes_cdf);
   Field<TopologySpec> inbound = field::count<TopologySpec>(
       "max_inbound", &TopologySpec::max_inbound, between(1, 1e6), "inbound connections a node accepts");
   inbound.present = writes_degrees;
@@ -457,7 +461,51 @@ Section<TxSpec> make_transactions() {
                        "mempool table: nodes sampled (the first ones; 0: none)"),
        field::share<T>(
            "arrivals_fraction", &T::arrivals_fraction, between(0, 1),
-           "tx_arrivals table: share of transactions whose every arrival is kept (sampled by id)")}};
+           "tx_arrivals table: share of transactions whose every arrival is kept (sampled by id)"),
+       field::subsection<T>("stem", "Dandelion's stem phase before the usual relay (transactions.stem)"),
+       field::share<T>("proxy_share", &T::proxy_share, between(0, 1),
+                       "share of transactions a wallet sends through a random other node (as over Tor), "
+                       "which then relays it as its own"),
+       field::duration<T>("proxy_delay", &T::proxy_delay_s, greater_than(0),
+                          "mean of the exponential delay from the wallet to its proxy (a Tor circuit)"),
+       field::share<T>("v2_share", &T::v2_share, between(0, 1),
+                       "share of connections on BIP 324 v2 transport: an on-path observer sees only the "
+                       "sizes and times of their messages")}};
+}
+
+Section<StemSpec> make_stem() {
+  using S = StemSpec;
+  Field<S> preset = field::structured<S>(
+      "preset", ParamType::text, "parameter set whose values are the defaults (dltsim describe dandelion++)",
+      [](const YamlValue&, S&) {},  // applied by the loader before the other keys
+      [](YAML::Emitter&, const S&) {}, [](const S&) { return false; });
+  return {
+      "transactions.stem",
+      "Dandelion's stem phase: each transaction first hops along the nodes' stem relays, then spreads "
+      "(docs/privacy.md)",
+      {preset,
+       field::share<S>("fluff_probability", &S::fluff_probability, between(0, 1),
+                       "q: the probability of turning to fluff, per epoch or per hop"),
+       field::choice<S>("fluff", &S::fluff, fluff_rule_names(),
+                        "per_epoch: a node is a diffuser for the epoch with probability q (Dandelion++); "
+                        "per_hop: a coin at every hop (BIP 156)"),
+       field::count<S>("relays", &S::relays, between(1, 8),
+                       "outbound peers each node relays stem transactions to in an epoch (Dandelion++: 2, "
+                       "a quasi-4-regular graph; 1: a line)"),
+       field::choice<S>("routing", &S::routing, stem_routing_names(),
+                        "per_edge: each inbound peer maps to one relay and own transactions keep one "
+                        "relay for the epoch; per_transaction: a relay drawn per transaction"),
+       field::duration<S>("epoch", &S::epoch_s, greater_than(0),
+                          "relays and the diffuser role are re-drawn this often (each node on its own "
+                          "clock)"),
+       field::duration<S>("embargo_min", &S::embargo_min_s, at_least(0),
+                          "fixed part of the embargo timer (BIP 156's reference code: 10 s)"),
+       field::duration<S>("embargo", &S::embargo_s, greater_than(0),
+                          "mean of the embargo timer's random part: a stem node that has not seen the "
+                          "transaction in fluff by then spreads it itself"),
+       field::choice<S>("embargo_law", &S::embargo_law, embargo_law_names(),
+                        "law of the random part: exponential (Dandelion++), poisson (Monero: whole "
+                        "seconds), uniform on [0, 2 x embargo] (Grin)")}};
 }
 
 Section<ScriptedTx> make_scripted_tx() {
@@ -589,6 +637,10 @@ const Section<TxSpec>& transactions_section() {
   static const Section<TxSpec> s = make_transactions();
   return s;
 }
+const Section<StemSpec>& stem_section() {
+  static const Section<StemSpec> s = make_stem();
+  return s;
+}
 const Section<ScriptedTx>& scripted_tx_section() {
   static const Section<ScriptedTx> s = make_scripted_tx();
   return s;
@@ -618,6 +670,7 @@ std::vector<SectionDoc> scenario_sections() {
           power_section().describe(),
           transactions_section().describe(),
           scripted_tx_section().describe(),
+          stem_section().describe(),
           attack_section().describe(),
           output_section().describe()};
 }

@@ -48,6 +48,8 @@ const Section<PowerSpec>& power_section();
 const Section<TxSpec>& transactions_section();
 /// transactions.scripted[]: one transaction written out.
 const Section<ScriptedTx>& scripted_tx_section();
+/// transactions.stem.
+const Section<StemSpec>& stem_section();
 /// attacks[]: one attack.
 const Section<AttackSpec>& attack_section();
 /// output: where the result goes and which tables it holds.

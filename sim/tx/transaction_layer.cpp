@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/error.hpp"
+
 namespace dltsim {
 
 TransactionLayer::TransactionLayer(const TxSpec& spec, std::uint32_t nodes, Recorder& recorder,
@@ -10,7 +12,46 @@ TransactionLayer::TransactionLayer(const TxSpec& spec, std::uint32_t nodes, Reco
       workload_(spec, nodes, seeds.child("workload")),
       metrics_(recorder, spec, nodes),
       state_(nodes),
-      pools_(nodes) {}
+      pools_(nodes),
+      v2_seed_(seeds.child("v2").rng()()) {}
+
+void TransactionLayer::watch(NodeId node, TxWatcher* watcher) {
+  auto it = std::find(watchers_.begin(), watchers_.end(), watcher);
+  if (it == watchers_.end()) {
+    if (watchers_.size() == 8) throw Error("at most 8 transaction observers can watch one run");
+    watchers_.push_back(watcher);
+    it = watchers_.end() - 1;
+  }
+  if (watched_.empty()) watched_.assign(state_.size(), 0);
+  watched_[node] |= static_cast<std::uint8_t>(1u << (it - watchers_.begin()));
+}
+
+void TransactionLayer::sighted(TxId tx, NodeId at, NodeId from, double time_s, TxSighting kind) const {
+  const std::uint8_t mask = watched_[at];
+  for (std::size_t i = 0; i < watchers_.size(); ++i) {
+    if ((mask >> i) & 1) watchers_[i]->sighted(tx, at, from, time_s, kind);
+  }
+}
+
+bool TransactionLayer::receive_stem(NodeId node, TxId tx, NodeId from, double now_s) {
+  if ((state(node, tx) & kTxSeen) != 0) return false;
+  set(node, tx, kTxSeen | kTxStem);
+  metrics_.on_arrival(table_.get(tx), tx, node, from, now_s);
+  for (const ArrivalObserver& o : observers_) o(tx, node, from, now_s);
+  return true;
+}
+
+bool TransactionLayer::v2(NodeId a, NodeId b) const {
+  if (spec_.v2_share <= 0) return false;
+  if (spec_.v2_share >= 1) return true;
+  // splitmix64 of the unordered pair: the same answer from both ends, no state per connection.
+  std::uint64_t z = v2_seed_ ^ ((std::uint64_t{std::min(a, b)} << 32) | std::max(a, b));
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53 < spec_.v2_share;
+}
 
 TxId TransactionLayer::create(NodeId origin, double now_s, std::uint32_t size_bytes, double fee_rate_sat_vb,
                               TxId conflict) {

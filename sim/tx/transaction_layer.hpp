@@ -26,6 +26,22 @@ enum TxState : std::uint8_t {
   kTxPooled = 2,     ///< in its mempool
   kTxConfirmed = 4,  ///< in a block of its current chain
   kTxAsked = 8,      ///< announced to it; a request is pending or made
+  kTxStem = 16,      ///< held in the stem phase (Dandelion): not pooled, not announced
+};
+
+/// How an observer at a node learned of a transaction from a peer.
+enum class TxSighting : std::uint8_t {
+  announced = 0,  ///< the peer announced it (inv)
+  body = 1,       ///< the peer sent its body (tx)
+  stem = 2,       ///< the peer passed it on in the stem phase
+};
+
+/// Sees transactions at the nodes it watches (spies, a supernode, an on-path observer's ends).
+class TxWatcher {
+ public:
+  virtual ~TxWatcher() = default;
+  /// Node `at` learned of tx from peer `from` at time_s.
+  virtual void sighted(TxId tx, NodeId at, NodeId from, double time_s, TxSighting kind) = 0;
 };
 
 /// Result of offering a transaction to a mempool.
@@ -102,6 +118,18 @@ class TransactionLayer {
   using ArrivalObserver = std::function<void(TxId, NodeId, NodeId, double)>;
   /// Adds an observer of first arrivals.
   void observe_arrivals(ArrivalObserver observer) { observers_.push_back(std::move(observer)); }
+  /// `watcher` sees every sighting at `node` from now on (at most 8 watchers per run).
+  void watch(NodeId node, TxWatcher* watcher);
+  /// True when some watcher sees this node's sightings (the relay asks before reporting).
+  bool watched(NodeId node) const { return !watched_.empty() && watched_[node] != 0; }
+  /// The relay at `at` learned of tx from `from`: tells the node's watchers.
+  void sighted(TxId tx, NodeId at, NodeId from, double time_s, TxSighting kind) const;
+  /// The node received tx from `from` in the stem phase (Dandelion): records the arrival the first
+  /// time and holds it (kTxStem) without pooling it; false when the node had it already.
+  bool receive_stem(NodeId node, TxId tx, NodeId from, double now_s);
+  /// True when the connection between a and b runs BIP 324 v2 transport (v2_share of connections,
+  /// drawn once per pair from the seed).
+  bool v2(NodeId a, NodeId b) const;
   /// Where each transaction sits on the main chain `main_chain` (blocks from genesis).
   std::vector<TxInclusion> inclusion(const BlockTree& tree, const std::vector<BlockId>& main_chain) const;
   /// Writes the tables and summary; `main_chain` lists the main chain's blocks from genesis.
@@ -121,6 +149,9 @@ class TransactionLayer {
   std::vector<Mempool> pools_;
   std::vector<std::vector<TxId>> blocks_;
   std::vector<ArrivalObserver> observers_;
+  std::vector<TxWatcher*> watchers_;
+  std::vector<std::uint8_t> watched_;  // per node: bit i set when watchers_[i] watches it
+  std::uint64_t v2_seed_;
 };
 
 }  // namespace dltsim

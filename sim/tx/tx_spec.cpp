@@ -15,7 +15,8 @@ double mean_tx_size_bytes(const TxSpec& spec) {
 const EnumNames<OriginRule>& origin_rule_names() {
   static const EnumNames<OriginRule> names{{OriginRule::equal, "equal"},
                                            {OriginRule::shares, "shares"},
-                                           {OriginRule::heavy_tailed, "heavy_tailed"}};
+                                           {OriginRule::heavy_tailed, "heavy_tailed"},
+                                           {OriginRule::cycle, "cycle"}};
   return names;
 }
 
@@ -34,6 +35,25 @@ const EnumNames<TxRelayMode>& tx_relay_mode_names() {
 const EnumNames<ReplacePolicy>& replace_policy_names() {
   static const EnumNames<ReplacePolicy> names{{ReplacePolicy::first_seen, "first_seen"},
                                               {ReplacePolicy::full_rbf, "full_rbf"}};
+  return names;
+}
+
+const EnumNames<StemRouting>& stem_routing_names() {
+  static const EnumNames<StemRouting> names{{StemRouting::per_edge, "per_edge"},
+                                            {StemRouting::per_transaction, "per_transaction"}};
+  return names;
+}
+
+const EnumNames<EmbargoLaw>& embargo_law_names() {
+  static const EnumNames<EmbargoLaw> names{{EmbargoLaw::exponential, "exponential"},
+                                           {EmbargoLaw::poisson, "poisson"},
+                                           {EmbargoLaw::uniform, "uniform"}};
+  return names;
+}
+
+const EnumNames<FluffRule>& fluff_rule_names() {
+  static const EnumNames<FluffRule> names{{FluffRule::per_epoch, "per_epoch"},
+                                          {FluffRule::per_hop, "per_hop"}};
   return names;
 }
 

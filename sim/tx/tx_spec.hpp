@@ -17,6 +17,7 @@ enum class OriginRule {
   equal,         ///< every node's wallet the same rate
   shares,        ///< explicit shares for nodes 0..k-1, the rest split equally
   heavy_tailed,  ///< node of rank k (a seeded random order) gets a share proportional to k^-exponent
+  cycle,         ///< every node in turn, in a seeded random order: n transactions give each node one
 };
 /// The names a scenario writes for each OriginRule.
 const EnumNames<OriginRule>& origin_rule_names();
@@ -44,6 +45,46 @@ enum class ReplacePolicy {
 };
 /// The names a scenario writes for each ReplacePolicy.
 const EnumNames<ReplacePolicy>& replace_policy_names();
+
+/// How a stem node picks the relay of a transaction (Dandelion++ section 4.2).
+enum class StemRouting {
+  per_edge,         ///< each inbound peer is mapped to one relay for the epoch; own transactions to one relay
+  per_transaction,  ///< a relay drawn for every transaction (the original Dandelion's forwarding)
+};
+/// The names a scenario writes for each StemRouting.
+const EnumNames<StemRouting>& stem_routing_names();
+
+/// When a stem transaction turns to fluff (diffusion).
+enum class FluffRule {
+  per_epoch,  ///< each node is a diffuser for the epoch with the fluff probability (Dandelion++)
+  per_hop,    ///< a coin with the fluff probability at every hop (BIP 156)
+};
+/// The names a scenario writes for each FluffRule.
+const EnumNames<FluffRule>& fluff_rule_names();
+
+/// Law of the random part of an embargo timer.
+enum class EmbargoLaw {
+  exponential,  ///< exponential with the mean (Dandelion++ equation 7, BIP 156's reference code)
+  poisson,      ///< a Poisson number of seconds with the mean (Monero)
+  uniform,      ///< uniform on [0, 2 x mean] (Grin: 180 s plus up to 30 s)
+};
+/// The names a scenario writes for each EmbargoLaw.
+const EnumNames<EmbargoLaw>& embargo_law_names();
+
+/// Dandelion's stem phase: a transaction first travels a random path of single hops on an
+/// anonymity graph (each node's relays, re-drawn every epoch), then spreads as usual (fluff).
+struct StemSpec {
+  bool enabled = false;            ///< the section was given
+  std::string preset;              ///< parameter set it started from ("dandelion++", "bip156", ...), or ""
+  double fluff_probability = 0.1;  ///< q: probability of turning to fluff (per epoch or per hop)
+  FluffRule fluff = FluffRule::per_epoch;            ///< when that coin is thrown
+  std::uint32_t relays = 2;                          ///< stem relays per node and epoch (outbound peers)
+  StemRouting routing = StemRouting::per_edge;       ///< how a relay is picked
+  double epoch_s = 600;                              ///< relays and role are re-drawn this often
+  double embargo_min_s = 0;                          ///< fixed part of the embargo timer
+  double embargo_s = 16.6;                           ///< mean of its random part
+  EmbargoLaw embargo_law = EmbargoLaw::exponential;  ///< law of its random part
+};
 
 /// A transaction written in the scenario (besides the random workload): for conflicts and tests.
 struct ScriptedTx {
@@ -96,6 +137,10 @@ struct TxSpec {
   double sample_interval_s = 60;    ///< mempool table: time between samples
   std::uint32_t sample_nodes = 16;  ///< mempool table: nodes sampled (the first ones)
   double arrivals_fraction = 0;     ///< tx_arrivals table: share of transactions whose arrivals are kept
+  StemSpec stem;                    ///< Dandelion's stem phase (off unless given)
+  double proxy_share = 0;           ///< share of transactions a wallet sends through a random other node
+  double proxy_delay_s = 0.5;       ///< mean of the exponential delay to the proxy (a Tor circuit)
+  double v2_share = 0;              ///< share of connections on BIP 324 v2 transport (encrypted)
 };
 
 }  // namespace dltsim

@@ -7,6 +7,8 @@
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 
 #include "sim/core/sampling.hpp"
 
@@ -18,6 +20,7 @@ TxWorkload::TxWorkload(const TxSpec& spec, std::uint32_t nodes, const SeedTree& 
       origin_rng_(seeds.child("origins").rng()),
       size_rng_(seeds.child("sizes").rng()),
       fee_rng_(seeds.child("fees").rng()),
+      proxy_rng_(seeds.child("proxies").rng()),
       weights_(nodes, 1.0) {
   switch (spec.origin) {
     case OriginRule::equal:
@@ -42,6 +45,13 @@ TxWorkload::TxWorkload(const TxSpec& spec, std::uint32_t nodes, const SeedTree& 
         weights_[order[k]] = std::pow(static_cast<double>(k + 1), -spec.origin_exponent);
       break;
     }
+    case OriginRule::cycle: {
+      cycle_.resize(nodes);
+      std::iota(cycle_.begin(), cycle_.end(), 0);
+      Rng order_rng = seeds.child("ranks").rng();
+      shuffle_front(cycle_, cycle_.size(), order_rng);
+      break;
+    }
   }
   const double total = std::accumulate(weights_.begin(), weights_.end(), 0.0);
   for (double& w : weights_) w /= total;
@@ -55,7 +65,19 @@ double TxWorkload::next_gap_s() {
 }
 
 NodeId TxWorkload::next_origin() {
+  if (!cycle_.empty()) return cycle_[turn_++ % cycle_.size()];
   return (*origin_)(origin_rng_);
+}
+
+NodeId TxWorkload::next_proxy(NodeId origin, double& delay_s) {
+  const auto n = static_cast<std::uint32_t>(weights_.size());
+  if (spec_.proxy_share <= 0 || n < 2) return kNoNode;
+  if (boost::random::uniform_real_distribution<double>(0, 1)(proxy_rng_) >= spec_.proxy_share) return kNoNode;
+  // Any other node, uniformly: a wallet on Tor reaches a node it does not choose by network position.
+  auto proxy = boost::random::uniform_int_distribution<NodeId>(0, n - 2)(proxy_rng_);
+  if (proxy >= origin) ++proxy;
+  delay_s = boost::random::exponential_distribution<double>(1 / spec_.proxy_delay_s)(proxy_rng_);
+  return proxy;
 }
 
 double TxWorkload::draw(QuantityLaw law, double median, double sigma, Rng& rng) {

@@ -27,13 +27,18 @@ class TxWorkload {
   std::uint32_t next_size_bytes();
   /// Fee rate of the next transaction, sat/vB.
   double next_fee_rate_sat_vb();
+  /// The node the next transaction of `origin`'s wallet is sent through (proxy_share), or kNoNode
+  /// when the wallet sends it itself; `delay_s` gets the delay to reach it.
+  NodeId next_proxy(NodeId origin, double& delay_s);
   /// Share of the workload created at each node (sums to 1).
   const std::vector<double>& origin_shares() const { return weights_; }
 
  private:
   double draw(QuantityLaw law, double median, double sigma, Rng& rng);
   const TxSpec& spec_;
-  Rng time_rng_, origin_rng_, size_rng_, fee_rng_;
+  Rng time_rng_, origin_rng_, size_rng_, fee_rng_, proxy_rng_;
+  std::vector<NodeId> cycle_;  // cycle: the order nodes take turns in
+  std::size_t turn_ = 0;
   std::vector<double> weights_;
   std::unique_ptr<boost::random::discrete_distribution<std::uint32_t, double>> origin_;
 };
