@@ -1,6 +1,6 @@
 // A supernode (Biryukov, Khovratovich and Pustogarov, CCS 2014): the attack's nodes stop behaving as
 // ledger nodes and, from `start`, each opens a connection to a share `reach` of the honest nodes
-// (all by default) and listens: it announces nothing and requests nothing, and logs who announced
+// (all by default; its connections as a ledger node close) and listens: it announces nothing and requests nothing, and logs who announced
 // each transaction to it, when. Honest nodes treat it as one more inbound peer, so their trickle
 // timers (or diffusion delays) set when it hears. At `end` it closes the connections. The estimators
 // then name an origin per transaction (docs/privacy.md).
@@ -64,6 +64,14 @@ class SupernodeAttack final : public attacks::ObservingAttack {
 
  private:
   void connect(Runtime& runtime) {
+    // A listener, not a peer: the connections it had as a ledger node close first.
+    for (const NodeId s : nodes_) {
+      const std::vector<PeerLink> old = network_.topology().peers(s);
+      for (const PeerLink& p : old) {
+        network_.topology().disconnect(s, p.peer);
+        runtime.connection_lost(p.peer, s);
+      }
+    }
     std::vector<bool> own(network_.size(), false);
     for (const NodeId s : nodes_) own[s] = true;
     std::vector<NodeId> honest;
@@ -105,8 +113,8 @@ void register_supernode(AttackRegistry& registry) {
       "estimators and their precision";
   info.params = attacks::observer_params();
   info.params.insert(info.params.begin(),
-                     param::real("reach", 1, Range{0, 1, true, false},
-                                 "share of the honest nodes each supernode connects to"));
+                     param::real("reach", 1, between(0, 1),
+                                 "share of the honest nodes each supernode connects to (0: none, a control)"));
   info.tables = origin_observer_tables();
   info.protocols = {"nakamoto", "praos"};
   info.needs_transactions = true;
