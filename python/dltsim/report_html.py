@@ -174,8 +174,11 @@ def run_report(path):
         _bft_figures(page, r, windows, go)
     if "transactions" in tables or "mempool" in tables:
         _transaction_figures(page, r, tables, windows, go)
+    if "origin_guesses" in tables:
+        _privacy_figures(page, r, go)
     for name, owners in _attack_tables(r, scen).items():
-        _attack_section(page, r, name, owners, windows, go)
+        if name not in _PRIVACY_TABLES:
+            _attack_section(page, r, name, owners, windows, go)
 
     _scenario_section(page, r, resolved, prov.get("overrides", ""))
     page.heading("Provenance")
@@ -324,7 +327,7 @@ def _chain_figures(page, r, tables, region_names, windows, go):
         page.missing("Mining share", "the run did not record miners, or no block reached the main chain")
 
 
-_TX_TYPES = ("tx_inv", "tx_getdata", "tx")
+_TX_TYPES = ("tx_inv", "tx_getdata", "tx", "tx_stem")
 
 
 def _transaction_figures(page, r, tables, windows, go):
@@ -364,6 +367,49 @@ def _transaction_figures(page, r, tables, windows, go):
         fig.update_yaxes(title="bytes sent")
         share = f"{100 * tx_bytes / total:.1f} %" if total > 0 else "no bytes"
         page.figure(fig, f"Bandwidth by message type: transaction relay {share} of all bytes")
+
+
+_PRIVACY_TABLES = {"origin_guesses"}
+_ESTIMATORS = ("first_timestamp", "reporting_centre", "timing_fit")
+
+
+def _privacy_figures(page, r, go):
+    """Who the observing attacks named as each transaction's origin, and how well (docs/privacy.md)."""
+    page.heading("Privacy of transaction origins")
+    labels = sorted({k[:-len("_transactions")] for k in r.summary
+                     if k.endswith("_transactions") and f"{k[:-len('_transactions')]}_first_timestamp_precision" in r.summary})
+    rows = []
+    for label in labels:
+        for est in _ESTIMATORS:
+            get = r.summary.get
+            rows.append((label, est, get(f"{label}_{est}_precision"), get(f"{label}_{est}_recall"),
+                         get(f"{label}_{est}_node_precision"), get(f"{label}_{est}_nodes_linked_share"),
+                         get(f"{label}_{est}_correct_delay_median_s")))
+    page.table(rows, ["observer", "estimator", "precision", "recall (linked share)", "node precision",
+                      "origin nodes linked", "right guess after (median, s)"],
+               {"recall (linked share)": "share of the honest transactions linked to their origin's address",
+                "node precision": "Dandelion++'s expected precision: per origin node, right guesses over guesses naming it"})
+    fig = go.Figure()
+    for label in labels:
+        fig.add_trace(go.Bar(x=list(_ESTIMATORS), y=[r.summary.get(f"{label}_{e}_recall") for e in _ESTIMATORS],
+                             name=_plot_text(f"{label}: recall")))
+        fig.add_trace(go.Bar(x=list(_ESTIMATORS), y=[r.summary.get(f"{label}_{e}_precision") for e in _ESTIMATORS],
+                             name=_plot_text(f"{label}: precision")))
+    fig.update_yaxes(title="share", range=[0, 1])
+    page.figure(fig, "Origin estimators: precision and recall")
+    g = r.table("origin_guesses")
+    right = g[g.correct == 1]
+    if len(right):
+        fig = go.Figure()
+        for e, sub in right.groupby("estimator"):
+            x, y = _cdf(sub.delay_s.to_numpy())
+            name = _ESTIMATORS[e] if e < len(_ESTIMATORS) else str(e)
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=name))
+        fig.update_xaxes(title="time from creation to the report the right guess waited for (s)")
+        fig.update_yaxes(title="fraction of right guesses")
+        page.figure(fig, f"Time to a right guess: {len(right)} right guesses")
+    else:
+        page.missing("Time to a right guess", "no guess was right")
 
 
 def _bft_figures(page, r, windows, go):

@@ -11,39 +11,36 @@ namespace {
 // transaction lie within a few hops of its origin on graphs of Bitcoin's degree (diameter 4 or so).
 constexpr std::uint8_t kDepth = 3;
 
-// Candidates: the reporters and their honest neighbours (the origin announces to its neighbours
-// first, so it is one of them or one hop from one).
-std::vector<NodeId> candidates(const std::vector<OriginReport>& reports, const EstimatorContext& ctx) {
-  std::vector<NodeId> c;
+}  // namespace
+
+ReportGeometry report_geometry(const std::vector<OriginReport>& reports, const EstimatorContext& ctx,
+                               DistanceScratch& scratch) {
+  // Candidates: the reporters and their honest neighbours (the origin announces to its neighbours
+  // first, so it is one of them or one hop from one).
+  ReportGeometry g;
   for (const OriginReport& r : reports) {
-    c.push_back(r.from);
+    g.candidates.push_back(r.from);
     for (const PeerLink& p : ctx.topology.peers(r.from)) {
-      if (!ctx.avoid[p.peer]) c.push_back(p.peer);
+      if (!ctx.avoid[p.peer]) g.candidates.push_back(p.peer);
     }
   }
-  std::sort(c.begin(), c.end());
-  c.erase(std::unique(c.begin(), c.end()), c.end());
-  return c;
-}
-
-// Distances from every reporter to every candidate: row r, column c.
-std::vector<std::vector<std::uint8_t>> distances(const std::vector<OriginReport>& reports,
-                                                 const std::vector<NodeId>& cands,
-                                                 const EstimatorContext& ctx, DistanceScratch& scratch) {
-  std::vector<std::vector<std::uint8_t>> d(reports.size(), std::vector<std::uint8_t>(cands.size()));
+  std::sort(g.candidates.begin(), g.candidates.end());
+  g.candidates.erase(std::unique(g.candidates.begin(), g.candidates.end()), g.candidates.end());
+  g.hops.assign(reports.size(), std::vector<std::uint8_t>(g.candidates.size()));
   for (std::size_t r = 0; r < reports.size(); ++r) {
     const std::vector<std::uint8_t>& dist = scratch.from(reports[r].from, kDepth, ctx);
-    for (std::size_t c = 0; c < cands.size(); ++c) d[r][c] = dist[cands[c]];
+    for (std::size_t c = 0; c < g.candidates.size(); ++c) g.hops[r][c] = dist[g.candidates[c]];
   }
-  return d;
+  return g;
 }
+
+namespace {
 
 // The Jordan centre of the reporters: the candidate whose farthest reporter is nearest; ties go to
 // the smaller sum of distances, then to the earliest reporter among them, then the lower id.
-NodeId reporting_centre(const std::vector<OriginReport>& reports, const EstimatorContext& ctx,
-                        DistanceScratch& scratch) {
-  const std::vector<NodeId> cands = candidates(reports, ctx);
-  const auto d = distances(reports, cands, ctx, scratch);
+NodeId reporting_centre(const std::vector<OriginReport>& reports, const ReportGeometry& g) {
+  const std::vector<NodeId>& cands = g.candidates;
+  const auto& d = g.hops;
   NodeId best = kNoNode;
   unsigned best_max = std::numeric_limits<unsigned>::max(), best_sum = best_max;
   for (std::size_t c = 0; c < cands.size(); ++c) {
@@ -64,11 +61,10 @@ NodeId reporting_centre(const std::vector<OriginReport>& reports, const Estimato
 // Timestamps against distances: the candidate for which t_r = t0 + tau d(c, r) fits the reports best
 // (least squares with tau >= 0), as Pinto, Thiran and Vetterli's estimator does with Gaussian
 // delays; ties go to the earlier candidate in id order.
-NodeId timing_fit(const std::vector<OriginReport>& reports, const EstimatorContext& ctx,
-                  DistanceScratch& scratch) {
+NodeId timing_fit(const std::vector<OriginReport>& reports, const ReportGeometry& g) {
   if (reports.size() < 2) return reports.front().from;
-  const std::vector<NodeId> cands = candidates(reports, ctx);
-  const auto d = distances(reports, cands, ctx, scratch);
+  const std::vector<NodeId>& cands = g.candidates;
+  const auto& d = g.hops;
   const auto n = static_cast<double>(reports.size());
   double tmean = 0;
   for (const OriginReport& r : reports) tmean += r.time_s;
@@ -127,10 +123,7 @@ const std::vector<OriginEstimator>& origin_estimators() {
       {"first_timestamp",
        "the node that first passed the transaction to the adversary (first spy; Biryukov et al. 2014, Fanti "
        "and Viswanath 2017's first-timestamp estimator)",
-       [](const std::vector<OriginReport>& r, const EstimatorContext&, DistanceScratch&) {
-         return r.front().from;
-       },
-       false},
+       [](const std::vector<OriginReport>& r, const ReportGeometry&) { return r.front().from; }, false},
       {"reporting_centre",
        "the Jordan centre of the first reporters on the known honest graph (Fanti and Viswanath's "
        "reporting-centre idea): the node whose farthest reporter is nearest",

@@ -37,14 +37,27 @@ class DistanceScratch {
   std::vector<NodeId> touched_, frontier_, next_;
 };
 
+/// The reporters' neighbourhood on the graph: the candidates (reporters and their honest neighbours)
+/// and the hop distance from every reporter to every candidate (up to 3; farther counts as 4).
+struct ReportGeometry {
+  std::vector<NodeId> candidates;               ///< sorted node ids
+  std::vector<std::vector<std::uint8_t>> hops;  ///< hops[r][c]: from reporter r to candidate c
+};
+
+/// The geometry of a transaction's reports (time order, distinct senders, at least one).
+ReportGeometry report_geometry(const std::vector<OriginReport>& reports, const EstimatorContext& ctx,
+                               DistanceScratch& scratch);
+
 /// One origin estimator.
 struct OriginEstimator {
   std::string name;  ///< as results name it
   std::string doc;   ///< what it does, and its source
-  /// The suspected origin from the reports (time order, distinct senders, at least one), or kNoNode.
-  std::function<NodeId(const std::vector<OriginReport>&, const EstimatorContext&, DistanceScratch&)> guess;
-  /// The guess is known at the last report kept (else at the first).
-  bool waits_for_all = false;
+  /// The suspected origin from the reports (time order, distinct senders, at least one) and, for
+  /// estimators that use the graph, their geometry; kNoNode for none.
+  std::function<NodeId(const std::vector<OriginReport>&, const ReportGeometry&)> guess;
+  /// It uses the graph (the caller computes the geometry once for all such estimators), and its guess
+  /// is known at the last report kept (else at the first).
+  bool uses_graph = false;
 };
 
 /// The estimators every observer runs, in result order.

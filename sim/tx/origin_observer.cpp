@@ -118,6 +118,8 @@ void OriginObserver::finish(Summary& summary, const Topology& topology) {
   DistanceScratch scratch;
   const auto& estimators = origin_estimators();
   const std::size_t k = estimators.size();
+  const bool uses_graph = std::any_of(estimators.begin(), estimators.end(),
+                                      [](const OriginEstimator& e) { return e.uses_graph; });
   // Per estimator: transactions guessed and guessed right, per node: sent, named, named right.
   std::vector<std::uint64_t> guessed(k, 0), correct(k, 0);
   std::vector<std::vector<std::uint32_t>> named(k, std::vector<std::uint32_t>(n, 0)),
@@ -133,12 +135,14 @@ void OriginObserver::finish(Summary& summary, const Topology& topology) {
     ++scored;
     ++sent[tx.origin];
     const std::vector<OriginReport>& r = id < reports_.size() ? reports_[id] : none;
+    ReportGeometry geometry;
+    if (!r.empty() && uses_graph) geometry = report_geometry(r, ctx, scratch);
     for (std::size_t e = 0; e < k; ++e) {
       NodeId g = kNoNode;
       double delay = std::nan("");
       if (!r.empty()) {
-        g = estimators[e].guess(r, ctx, scratch);
-        delay = (estimators[e].waits_for_all ? r.back().time_s : r.front().time_s) - tx.created_s;
+        g = estimators[e].guess(r, geometry);
+        delay = (estimators[e].uses_graph ? r.back().time_s : r.front().time_s) - tx.created_s;
       }
       const bool ok = g == tx.origin;
       if (g != kNoNode) {
