@@ -311,6 +311,32 @@ def bench_transactions(args):
     print(f"\nwritten: {out}")
 
 
+def bench_privacy(args):
+    """deanonymise-2019 (a supernode on every node, three estimators) beside the same run with the
+    attack switched off (issue 23: within 1.5 times the time and memory), at each --privacy-sizes count."""
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    scenario = os.path.join(ROOT, "scenarios", "deanonymise-2019.yaml")
+    print("| configuration | nodes | wall s | CPU s | peak RSS MB | events | events/s | transactions |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = []
+    for n in args.privacy_sizes:
+        for name, sets in (("no adversary (attack off)", [f"network.nodes={n}", "attacks[0].enabled=false"]),
+                           ("supernode + estimators", [f"network.nodes={n}"])):
+            m = measure(args.dltsim, scenario, sets, os.path.join(tmp, "privacy.h5"))
+            s = m["summary"]
+            row = {"configuration": name, "nodes": n, "wall_s": round(m["wall_s"], 1), "cpu_s": round(m["cpu_s"], 1),
+                   "rss_mb": round(m["rss_mb"]), "events": s["events"],
+                   "events_per_s": round(s["events"] / m["wall_s"]),
+                   "transactions": s.get("transactions_created", 0)}
+            rows.append(row)
+            print(f"| {name} | {n} | {row['wall_s']} | {row['cpu_s']} | {row['rss_mb']} | "
+                  f"{row['events']} | {row['events_per_s']} | {row['transactions']} |", flush=True)
+    out = args.json.replace(".json", "-privacy.json")
+    with open(out, "w") as f:
+        json.dump(rows, f, indent=1)
+    print(f"\nwritten: {out}")
+
+
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
 
 
@@ -372,6 +398,9 @@ def main():
     p.add_argument("--transactions", action="store_true",
                    help="bitcoin-2019 for an hour with and without its 2019 transaction load (--tx-sizes)")
     p.add_argument("--tx-sizes", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--privacy", action="store_true",
+                   help="deanonymise-2019 with and without its supernode (issue 23) at each --privacy-sizes count")
+    p.add_argument("--privacy-sizes", type=int, nargs="+", default=[10000])
     p.add_argument("--families", action="store_true",
                    help="GHOST on bitcoin-2019 10,000 x 100, Praos 1,000 x 100,000 slots, ethereum-2019")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
@@ -406,6 +435,9 @@ def main():
         return
     if args.transactions:
         bench_transactions(args)
+        return
+    if args.privacy:
+        bench_privacy(args)
         return
     if args.interrupt:
         tmp = tempfile.mkdtemp(prefix="dltsim-bench-")

@@ -71,13 +71,8 @@ class OnPathObserver final : public attacks::ObservingAttack, public MessageFilt
   bool carries(NodeId a, NodeId b) const {
     if (carried_[a] || carried_[b]) return true;
     if (transit_ <= 0) return false;
-    // splitmix64 of the unordered pair: a connection's route is fixed for the run.
-    std::uint64_t z = seed_ ^ ((std::uint64_t{std::min(a, b)} << 32) | std::max(a, b));
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return static_cast<double>(z >> 11) * 0x1.0p-53 < transit_;
+    // A connection's route is fixed for the run.
+    return pair_uniform(seed_, a, b) < transit_;
   }
 
   // Encrypted messages become reports when their size names one transaction of the last window.

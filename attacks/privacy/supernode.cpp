@@ -1,9 +1,9 @@
 // A supernode (Biryukov, Khovratovich and Pustogarov, CCS 2014): the attack's nodes stop behaving as
 // ledger nodes and, from `start`, each opens a connection to a share `reach` of the honest nodes
-// (all by default; its connections as a ledger node close) and listens: it announces nothing and requests nothing, and logs who announced
-// each transaction to it, when. Honest nodes treat it as one more inbound peer, so their trickle
-// timers (or diffusion delays) set when it hears. At `end` it closes the connections. The estimators
-// then name an origin per transaction (docs/privacy.md).
+// (all by default; its connections as a ledger node close) and listens: it announces nothing and requests
+// nothing, and logs who announced each transaction to it, when. Honest nodes treat it as one more inbound
+// peer, so their trickle timers (or diffusion delays) set when it hears. At `end` it closes the connections.
+// The estimators then name an origin per transaction (docs/privacy.md).
 
 #include <memory>
 
@@ -112,9 +112,10 @@ void register_supernode(AttackRegistry& registry) {
       "listening nodes connected to (a share of) every node that log who announces each transaction; origin "
       "estimators and their precision";
   info.params = attacks::observer_params();
-  info.params.insert(info.params.begin(),
-                     param::real("reach", 1, between(0, 1),
-                                 "share of the honest nodes each supernode connects to (0: none, a control)"));
+  info.params.insert(
+      info.params.begin(),
+      param::real("reach", 1, between(0, 1),
+                  "share of the honest nodes each supernode connects to (0: none, a control)"));
   info.tables = origin_observer_tables();
   info.protocols = {"nakamoto", "praos"};
   info.needs_transactions = true;

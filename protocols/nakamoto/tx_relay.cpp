@@ -355,13 +355,13 @@ void TxRelay::on_inv(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from
 
 void TxRelay::schedule(NodeContext& ctx, DueQueue& q, Kind kind, Due due) {
   q.entries.push_back(due);
-  if (q.armed) return;
-  q.armed = true;
-  ctx.set_timer(due.time_s - ctx.now_s(), tag(kind, 0, 0));
+  if (!q.armed) arm_due(ctx, q, kind);
 }
 
 void TxRelay::on_due(NodeContext& ctx, DueQueue& q, Kind kind) {
-  const double now = ctx.now_s();
+  // The timer was set for the front entry's time; now + (t - now) can land an ulp before t, and the
+  // entry must count as due then (else the timer is set again for the ulp, over and over).
+  const double now = std::max(ctx.now_s(), q.armed_for_s);
   q.armed = false;
   while (!q.entries.empty() && q.entries.front().time_s <= now) {
     const Due d = q.entries.front();
@@ -373,18 +373,20 @@ void TxRelay::on_due(NodeContext& ctx, DueQueue& q, Kind kind) {
     // nothing in flight whose inbound announcer became ready.
     if (kind == kTimeout ? (req.in_flight != kNoNode && req.deadline_s == d.time_s)
                          : req.in_flight == kNoNode)
-      ask(ctx, d.tx, req);
+      ask(ctx, d.tx, req, now);
   }
-  if (!q.entries.empty()) {
-    q.armed = true;
-    ctx.set_timer(q.entries.front().time_s - now, tag(kind, 0, 0));
-  }
+  if (!q.entries.empty()) arm_due(ctx, q, kind);
 }
 
-void TxRelay::ask(NodeContext& ctx, TxId tx, Request& req) {
+void TxRelay::arm_due(NodeContext& ctx, DueQueue& q, Kind kind) {
+  q.armed = true;
+  q.armed_for_s = q.entries.front().time_s;
+  ctx.set_timer(q.armed_for_s - ctx.now_s(), tag(kind, 0, 0));
+}
+
+void TxRelay::ask(NodeContext& ctx, TxId tx, Request& req, double now) {
   // A request timed out, or an inbound announcer became ready: the next candidate is the first
   // untried preferred announcer that is ready, else the first untried ready one.
-  const double now = ctx.now_s();
   req.in_flight = kNoNode;
   Announcer* best = nullptr;
   double next_ready = -1;
@@ -479,7 +481,7 @@ void TxRelay::on_peer_lost(NodeContext& ctx, NodeId peer) {
                          req.announcers.end());
     if (in_flight == peer) stalled.push_back(tx);
   }
-  for (const TxId tx : stalled) ask(ctx, tx, requests_.at(tx));
+  for (const TxId tx : stalled) ask(ctx, tx, requests_.at(tx), ctx.now_s());
 }
 
 }  // namespace dltsim::nakamoto

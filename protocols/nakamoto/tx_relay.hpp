@@ -105,6 +105,7 @@ class TxRelay {
   struct DueQueue {
     std::deque<Due> entries;
     bool armed = false;
+    double armed_for_s = 0;  // the time the timer was set for (the front entry's, when it was set)
   };
   enum Kind : std::uint64_t {
     kTrickleOutbound = 1,
@@ -125,10 +126,11 @@ class TxRelay {
   void on_inv(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from);
   void on_getdata(NodeContext& ctx, const std::vector<TxId>& txs, NodeId from);
   void on_tx(NodeContext& ctx, TxId tx, NodeId from);
-  void ask(NodeContext& ctx, TxId tx, Request& req);
+  void ask(NodeContext& ctx, TxId tx, Request& req, double now_s);
   void send_inv(NodeContext& ctx, Link& l, std::vector<TxId> txs);
   void schedule(NodeContext& ctx, DueQueue& q, Kind kind, Due due);
   void on_due(NodeContext& ctx, DueQueue& q, Kind kind);
+  void arm_due(NodeContext& ctx, DueQueue& q, Kind kind);
   void request_from(NodeContext& ctx, TxId tx, Request& req, Announcer& a);
   void on_stem(NodeContext& ctx, TxId tx, NodeId from);
   void send_stem(NodeContext& ctx, TxId tx, NodeId from);

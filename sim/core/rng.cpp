@@ -1,5 +1,7 @@
 #include "sim/core/rng.hpp"
 
+#include <algorithm>
+
 namespace dltsim {
 namespace {
 constexpr std::uint64_t rotl(std::uint64_t x, int k) {
@@ -49,6 +51,11 @@ SeedTree SeedTree::child(std::string_view label) const {
 
 SeedTree SeedTree::child(std::uint64_t index) const {
   return SeedTree(mix64(seed_ + kGolden * (index + 1) + 0x5851f42d4c957f2dULL));
+}
+
+double pair_uniform(std::uint64_t seed, std::uint32_t a, std::uint32_t b) {
+  const std::uint64_t key = (std::uint64_t{std::min(a, b)} << 32) | std::max(a, b);
+  return static_cast<double>(mix64(seed ^ key) >> 11) * 0x1.0p-53;
 }
 
 }  // namespace dltsim

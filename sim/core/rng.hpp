@@ -48,4 +48,8 @@ class SeedTree {
 /// splitmix64 finaliser: a bijective 64-bit mix with good avalanche.
 std::uint64_t mix64(std::uint64_t x);
 
+/// A uniform draw in [0, 1) fixed by the seed and the unordered pair {a, b}: the same from both ends
+/// and for the whole run, without state per pair (which connections run v2, which an AS carries).
+double pair_uniform(std::uint64_t seed, std::uint32_t a, std::uint32_t b);
+
 }  // namespace dltsim

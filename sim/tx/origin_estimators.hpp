@@ -38,7 +38,7 @@ class DistanceScratch {
 };
 
 /// The reporters' neighbourhood on the graph: the candidates (reporters and their honest neighbours)
-/// and the hop distance from every reporter to every candidate (up to 3; farther counts as 4).
+/// and the hop distance from every reporter to every candidate (up to 2; farther counts as 3).
 struct ReportGeometry {
   std::vector<NodeId> candidates;               ///< sorted node ids
   std::vector<std::vector<std::uint8_t>> hops;  ///< hops[r][c]: from reporter r to candidate c

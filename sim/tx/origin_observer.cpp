@@ -20,8 +20,7 @@ struct ObservationRow {
 TableSchema observations_schema() {
   return {
       "tx_observations",
-      "Every sighting of a sample of transactions by an observing attack (transactions.*: spies, supernode, "
-      "on_path_observer)",
+      "Every sighting of a sample of transactions by an observing attack (docs/privacy.md)",
       sizeof(ObservationRow),
       {DLTSIM_COLUMN(ObservationRow, time_s, "s", "when"),
        DLTSIM_COLUMN(ObservationRow, attack, "", "index of the attack in the scenario"),

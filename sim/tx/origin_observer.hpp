@@ -1,5 +1,5 @@
 #pragma once
-// An adversary that listens for transactions (spy nodes, a supernode, an on-path observer): it keeps
+// An adversary that listens for transactions (at nodes it runs, or on the paths it carries): it keeps
 // the first reports of each transaction (which honest node passed it on, when), logs every sighting
 // of a sample of transactions, names a suspected origin per transaction with each estimator
 // (origin_estimators.hpp), and scores the guesses against the truth: precision and recall over

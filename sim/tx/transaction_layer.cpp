@@ -43,14 +43,7 @@ bool TransactionLayer::receive_stem(NodeId node, TxId tx, NodeId from, double no
 
 bool TransactionLayer::v2(NodeId a, NodeId b) const {
   if (spec_.v2_share <= 0) return false;
-  if (spec_.v2_share >= 1) return true;
-  // splitmix64 of the unordered pair: the same answer from both ends, no state per connection.
-  std::uint64_t z = v2_seed_ ^ ((std::uint64_t{std::min(a, b)} << 32) | std::max(a, b));
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53 < spec_.v2_share;
+  return spec_.v2_share >= 1 || pair_uniform(v2_seed_, a, b) < spec_.v2_share;
 }
 
 TxId TransactionLayer::create(NodeId origin, double now_s, std::uint32_t size_bytes, double fee_rate_sat_vb,

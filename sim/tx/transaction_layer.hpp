@@ -36,7 +36,7 @@ enum class TxSighting : std::uint8_t {
   stem = 2,       ///< the peer passed it on in the stem phase
 };
 
-/// Sees transactions at the nodes it watches (spies, a supernode, an on-path observer's ends).
+/// Sees transactions at the nodes it watches (an adversary listening at nodes it runs).
 class TxWatcher {
  public:
   virtual ~TxWatcher() = default;

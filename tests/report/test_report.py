@@ -59,6 +59,7 @@ runs = {
     "bft": (sc("bft-silent-leader.yaml"), ["--set", "general.stop.time=90 s"]),
     "partition": (sc("partition-region.yaml"), ["--set", "network.nodes=200", "--set", "general.stop.time=4 h",
                                                 "--set", "attacks[0].start=1 h", "--set", "attacks[0].end=3 h"]),
+    "privacy": (sc("deanonymise-2019.yaml"), ["--set", "network.nodes=150", "--set", "general.stop.time=10 min"]),
     # Overrides, and no regions table: the propagation plot names regions from the scenario.
     "overrides": (sc("quickstart.yaml"), ["--set", "network.nodes=150", "--set", "general.stop.blocks=6",
                                           "--set", "output.record=[blocks, arrivals, nodes]"]),
@@ -280,6 +281,15 @@ def check_page(name):
     elif name == "bft":
         check(js("fig('Commits over time').layout.shapes.map(s => [s.x0, s.x1])") == [[60, 90]],
               f"{name}: the silent leaders' window (60 s to the end) on the commits plot")
+    elif name == "privacy":
+        heads = js("Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+        check("Privacy of transaction origins" in heads and not any(h.startswith("Attack table: origin_guesses")
+                                                                   or h.startswith("Attack table: tx_observations")
+                                                                   for h in heads),
+              f"{name}: the privacy section instead of the raw guess and observation tables: {heads}")
+        bars = js("fig('Origin estimators: precision and recall').data.map(t => t.name)")
+        check(bars == ["supernode: recall", "supernode: precision"], f"{name}: precision and recall per estimator: {bars}")
+        check(js("fig('Time to a right guess').data.length") == 3, f"{name}: a curve per estimator")
     elif name == "overrides":
         check(js("Array.from(document.querySelectorAll('li code')).map(e => e.textContent)")
               == ["network.nodes=150", "general.stop.blocks=6", "output.record=[blocks, arrivals, nodes]"],
