@@ -4,10 +4,16 @@
 // waits a geometric number of main-chain blocks, P(k) = a^(k-1) (1 - a), mean 1 / (1 - a)
 // (tests/validation/test_tx_attacks.py), against one block for everyone else.
 //
+// Stratum V2's job declaration is the pool-side defence: a share `declared` of the pool's hashrate
+// builds its own block templates, which the pool cannot filter. A block is declared with that
+// probability, drawn per (node, block time) from the attack's seed, so the censoring share becomes
+// a (1 - declared) and the mean delay 1 / (1 - a (1 - declared)).
+//
 // Results: the victims' transactions and their delay in main-chain blocks and seconds, against the
 // other transactions', and the pool's share with the geometric law's mean for comparison.
 
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
@@ -27,12 +33,13 @@ class CensorshipAttack;
 class CensoringNode final : public nakamoto::NakamotoNode {
  public:
   CensoringNode(nakamoto::NakamotoConsensus& consensus, NodeId id, const CensorshipAttack& attack)
-      : NakamotoNode(consensus, id), attack_(attack) {}
+      : NakamotoNode(consensus, id), miner_(id), attack_(attack) {}
 
  protected:
   bool leaves_out(TxId tx, double now_s) const override;
 
  private:
+  NodeId miner_;
   const CensorshipAttack& attack_;
 };
 
@@ -44,6 +51,8 @@ class CensorshipAttack final : public Attack {
         nodes_(setup.nodes),
         victim_(static_cast<NodeId>(setup.spec.params.integer("victim"))),
         victims_(static_cast<NodeId>(setup.spec.params.integer("victims"))),
+        declared_share_(setup.spec.params.number("declared")),
+        declared_seed_(setup.seeds.child("declared").seed()),
         start_s_(setup.spec.start_s),
         end_s_(setup.spec.end_s) {
     if (victim_ + victims_ > consensus_.node_count()) {
@@ -56,8 +65,14 @@ class CensorshipAttack final : public Attack {
     return std::make_unique<CensoringNode>(consensus_, id, *this);
   }
 
-  bool censors(TxId tx, double now_s) const {
+  bool censors(TxId tx, NodeId miner, double now_s) const {
     if (now_s < start_s_ || now_s >= end_s_) return false;
+    if (declared_share_ > 0) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &now_s, sizeof bits);
+      const auto block = static_cast<std::uint32_t>(bits ^ (bits >> 32));
+      if (pair_uniform(declared_seed_, miner, block) < declared_share_) return false;  // a declared template
+    }
     const NodeId origin = consensus_.transactions()->table().get(tx).origin;
     return origin >= victim_ && origin < victim_ + victims_;
   }
@@ -98,9 +113,10 @@ class CensorshipAttack final : public Attack {
                        "the same for the other transactions", none);
     summary.set_number(key("other_delay_mean_s"), os.value, "s",
                        "other transactions' confirmation delay, mean", none);
-    summary.set_number(key("theory_delay_blocks"), share < 1 ? 1 / (1 - share) : std::nan(""), "blocks",
-                       "1 / (1 - a): the geometric law's mean when every block has room",
-                       "the pool has all the hashrate");
+    const double censoring = share * (1 - declared_share_);
+    summary.set_number(key("theory_delay_blocks"), censoring < 1 ? 1 / (1 - censoring) : std::nan(""), "blocks",
+                       "1 / (1 - a (1 - declared)): the geometric law's mean when every block has room",
+                       "the pool has all the hashrate and declares nothing");
     summary.mark_proportions({key("pool_share")});
   }
 
@@ -110,11 +126,13 @@ class CensorshipAttack final : public Attack {
   std::string label_;
   std::vector<NodeId> nodes_;
   NodeId victim_, victims_;
+  double declared_share_;
+  std::uint64_t declared_seed_;
   double start_s_, end_s_;
 };
 
 bool CensoringNode::leaves_out(TxId tx, double now_s) const {
-  return attack_.censors(tx, now_s);
+  return attack_.censors(tx, miner_, now_s);
 }
 
 }  // namespace
@@ -129,6 +147,9 @@ void register_censorship(AttackRegistry& registry) {
       param::integer("victim", 0, between(0, 1e6),
                      "the first victim node: its wallet's transactions are censored"),
       param::integer("victims", 1, between(1, 1e6), "victim nodes: victim, victim + 1, ..."),
+      param::probability("declared", 0.0,
+                         "share of the pool's blocks whose template its miners build themselves (Stratum V2 job "
+                         "declaration), which the pool cannot filter"),
   };
   info.protocols = {"nakamoto", "praos"};
   info.needs_transactions = true;

@@ -292,7 +292,19 @@ def record_failure(runs_dir, key, cause, executor):
         lock.release()
 
 
+def _studies(study):
+    """A study, or a list of them (the atlas runs every threat's study in one pool)."""
+    return study if isinstance(study, (list, tuple)) else [study]
+
+
+def _run_count(study):
+    return sum(len(s.runs) for s in _studies(study))
+
+
 def tasks_of(study, only_missing=True):
+    """The runs to do of a study (or a list of studies), as tasks for execute_run."""
+    if isinstance(study, (list, tuple)):
+        return [t for s in study for t in tasks_of(s, only_missing)]
     tasks = []
     for run in study.runs:
         if only_missing and is_done(study.runs_dir, run.key, run.effective_yaml):
@@ -370,7 +382,7 @@ def _wait_for_others(study, busy, progress, failures, executable=None):
     undone (it failed, or was stopped) is run here."""
     tasks = {t["key"]: t for t in tasks_of(study, only_missing=False)}
     for r in busy:
-        lock = RunLock(study.runs_dir, r["key"])
+        lock = RunLock(tasks[r["key"]]["runs_dir"], r["key"])
         lock.acquire(block=True)
         lock.release()
         result = execute_run(tasks[r["key"]], executable)  # "cached" when the other process finished it
@@ -385,7 +397,7 @@ def _wait_for_others(study, busy, progress, failures, executable=None):
 
 
 def run_local(study, jobs=None, progress=True, executable=None):
-    """Runs what is missing with `jobs` processes at once (default: one per core). Returns the
+    """Runs what is missing of a study (or a list of studies, in one pool) with `jobs` processes at once (default: one per core). Returns the
     failures (dicts with key, status, cause, stderr). Runs another process holds are waited for.
     Ctrl-C stops the running children (recorded as interrupted, not done) and re-raises
     KeyboardInterrupt; finished runs stay."""
@@ -393,7 +405,7 @@ def run_local(study, jobs=None, progress=True, executable=None):
 
     tasks = tasks_of(study)
     jobs = jobs or os.cpu_count() or 1
-    prog = Progress(len(study.runs), len(study.runs) - len(tasks), enabled=progress)
+    prog = Progress(_run_count(study), _run_count(study) - len(tasks), enabled=progress)
     prog.update(force=True)
     failures, busy, children, stop = [], [], set(), threading.Event()
     lock = threading.Lock()
@@ -444,7 +456,7 @@ def run_dask(study, scheduler=None, workers=None, progress=True, executable=None
     from distributed import Client, LocalCluster, as_completed
 
     tasks = tasks_of(study)
-    prog = Progress(len(study.runs), len(study.runs) - len(tasks), enabled=progress)
+    prog = Progress(_run_count(study), _run_count(study) - len(tasks), enabled=progress)
     prog.update(force=True)
     failures, busy = [], []
     cluster = None
@@ -467,7 +479,7 @@ def run_dask(study, scheduler=None, workers=None, progress=True, executable=None
             except Exception as e:  # a worker died: the run is recorded failed, the others go on
                 t = task_of[fut.key]
                 cause = f"dask: {type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}"
-                record_failure(study.runs_dir, t["key"], cause, "dask")
+                record_failure(t["runs_dir"], t["key"], cause, "dask")
                 r = {"key": t["key"], "status": "failed", "cause": cause, "wall_s": 0, "returncode": None,
                      "stderr": ""}
             _report(prog, r, failures, busy)

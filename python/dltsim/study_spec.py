@@ -122,9 +122,10 @@ def _show(value, limit=60):
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
 
 
-def _check_scalars(source, node, key_path, depth=0, seen=None):
-    """No string in the study file holds a control character; nesting is bounded; no alias (a node
-    met twice) that would let a small file expand into an enormous study."""
+def _check_scalars(source, node, key_path, depth=0, seen=None, newlines=False):
+    """No string in the study file holds a control character (with newlines: but line breaks, as
+    folded text in the threat catalogue has); nesting is bounded; no alias (a node met twice) that
+    would let a small file expand into an enormous study."""
     seen = set() if seen is None else seen
     if depth > 64:
         _fail(source, node, key_path, "nested too deeply (at most 64 levels)")
@@ -132,18 +133,18 @@ def _check_scalars(source, node, key_path, depth=0, seen=None):
         _fail(source, node, key_path, "YAML anchors and aliases (&, *) are not supported: write the values out")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        ch = _control_character(node.value)
+        ch = _control_character(node.value.replace("\n", "") if newlines else node.value)
         if ch is not None:
             _fail(source, node, key_path, f"a control character ({ch!r}) in {_show(node.value)}: study files hold "
                                           "printable text only")
     elif isinstance(node, yaml.SequenceNode):
         for i, n in enumerate(node.value):
-            _check_scalars(source, n, f"{key_path}[{i}]", depth + 1, seen)
+            _check_scalars(source, n, f"{key_path}[{i}]", depth + 1, seen, newlines)
     elif isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             _check_scalars(source, k, key_path, depth + 1, seen)
             name = k.value if isinstance(k, yaml.ScalarNode) else "?"
-            _check_scalars(source, v, f"{key_path}.{name}" if key_path else name, depth + 1, seen)
+            _check_scalars(source, v, f"{key_path}.{name}" if key_path else name, depth + 1, seen, newlines)
 
 
 def _mapping(source, node, key_path):

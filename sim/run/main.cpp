@@ -348,6 +348,14 @@ int main(int argc, char** argv) {
       "report", "a self-contained HTML page for a run or a study file (dltsim report --help)");
   report->prefix_command();
   report->set_help_flag();
+  auto* threats = app.add_subcommand(
+      "threats", "the threat catalogue, X.1401 / X.1402: list, describe ID, validate (dltsim threats --help)");
+  threats->prefix_command();
+  threats->set_help_flag();
+  auto* atlas = app.add_subcommand(
+      "atlas", "the threat catalogue as measured studies: run, collect, report, check (dltsim atlas --help)");
+  atlas->prefix_command();
+  atlas->set_help_flag();
 
   try {
     app.parse(argc, argv);
@@ -359,6 +367,8 @@ int main(int argc, char** argv) {
   try {
     if (study->parsed()) return dltsim::exec_python_module("dltsim.study_cli", study->remaining());
     if (report->parsed()) return dltsim::exec_python_module("dltsim.report_html", report->remaining());
+    if (threats->parsed()) return dltsim::exec_python_module("dltsim.threats_cli", threats->remaining());
+    if (atlas->parsed()) return dltsim::exec_python_module("dltsim.atlas_cli", atlas->remaining());
     if (run->parsed()) {
       ProgressMode mode = ProgressMode::none;
       if (progress_mode == "plain") mode = ProgressMode::plain;
