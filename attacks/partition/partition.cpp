@@ -6,21 +6,39 @@
 // their head as Bitcoin Core does on a new connection, so the lighter side fetches the heavier chain
 // at once; without it the sides only learn of each other with the next block.
 //
+// The defences a real hijack meets (docs/attacks.md): an announcement as specific as the victims'
+// wins only the routes on which the hijacker's path is shorter (`more_specific: false`, a share
+// `routes` of the cut connections), networks doing route-origin validation reject it (`rov`), the
+// hijack is detected and withdrawn (`detection`), and a private relay network among `bridges` nodes
+// (FIBRE, a pool's backbone) carries their traffic around it. Which connections are captured is
+// fixed per node pair for the whole attack (pair_uniform), so it does not depend on message order.
+//
 // Results: blocks mined on each side during the partition, those orphaned once the network agrees
-// again (off the final main chain), the deepest orphaned fork, and the time from the heal until
-// every node has the winning side's last block from before the heal.
+// again (off the final main chain), the deepest orphaned fork, the time from the heal until every
+// node has the winning side's last block from before the heal, and the share of cut connections
+// captured.
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
+#include <fmt/format.h>
+#include <boost/random/exponential_distribution.hpp>
+
 #include "attacks/common/private_chain_pool.hpp"
+#include "sim/core/error.hpp"
+#include "sim/core/rng.hpp"
 #include "sim/metrics/summary.hpp"
 #include "sim/node/runtime.hpp"
 
 namespace dltsim {
 
 namespace {
+
+// A full mesh grows as k^2: this bounds it well above a relay network's size (FIBRE ran a few dozen
+// nodes) and below what would swamp the peer graph.
+constexpr std::size_t kMaxBridges = 1000;
 
 struct SideRow {
   std::uint16_t attack;
@@ -55,24 +73,46 @@ class PartitionAttack final : public Attack, public MessageFilter {
         index_(setup.index),
         start_s_(setup.spec.start_s),
         end_s_(setup.spec.end_s),
+        heal_s_(setup.spec.end_s),
         resync_(setup.spec.params.flag("resync")),
+        more_specific_(setup.spec.params.flag("more_specific")),
+        routes_(setup.spec.params.number("routes")),
+        rov_(setup.spec.params.number("rov")),
+        routes_seed_(setup.seeds.child("routes").seed()),
+        rov_seed_(setup.seeds.child("rov").seed()),
         side_a_(setup.network.size(), false),
+        bridge_(setup.network.size(), false),
         table_(setup.recorder.table(side_schema())) {
     for (const NodeId id : setup.nodes) side_a_[id] = true;
+    // Detection: the withdrawal comes `detection` after the start (or a draw with that mean from the
+    // attack's own stream), unless `end` comes first; either way the heal is the same.
+    const ParamValues& params = setup.spec.params;
+    double detection_s = params.number("detection");
+    if (std::isfinite(detection_s) && params.choice("detection_law") == "exponential") {
+      Rng rng = setup.seeds.child("detection").rng();
+      detection_s = boost::random::exponential_distribution<double>(1.0 / detection_s)(rng);
+    }
+    if (start_s_ + detection_s < end_s_) {
+      heal_s_ = start_s_ + detection_s;
+      detection_s_ = detection_s;
+    }
+    if (const auto it = setup.selections.find("bridges"); it != setup.selections.end()) {
+      connect_bridges(it->second, params.number("bridge_latency"));
+    }
   }
 
   MessageFilter* filter() override { return this; }
 
   FilterVerdict on_send(Message& msg, double /*now_s*/) override {
     FilterVerdict v;
-    v.drop = active_ && side_a_[msg.from] != side_a_[msg.to];
+    v.drop = active_ && side_a_[msg.from] != side_a_[msg.to] && captured(msg.from, msg.to);
     dropped_ += v.drop ? 1 : 0;
     return v;
   }
 
   void on_start(Runtime& runtime) override {
-    runtime.call_at(start_s_, [this] { active_ = true; });
-    runtime.call_at(end_s_, [this, &runtime] { heal(runtime); });
+    runtime.call_at(start_s_, [this] { activate(); });
+    runtime.call_at(heal_s_, [this, &runtime] { heal(runtime); });
   }
 
   void finish(Summary& summary) override {
@@ -82,7 +122,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
     std::uint32_t blocks[2] = {0, 0}, orphaned[2] = {0, 0}, depth[2] = {0, 0};
     for (BlockId b = 1; b < tree.size(); ++b) {
       const Block& block = tree.get(b);
-      if (block.time_s < start_s_ || block.time_s >= end_s_) continue;
+      if (block.time_s < start_s_ || block.time_s >= heal_s_) continue;
       const int side = side_a_[block.producer] ? 0 : 1;
       ++blocks[side];
       if (on_main[b]) continue;
@@ -120,9 +160,63 @@ class PartitionAttack final : public Attack, public MessageFilter {
     summary.set(key("reconverge_s"), reconverge_s(tree, main), "s",
                 "from the heal until every node had the winning chain's last block from before it (0: no "
                 "block was mined during the partition; NaN: not within the run)");
+    summary.set(key("captured_share"),
+                cut_ > 0 ? static_cast<double>(captured_) / static_cast<double>(cut_) : std::nan(""), "",
+                "share of the connections across the cut at the start whose traffic the hijack captured "
+                "(NaN: none crossed it or the attack had not started)");
+    summary.mark_proportions({key("captured_share")});
+    summary.set(key("cut_connections"), static_cast<std::int64_t>(cut_), "connections",
+                "connections across the cut when the hijack started (relay-network links included)");
+    summary.set(
+        key("detected_s"), healed_ ? detection_s_ : std::nan(""), "s",
+        "from the start until the hijack was detected and withdrawn (NaN: not detected before the end)");
+    summary.set(key("bridge_nodes"), static_cast<std::int64_t>(bridges_), "nodes",
+                "nodes on the private relay network the hijack does not capture");
+    summary.set(key("bridge_links"), static_cast<std::int64_t>(bridge_links_), "connections",
+                "connections the relay network added between bridge nodes not already peers");
   }
 
  private:
+  // Whether the hijack captures the route of the connection a-b (across the cut). A bridge pair's
+  // traffic takes the relay network; otherwise the route is won unless an equally-specific
+  // announcement loses it to a shorter path, and a route through validating networks is never won.
+  bool captured(NodeId a, NodeId b) const {
+    if (bridge_[a] && bridge_[b]) return false;
+    if (!more_specific_ && routes_ < 1 && pair_uniform(routes_seed_, a, b) >= routes_) return false;
+    return !(rov_ > 0 && pair_uniform(rov_seed_, a, b) < rov_);
+  }
+
+  void activate() {
+    active_ = true;
+    for (NodeId a = 0; a < side_a_.size(); ++a) {
+      if (!side_a_[a]) continue;
+      for (const PeerLink& p : network_.topology().peers(a)) {
+        if (side_a_[p.peer]) continue;
+        ++cut_;
+        captured_ += captured(a, p.peer) ? 1 : 0;
+      }
+    }
+  }
+
+  // The relay network: a full mesh among the bridge nodes, added to the peer graph before the run
+  // (FIBRE and a pool's backbone exist before any hijack). A pair already connected keeps its link.
+  void connect_bridges(const std::vector<NodeId>& nodes, double latency_s) {
+    if (nodes.size() > kMaxBridges) {
+      throw Error(fmt::format("attack '{}': bridges selects {} nodes; a full mesh is limited to {}", label_,
+                              nodes.size(), kMaxBridges));
+    }
+    Topology& topo = network_.topology();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      bridge_[nodes[i]] = true;
+      for (std::size_t j = i + 1; j < nodes.size(); ++j) {
+        if (topo.link(nodes[i], nodes[j]) != nullptr) continue;
+        topo.connect(nodes[i], nodes[j], latency_s);
+        ++bridge_links_;
+      }
+    }
+    bridges_ = nodes.size();
+  }
+
   void heal(Runtime& runtime) {
     active_ = false;
     healed_ = true;
@@ -140,24 +234,36 @@ class PartitionAttack final : public Attack, public MessageFilter {
     if (!healed_) return std::nan("");  // the run ended before the heal
     // The winning chain's last block produced before the heal.
     BlockId w = main;
-    while (w != 0 && tree.get(w).time_s >= end_s_) w = tree.get(w).parent;
+    while (w != 0 && tree.get(w).time_s >= heal_s_) w = tree.get(w).parent;
     if (w == 0 || tree.get(w).time_s < start_s_) return 0.0;  // nothing mined during the partition
     const double all_s = consensus_.metrics().held_by_all_s(w);
-    return std::isnan(all_s) ? all_s : std::max(0.0, all_s - end_s_);
+    return std::isnan(all_s) ? all_s : std::max(0.0, all_s - heal_s_);
   }
 
   nakamoto::NakamotoConsensus& consensus_;
-  const Network& network_;
+  Network& network_;
   std::string label_;
   std::uint16_t index_;
   double start_s_;
   double end_s_;
+  double heal_s_;  // the withdrawal: end, or the detection if it comes first
+  double detection_s_ = std::numeric_limits<double>::quiet_NaN();  // NaN: not detected before end
   bool resync_;
+  bool more_specific_;
+  double routes_;
+  double rov_;
+  std::uint64_t routes_seed_;
+  std::uint64_t rov_seed_;
   std::vector<bool> side_a_;
+  std::vector<bool> bridge_;
   TableWriter* table_;
   bool active_ = false;
   bool healed_ = false;
   std::uint64_t dropped_ = 0;
+  std::uint64_t cut_ = 0;       // connections across the cut at the start
+  std::uint64_t captured_ = 0;  // of those, captured
+  std::size_t bridges_ = 0;
+  std::size_t bridge_links_ = 0;
 };
 
 }  // namespace
@@ -167,12 +273,45 @@ void register_partition(AttackRegistry& registry) {
   info.name = "partition";
   info.summary =
       "the network drops every message between the attack's nodes and the others from start to end (a "
-      "BGP hijack cut), then heals";
+      "BGP hijack cut), then heals; partial hijacks, route-origin validation, detection and relay "
+      "networks as options";
   info.params = {
       param::boolean("resync", true,
                      "at the heal, both ends of each cut connection announce their head (Bitcoin "
                      "Core on a new connection); false: the sides hear of each other with the next "
-                     "block")};
+                     "block"),
+      param::boolean("more_specific", true,
+                     "the hijacker announces a more-specific prefix, which wins every route (longest "
+                     "prefix match); false: an equally-specific one, which wins a share `routes`"),
+      param::only_when(param::probability("routes", 1,
+                                          "share of the cut connections whose route an equally-specific "
+                                          "announcement wins (the hijacker's path is shorter), drawn per "
+                                          "node pair"),
+                       "more_specific", {"false"}),
+      param::probability("rov", 0,
+                         "share of the cut connections whose path crosses networks doing route-origin "
+                         "validation (RPKI ROV): they reject the hijack, so those are never captured; "
+                         "drawn per node pair"),
+      param::duration_or_never("detection", "never", greater_than(0),
+                               "time from the start until the hijack is detected and withdrawn (heal as at "
+                               "end, whichever comes first)"),
+      param::choice("detection_law", "fixed", {"fixed", "exponential"},
+                    "fixed: detection exactly; exponential: drawn with mean detection"),
+      param::selection("bridges",
+                       "nodes on a private relay network (FIBRE, a pool's backbone) that the hijack "
+                       "does not capture: connected in a full mesh, their traffic is never dropped"),
+      param::duration("bridge_latency", "10 ms", greater_than(0),
+                      "one-way latency of a relay-network connection (no effect without bridges)")};
+  info.check = [](const ParamValues& p) -> std::string {
+    if (p.choice("detection_law") == "exponential" && !std::isfinite(p.number("detection")))
+      return "detection_law: exponential draws the detection time with mean detection: give detection";
+    return "";
+  };
+  info.check_network = [](const ParamValues& p, const NetworkSpec& net) -> std::string {
+    if (p.text("bridges") == "none" || !net.peers.enabled) return "";
+    return "bridges adds relay connections to a static peer graph: the address manager (network.peers) "
+           "would not know them";
+  };
   info.tables = {"partition_sides"};
   // Not the BFT protocols yet: they do not retransmit lost messages (real PBFT resends view changes,
   // Tendermint gossips votes), so after a heal they stall in this model where the real ones recover.

@@ -5,6 +5,7 @@
 // active between its start and end times and selects its nodes declaratively (node_selection.hpp).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct AttackSetup {
   MessageTypes& message_types;       ///< message type names
   Recorder& recorder;                ///< tables and summary
   SeedTree seeds;                    ///< the attack's random streams
+  /// Its node-selection parameters resolved (sorted ids), by name; a parameter left at none is absent.
+  const std::map<std::string, std::vector<NodeId>>& selections;
 };
 
 /// One attack instance in a run.

@@ -70,6 +70,8 @@ std::string_view ParamSpec::type_name() const {
       return "name";
     case ParamType::section:
       return "section";
+    case ParamType::selection:
+      return "nodes";
   }
   return "?";
 }
@@ -98,6 +100,8 @@ std::string ParamSpec::allowed() const {
                      range.hi == std::numeric_limits<double>::infinity()
                  ? std::string("see doc")
                  : range.str();
+    case ParamType::selection:
+      return "none, or a node selection as an attack's nodes";
     case ParamType::choice: {
       std::string s = "one of: ";
       for (size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
@@ -106,6 +110,8 @@ std::string ParamSpec::allowed() const {
     default: {
       std::string s = range.str();
       if (!unit().empty()) s += " " + std::string(unit());
+      if (type == ParamType::duration && range.contains(std::numeric_limits<double>::infinity()))
+        s += " or never";
       return s;
     }
   }
@@ -147,6 +153,14 @@ ParamSpec choice(std::string name, std::string def, std::vector<std::string> cho
   ParamSpec s = make(std::move(name), ParamType::choice, std::move(def), any_value(), std::move(doc));
   s.choices = std::move(choices);
   return s;
+}
+ParamSpec selection(std::string name, std::string doc) {
+  return make(std::move(name), ParamType::selection, "none", any_value(), std::move(doc));
+}
+ParamSpec duration_or_never(std::string name, std::string def, Range range_s, std::string doc) {
+  range_s.hi = std::numeric_limits<double>::infinity();
+  range_s.hi_open = false;
+  return make(std::move(name), ParamType::duration, std::move(def), range_s, std::move(doc));
 }
 ParamSpec only_when(ParamSpec spec, std::string other, std::vector<std::string> values) {
   spec.only_with = std::move(other);
@@ -198,7 +212,10 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
       }
       break;
     case ParamType::duration:
-      v.number = parse_duration_s(text);
+      // "never" only where the range is closed at infinity (param::duration_or_never).
+      v.number = text == "never" && spec.range.contains(std::numeric_limits<double>::infinity())
+                     ? std::numeric_limits<double>::infinity()
+                     : parse_duration_s(text);
       break;
     case ParamType::size:
       v.number = parse_size_bytes(text);
@@ -210,6 +227,10 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
     case ParamType::text:
     case ParamType::section:
       throw std::logic_error("parameter of a scenario-section type: " + spec.name);
+    case ParamType::selection:
+      // The mapping is checked by the scenario loader against the network (read_selection).
+      v.number = text == "none" ? 0 : 1;
+      break;
     case ParamType::choice: {
       bool ok = false;
       for (const auto& c : spec.choices) ok = ok || c == text;
@@ -217,7 +238,8 @@ void ParamValues::set(const ParamSpec& spec, std::string_view text) {
       break;
     }
   }
-  if (spec.type != ParamType::choice && spec.type != ParamType::boolean && !spec.range.contains(v.number)) {
+  if (spec.type != ParamType::choice && spec.type != ParamType::boolean &&
+      spec.type != ParamType::selection && !spec.range.contains(v.number)) {
     throw Error(fmt::format("{} is out of range: must be in {}", quote_value(text), spec.allowed()));
   }
   values_[spec.name] = std::move(v);

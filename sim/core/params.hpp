@@ -25,6 +25,9 @@ enum class ParamType {
   list,     ///< a sequence (scenario sections only; documented, read by the section)
   text,     ///< a free name (scenario sections only)
   section,  ///< a mapping that is a section of its own (scenario sections only)
+  /// A set of nodes written as an attack's `nodes` ({top_power: 10}, {region: NA}) or `none`; the
+  /// scenario loader reads the mapping, the run plan resolves it (attack parameters only).
+  selection,
 };
 
 /// An interval of allowed numeric values. Infinity is allowed only where the interval is closed at
@@ -87,6 +90,10 @@ ParamSpec rate(std::string name, std::string def, Range range_bps, std::string d
 ParamSpec probability(std::string name, double def, std::string doc);
 /// One of a fixed set of names.
 ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices, std::string doc);
+/// A node selection written as an attack's nodes, or none (the default).
+ParamSpec selection(std::string name, std::string doc);
+/// A duration that may also be written "never" (stored as infinity), the default here when def is "never".
+ParamSpec duration_or_never(std::string name, std::string def, Range range_s, std::string doc);
 /// spec, declared to have an effect only when parameter `other` has one of `values` (a value written
 /// while it has none is a warning, not an error).
 ParamSpec only_when(ParamSpec spec, std::string other, std::vector<std::string> values);

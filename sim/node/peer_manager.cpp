@@ -49,8 +49,10 @@ PeerManager::PeerManager(Runtime& runtime, const PeerSpec& spec, MessageTypes& t
 }
 
 std::uint32_t PeerManager::group(NodeId address) const {
-  const std::uint32_t prefix = runtime_.network().node(address).prefix;
-  return prefix != 0 ? prefix : address;
+  const NodeInfo& info = runtime_.network().node(address);
+  // The loader requires an Internet placement for `as`, so every node has an AS rank then.
+  if (spec_.groups == PeerGroups::as) return info.as_rank;
+  return info.prefix != 0 ? info.prefix : address;
 }
 
 bool PeerManager::accepts(NodeId address) const {
@@ -154,6 +156,12 @@ void PeerManager::fill_outbound(NodeId node) {
   std::uint32_t block = 0;
   for (const Outbound& o : st.outbound) ++(o.block_relay ? block : full);
   const Topology& topo = runtime_.network().topology();
+  // Core's netgroup diversity: an address in a group that already has one of the node's outbound
+  // peers is skipped (drawn again, no failure counted), so one operator's group gets one slot at most.
+  std::vector<std::uint32_t> taken_groups;
+  if (spec_.distinct_groups) {
+    for (const Outbound& o : st.outbound) taken_groups.push_back(group(o.peer));
+  }
   std::vector<AddressSlot> made;
   for (int attempt = 0; attempt < kMaxAttempts && (full < spec_.outbound || block < spec_.block_relay_only);
        ++attempt) {
@@ -161,6 +169,9 @@ void PeerManager::fill_outbound(NodeId node) {
     if (!pick) break;
     const NodeId a = pick->address;
     if (a == node || topo.link(node, a) != nullptr) continue;
+    if (spec_.distinct_groups &&
+        std::find(taken_groups.begin(), taken_groups.end(), group(a)) != taken_groups.end())
+      continue;
     if (!accepts(a)) {
       st.table.failed(*pick);
       ++stats_.failed;
@@ -168,6 +179,7 @@ void PeerManager::fill_outbound(NodeId node) {
     }
     const bool block_relay = full >= spec_.outbound;
     open(node, a, block_relay, true);
+    if (spec_.distinct_groups) taken_groups.push_back(group(a));
     ++(block_relay ? block : full);
     made.push_back(*pick);
   }

@@ -48,7 +48,8 @@ class PeerManager {
 
   /// A node's address table.
   const AddressTable& table(NodeId node) const { return nodes_[node].table; }
-  /// The network group of an address (its prefix with Internet placement, else the address itself).
+  /// The network group of an address: its AS with groups: as; else its prefix with Internet placement,
+  /// else the address itself.
   std::uint32_t group(NodeId address) const;
   /// True if `address` accepts a connection now (online and below its inbound cap).
   bool accepts(NodeId address) const;

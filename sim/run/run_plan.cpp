@@ -99,6 +99,21 @@ RunPlan make_run_plan(const Scenario& sc, const Catalog& catalog, const SeedTree
     groups.push_back({spec.name, nodes, spec.params.number(info.power_param)});
   }
   assign_group_power(plan.power, groups);
+  // Node-selection parameters (a relay network's members) pick on the final power, from their own
+  // streams, among every node: they name nodes the attack does not control.
+  const std::vector<bool> none_taken(network.size(), false);
+  for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
+    plan.attack_selections.emplace_back();
+    if (!sc.attacks[a].enabled) continue;
+    for (const auto& [name, selection] : sc.attacks[a].selections) {
+      Rng rng = seeds.child("attack").child(a).child("param").child(name).rng();
+      std::vector<NodeId> nodes = select_nodes(selection, network, plan.power, none_taken, rng);
+      if (nodes.empty()) {
+        throw sc.error_at(attack_path(a) + ".params." + name, describe_empty_selection(selection, network));
+      }
+      plan.attack_selections.back()[name] = std::move(nodes);
+    }
+  }
   return plan;
 }
 

@@ -5,7 +5,9 @@
 // shows only once the network exists (a peer graph that cannot be connected, a selection that
 // leaves no honest node) is reported by validate, located in the scenario, before any run.
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sim/core/rng.hpp"
@@ -20,6 +22,8 @@ struct RunPlan {
   std::unique_ptr<Network> network;               ///< placement and peer graph
   std::vector<double> power;                      ///< consensus power share per node (sum 1)
   std::vector<std::vector<NodeId>> attack_nodes;  ///< per attack (scenario order), sorted ids
+  /// Per attack, its node-selection parameters resolved (sorted ids), by parameter name.
+  std::vector<std::map<std::string, std::vector<NodeId>>> attack_selections;
 };
 
 /// Builds the plan from the seed tree of the run; throws ScenarioError located in the scenario.

@@ -323,9 +323,16 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
                                          [&](const AttackSpec& x) { return x.name == sc.attacks[a].name; });
     const std::string label =
         same_name > 1 ? sc.attacks[a].name + "_" + std::to_string(a) : sc.attacks[a].name;
-    const AttackSetup attack_setup{sc.attacks[a],   label,        static_cast<std::uint16_t>(a),
-                                   attack_nodes[a], *o.consensus, network,
-                                   o.types,         recorder,     seeds.child("attack").child(a)};
+    const AttackSetup attack_setup{sc.attacks[a],
+                                   label,
+                                   static_cast<std::uint16_t>(a),
+                                   attack_nodes[a],
+                                   *o.consensus,
+                                   network,
+                                   o.types,
+                                   recorder,
+                                   seeds.child("attack").child(a),
+                                   o.plan.attack_selections[a]};
     o.attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
     nodes_of.push_back(&attack_nodes[a]);
   }

@@ -12,9 +12,19 @@ namespace dltsim {
 
 namespace {
 
-void params(YAML::Emitter& out, const std::vector<ParamSpec>& specs, const ParamValues& values) {
+void write_selection(YAML::Emitter& out, const NodeSelection& s);
+
+void params(YAML::Emitter& out, const std::vector<ParamSpec>& specs, const ParamValues& values,
+            const std::map<std::string, NodeSelection>& selections = {}) {
   out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
-  for (const ParamSpec& s : specs) out << YAML::Key << s.name << YAML::Value << values.text(s.name);
+  for (const ParamSpec& s : specs) {
+    out << YAML::Key << s.name << YAML::Value;
+    if (const auto it = selections.find(s.name); it != selections.end()) {
+      write_selection(out, it->second);
+    } else {
+      out << values.text(s.name);
+    }
+  }
   out << YAML::EndMap;
 }
 
@@ -116,7 +126,7 @@ std::string resolved_scenario_yaml(const Scenario& sc, const Catalog& catalog) {
             e << YAML::Key << sub << YAML::Value;
             write_selection(e, a.nodes);
           } else {
-            params(e, catalog.attacks.get(a.name).params, a.params);
+            params(e, catalog.attacks.get(a.name).params, a.params, a.selections);
           }
         });
       }

@@ -14,6 +14,11 @@ const EnumNames<DelayLaw>& delay_law_names() {
   return names;
 }
 
+const EnumNames<PeerGroups>& peer_groups_names() {
+  static const EnumNames<PeerGroups> names{{PeerGroups::prefix, "prefix"}, {PeerGroups::as, "as"}};
+  return names;
+}
+
 const EnumNames<PowerDistribution>& power_distribution_names() {
   static const EnumNames<PowerDistribution> names{{PowerDistribution::equal, "equal"},
                                                   {PowerDistribution::normal, "normal"},

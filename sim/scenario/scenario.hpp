@@ -59,6 +59,14 @@ struct ChurnSpec {
   double downtime_s = 0;  ///< mean time offline
 };
 
+/// What an address's network group is (Bitcoin Core's netgroups: the /16 prefix, or the AS with -asmap).
+enum class PeerGroups {
+  prefix,  ///< its address prefix (Core's default /16 bucketing)
+  as,      ///< its autonomous system (Core's -asmap, since 0.20)
+};
+/// The names a scenario writes for each PeerGroups.
+const EnumNames<PeerGroups>& peer_groups_names();
+
 /// Peer management after Bitcoin Core's address manager, scaled down (docs/peers.md): each node keeps
 /// "new" and "tried" address tables bucketed by network group, fills them by address gossip, and
 /// opens its outbound connections from them; connections close when a peer leaves and are replaced.
@@ -79,6 +87,8 @@ struct PeerSpec {
   double feeler_interval_s = 120;         ///< time between feelers
   bool test_before_evict = true;          ///< a "tried" entry is evicted only if it does not answer
   double retry_s = 60;                    ///< wait before trying again to fill outbound slots
+  PeerGroups groups = PeerGroups::prefix;  ///< what buckets addresses and spreads outbound peers
+  bool distinct_groups = false;            ///< at most one outbound peer per group (Core: yes)
 };
 
 /// The network: nodes, regions, latencies, bandwidth, peers.
@@ -164,6 +174,8 @@ struct AttackSpec {
   double start_s = 0;                                      ///< active from
   double end_s = std::numeric_limits<double>::infinity();  ///< active until
   bool enabled = true;  ///< false: checked, but takes no part (its nodes are honest, its seeds unused)
+  /// Its node-selection parameters (ParamType::selection) that are not none, by parameter name.
+  std::map<std::string, NodeSelection> selections;
 };
 
 /// Where results go and what is recorded.

@@ -144,6 +144,10 @@ void read_peers(const YamlValue& v, NetworkSpec& net, Scenario& sc) {
     sc.warnings.push_back(ScenarioWarning{f->where(), f->path(), "has no effect with feelers: false"});
   if (net.topology.model != "random")
     v.fail("network.peers needs a random peer graph (topology.model: random)");
+  if (const auto g = v.get("groups"); g && p.groups == PeerGroups::as && net.internet.ases == 0)
+    g->fail(
+        "'as' groups addresses by their AS: the network needs an Internet placement (network.internet, or a "
+        "preset that has one)");
   const std::uint64_t slots = std::uint64_t{p.new_buckets + p.tried_buckets} * p.bucket_size;
   if (slots > (1u << 20)) {
     v.fail(
@@ -416,6 +420,13 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
   if (const auto p = v.get("params")) {
     a.params = p->as_params(info.params);
     warn_inert_params(*p, info.params, a.params, sc);
+    for (const ParamSpec& spec : info.params) {
+      if (spec.type != ParamType::selection) continue;
+      const auto s = p->get(spec.name);
+      if (!s || !s->is_map()) continue;  // none
+      a.selections[spec.name] = read_selection(*s, net);
+      sc.locations[s->path()] = s->where();
+    }
     if (info.check) {
       if (const std::string problem = info.check(a.params); !problem.empty()) p->fail(problem);
     }

@@ -273,7 +273,14 @@ Section<PeerSpec> make_peers() {
        field::flag<P>("test_before_evict", &P::test_before_evict,
                       "a \"tried\" entry is evicted only if it does not answer"),
        field::duration<P>("retry", &P::retry_s, at_least(1),
-                          "wait before trying again to fill outbound slots")}};
+                          "wait before trying again to fill outbound slots"),
+       field::choice<P>(
+           "groups", &P::groups, peer_groups_names(),
+           "what an address's network group is, for table buckets and distinct_groups: its "
+           "prefix (Core's /16), or its AS (Core's -asmap, since 0.20); as needs network.internet"),
+       field::flag<P>("distinct_groups", &P::distinct_groups,
+                      "outbound connections skip an address whose group already has an outbound peer "
+                      "(Core does; off by default to keep earlier results)")}};
 }
 
 Section<InternetSpec> make_internet() {

@@ -233,6 +233,17 @@ ParamValues YamlValue::as_params(const std::vector<ParamSpec>& specs) const {
     if (spec == nullptr) {
       value.fail(fmt::format("unknown parameter {}; allowed: {}", quote_value(name), param_names(specs)));
     }
+    if (spec->type == ParamType::selection) {
+      // A mapping here; the loader checks it against the network (read_selection).
+      if (value.is_map()) {
+        YAML::Emitter flow;
+        flow << YAML::Flow << value.node_;
+        values.set(*spec, flow.c_str());
+        continue;
+      }
+      if (!value.is_scalar() || value.scalar() != "none")
+        value.fail("expected none or a node selection as an attack's nodes, e.g. {top_power: 10}");
+    }
     if (!value.is_scalar()) value.fail(fmt::format("expected a single value ({})", spec->allowed()));
     try {
       values.set(*spec, value.scalar());

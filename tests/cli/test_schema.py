@@ -26,13 +26,13 @@ for name in shipped:
 
 listed = dltsim("describe", "network.peers").stdout.splitlines()[3:]
 keys = [line.split()[0] for line in listed if line.strip()]
-check(len(keys) == 15, f"describe network.peers lists its 15 keys ({len(keys)})")
+check(len(keys) == 17, f"describe network.peers lists its 17 keys ({len(keys)})")
 r = dltsim("validate", scenario("quickstart.yaml"), "--set", "network.peers={bogus: 1}", check=False)
 allowed = re.search(r"allowed keys: (.*)", r.stderr).group(1).split(", ")
 check(r.returncode == 2 and allowed == keys, "an unknown key's error lists the keys describe documents")
 for key in keys:
     value = {"anchors": "true", "feelers": "true", "test_before_evict": "false", "feeler_interval": "5 min",
-             "retry": "2 min", "max_inbound": "30"}.get(key, "3")
+             "retry": "2 min", "max_inbound": "30", "groups": "prefix", "distinct_groups": "true"}.get(key, "3")
     r = dltsim("validate", scenario("quickstart.yaml"), "--set", f"network.peers.{key}={value}", check=False)
     check(r.returncode == 0, f"network.peers.{key} is accepted: {r.stderr.strip()[:200]}")
 
