@@ -254,8 +254,11 @@ class EclipseAttack final : public Attack, public MessageFilter {
     double share_sum = 0;
     std::uint32_t merchants = 0;
     std::uint32_t double_spends = 0;
+    std::uint64_t outbound = 0, outbound_attacker = 0;
     for (std::size_t i = 0; i < victims_.size(); ++i) {
       VictimRow& r = rows_[i];
+      outbound += r.outbound;
+      outbound_attacker += r.outbound_attacker;
       const auto [connections, attacker] = connections_of(victims_[i]);
       r.attacker_share_end = connections > 0 ? static_cast<double>(attacker) / connections : 0.0;
       share_sum += r.attacker_share_end;
@@ -299,6 +302,13 @@ class EclipseAttack final : public Attack, public MessageFilter {
     summary.set(key("attacker_share_end"), victims_.empty() ? 0.0 : share_sum / victims_.size(), "",
                 "attacker's share of a victim's connections at the end, mean over victims");
     summary.mark_proportions({key("attacker_share_end")});
+    // The outbound share is what peer selection decides (anchors, groups, feelers); the inbound
+    // slots the attacker takes at the restart are not.
+    summary.set_number(key("outbound_attacker_share"),
+                       outbound > 0 ? static_cast<double>(outbound_attacker) / outbound : std::nan(""), "",
+                       "attacker's share of the victims' outbound connections just after their restart",
+                       "no victim had an outbound connection (or none restarted within the run)");
+    summary.mark_proportions({key("outbound_attacker_share")});
     if (capture_) {
       summary.set(key("captured"), static_cast<std::int64_t>(captured_), "nodes",
                   "eclipsed miners whose power the private-chain pool uses");

@@ -10,8 +10,10 @@ A cell reports
 - the difference on - off: mean, 95 % Student t interval over the paired differences;
 - the relative reduction of harm, s (off - on) / |off| with s = +1 when a larger impact is harm and
   -1 when a smaller one is, its interval by the delta method for a ratio of paired means
-  (var = (var(on) - 2 rho cov(on, off) + rho^2 var(off)) / (n off^2), rho = on / off); NaN with a
-  note when the impact without the mitigation is 0 (nothing to reduce);
+  (var = (var(on) - 2 rho cov(on, off) + rho^2 var(off)) / (n off^2), rho = on / off), or the paired
+  difference's standard error over |off| when that is larger (the delta method understates the
+  spread when rho sits at a bound, as when a mitigation removes all harm in a few replications);
+  NaN with a note when the impact without the mitigation is 0 (nothing to reduce);
 - the cost: the same paired difference of the mitigation's cost metric;
 - where a closed form exists, its value off and on beside the measured means, and whether they agree:
   |mean - closed form| <= z se + tolerance, z the two-sided Bonferroni bound for a family-wise
@@ -172,7 +174,9 @@ def paired_cell(off, on, harm="higher"):
         rel = sign * (1.0 - rho)
         if n > 1:
             var = (np.var(y, ddof=1) - 2 * rho * np.cov(x, y, ddof=1)[0, 1] + rho * rho * np.var(x, ddof=1))
-            se_rel = float(math.sqrt(max(var, 0.0) / n) / abs(m_off))
+            # The delta method understates the spread when rho sits at a bound (a mitigation that removes
+            # all harm in a few replications: var(on) = 0); the paired difference over |off| does not.
+            se_rel = float(max(math.sqrt(max(var, 0.0) / n), se_d if math.isfinite(se_d) else 0.0) / abs(m_off))
             half = _t_quantile(0.5 + CONFIDENCE / 2, n - 1) * se_rel
             lo_rel, hi_rel = rel - half, rel + half
             if harm == "higher" and (x >= 0).all() and (y >= 0).all():

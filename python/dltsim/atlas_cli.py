@@ -128,10 +128,18 @@ def cmd_report(args):
 
 
 def cmd_check(args):
-    from .atlas import check_baseline
+    from .atlas import check_baseline, study_folder
     from .study_check import format_table
     threats = _threats(args)
     cells, checks, h5, csv = _build(threats, args)
+    if args.write:
+        import shutil
+        os.makedirs(args.baseline, exist_ok=True)
+        for t in threats:
+            shutil.copyfile(os.path.join(study_folder(_out(args), args.size, t), "study.h5"),
+                            os.path.join(args.baseline, f"{t.id}.h5"))
+        print(f"wrote the baseline of {len(threats)} threats to {args.baseline}")
+        return EXIT_OK if _print_checks(checks) else EXIT_FAILED
     rows, z, missing = check_baseline(threats, args.size, _out(args), args.baseline, args.z)
     moved = [r for r in rows if r["moved"]]
     for r in moved:
@@ -183,6 +191,8 @@ def parser():
     sp.add_argument("--baseline", required=True, help="folder of baseline study files, <id>.h5")
     sp.add_argument("--z", type=float, help="limit on |difference| / combined SE (default: Bonferroni over the atlas)")
     sp.add_argument("--all", action="store_true", help="print every value, not only those that moved")
+    sp.add_argument("--write", action="store_true",
+                    help="write the collected studies as the new baseline instead (after an intended change)")
     sp.set_defaults(func=cmd_check)
     return p
 
