@@ -21,12 +21,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 #include <boost/random/exponential_distribution.hpp>
 
 #include "attacks/common/private_chain_pool.hpp"
+#include "attacks/partition/bft_partition.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/metrics/summary.hpp"
@@ -67,7 +69,7 @@ TableSchema side_schema() {
 class PartitionAttack final : public Attack, public MessageFilter {
  public:
   explicit PartitionAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, "partition")),
+      : consensus_(dynamic_cast<nakamoto::NakamotoConsensus*>(&setup.consensus)),
         network_(setup.network),
         label_(setup.label),
         index_(setup.index),
@@ -84,6 +86,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
         bridge_(setup.network.size(), false),
         table_(setup.recorder.table(side_schema())) {
     for (const NodeId id : setup.nodes) side_a_[id] = true;
+    if (consensus_ == nullptr) bft_ = attacks::bft_partition_results(setup.consensus, side_a_, "partition");
     // Detection: the withdrawal comes `detection` after the start (or a draw with that mean from the
     // attack's own stream), unless `end` comes first; either way the heal is the same.
     const ParamValues& params = setup.spec.params;
@@ -111,13 +114,18 @@ class PartitionAttack final : public Attack, public MessageFilter {
   }
 
   void on_start(Runtime& runtime) override {
+    if (bft_) bft_->set_window(start_s_, heal_s_);
     runtime.call_at(start_s_, [this] { activate(); });
     runtime.call_at(heal_s_, [this, &runtime] { heal(runtime); });
   }
 
   void finish(Summary& summary) override {
-    const BlockTree& tree = consensus_.tree();
-    const BlockId main = consensus_.metrics().main_head();
+    if (bft_) {
+      finish_bft(summary);
+      return;
+    }
+    const BlockTree& tree = consensus_->tree();
+    const BlockId main = consensus_->metrics().main_head();
     const std::vector<bool> on_main = tree.chain_flags(main);
     std::uint32_t blocks[2] = {0, 0}, orphaned[2] = {0, 0}, depth[2] = {0, 0};
     for (BlockId b = 1; b < tree.size(); ++b) {
@@ -136,7 +144,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
     for (NodeId i = 0; i < side_a_.size(); ++i) {
       const int side = side_a_[i] ? 0 : 1;
       ++nodes[side];
-      power[side] += consensus_.power_share(i);
+      power[side] += consensus_->power_share(i);
     }
     for (int side = 0; side < 2; ++side) {
       Recorder::append(table_, SideRow{index_, static_cast<std::uint8_t>(side), nodes[side], power[side],
@@ -236,11 +244,24 @@ class PartitionAttack final : public Attack, public MessageFilter {
     BlockId w = main;
     while (w != 0 && tree.get(w).time_s >= heal_s_) w = tree.get(w).parent;
     if (w == 0 || tree.get(w).time_s < start_s_) return 0.0;  // nothing mined during the partition
-    const double all_s = consensus_.metrics().held_by_all_s(w);
+    const double all_s = consensus_->metrics().held_by_all_s(w);
     return std::isnan(all_s) ? all_s : std::max(0.0, all_s - heal_s_);
   }
 
-  nakamoto::NakamotoConsensus& consensus_;
+  // BFT consensus (decisions are final: what the cut costs is liveness, bft_partition.hpp).
+  void finish_bft(Summary& summary) {
+    for (int side = 0; side < 2; ++side) {
+      const double share = static_cast<double>(bft_->replicas(side)) / static_cast<double>(side_a_.size());
+      Recorder::append(table_, SideRow{index_, static_cast<std::uint8_t>(side), bft_->replicas(side), share,
+                                       bft_->committed(side), 0, 0});
+    }
+    summary.set(label_ + "_dropped", static_cast<std::int64_t>(dropped_), "messages",
+                "messages lost across the cut");
+    bft_->finish(summary, label_, healed_);
+  }
+
+  nakamoto::NakamotoConsensus* consensus_;  // null for a BFT protocol
+  std::unique_ptr<attacks::BftPartitionResults> bft_;
   Network& network_;
   std::string label_;
   std::uint16_t index_;
@@ -313,9 +334,7 @@ void register_partition(AttackRegistry& registry) {
            "would not know them";
   };
   info.tables = {"partition_sides"};
-  // Not the BFT protocols yet: they do not retransmit lost messages (real PBFT resends view changes,
-  // Tendermint gossips votes), so after a heal they stall in this model where the real ones recover.
-  info.protocols = {"nakamoto", "praos"};
+  info.protocols = {"nakamoto", "praos", "pbft", "hotstuff", "tendermint"};
   info.make = [](const AttackSetup& setup) { return std::make_unique<PartitionAttack>(setup); };
   registry.add(std::move(info));
 }

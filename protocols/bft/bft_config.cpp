@@ -33,6 +33,12 @@ std::vector<ParamSpec> bft_param_specs() {
                   "SHA extensions runs at about 400 MB/s (an assumption; measure for a given CPU)"),
       param::boolean("verify_client_signatures", true,
                      "every transaction in a received proposal costs one signature verification"),
+      param::boolean(
+          "retransmit", true,
+          "replicas recover messages the network lost, as the real protocols do (PBFT: view-change "
+          "retransmission and checkpoints for a replica behind; Tendermint: re-gossip of a stalled round and "
+          "commits for a replica behind); it acts only once a timeout has fired, so a run without faults "
+          "sends nothing more (false: lost messages stay lost)"),
   };
 }
 
@@ -49,6 +55,7 @@ BftConfig read_bft_config(const ParamValues& v) {
   c.signature_verify_s = v.number("signature_verify");
   c.validation_rate_bps = v.number("validation_rate");
   c.verify_client_signatures = v.flag("verify_client_signatures");
+  c.retransmit = v.flag("retransmit");
   return c;
 }
 

@@ -28,6 +28,7 @@ struct BftConfig {
   double signature_verify_s = 0;          ///< time to verify one signature
   double validation_rate_bps = 0;         ///< rate at which a replica hashes and checks proposal bytes
   bool verify_client_signatures = true;   ///< each transaction in a proposal costs a verification
+  bool retransmit = true;                 ///< replicas recover messages a fault lost (docs/bft.md)
 };
 
 /// The shared parameter declarations.

@@ -35,6 +35,15 @@ NodeId BftConsensus::current_leader() const {
   return leader_of(view);
 }
 
+NodeId BftConsensus::client_leader() const {
+  std::uint64_t view = 0;
+  for (NodeId i = 0; i < n_; ++i) {
+    if (metrics_.honest(i) && !replicas_[i]->behaviour().crashed)
+      view = std::max(view, replicas_[i]->established_view());
+  }
+  return leader_of(view);
+}
+
 std::vector<NodeId> BftConsensus::honest_replicas() const {
   std::vector<NodeId> out;
   for (NodeId i = 0; i < n_; ++i) {
@@ -62,7 +71,7 @@ void BftConsensus::submit(TxId tx) {
   if (config_.submit_to == SubmitTo::all) {
     for (Replica* r : replicas_) r->add_transaction(tx);
   } else {
-    replicas_[current_leader()]->add_transaction(tx);
+    replicas_[client_leader()]->add_transaction(tx);
     // Not committed in time: the client sends it to everyone (the replicas then watch the leader).
     runtime_->call_at(runtime_->now_s() + config_.client_timeout_s, [this, tx] {
       if (metrics_.committed(tx)) return;

@@ -41,6 +41,9 @@ class BftConsensus : public Consensus {
   /// The leader of the highest view an honest, live replica is in: where clients send, and whose
   /// messages a targeted-delay adversary slows.
   NodeId current_leader() const;
+  /// The leader of the highest view an honest, live replica has started: where clients send (a
+  /// replica cut off from the others may be trying to change to a view that never starts).
+  NodeId client_leader() const;
   /// Shared parameters.
   const BftConfig& config() const { return config_; }
   /// Metrics and safety monitor.

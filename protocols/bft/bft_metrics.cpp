@@ -85,6 +85,13 @@ bool BftMetrics::on_commit(NodeId replica, std::uint64_t height, const BatchPtr&
                                                  static_cast<std::uint32_t>(batch->txs.size()),
                                                  static_cast<std::uint8_t>(is_honest)});
   if (!is_honest) return false;
+  const bool decision = record_honest_commit(replica, height, batch, view, now_s);
+  for (const CommitListener& listener : listeners_) listener(replica, height, now_s, decision);
+  return decision;
+}
+
+bool BftMetrics::record_honest_commit(NodeId replica, std::uint64_t height, const BatchPtr& batch,
+                                      std::uint64_t view, double now_s) {
   if (height >= heights_.size()) heights_.resize(std::max<std::size_t>(height + 1, heights_.size() * 2));
   Height& h = heights_[height];
   if (!h.value) {

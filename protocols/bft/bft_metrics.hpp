@@ -6,6 +6,7 @@
 // bytes per decision by message type.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,13 @@ class BftMetrics {
   /// this is the height's first commit by an honest replica (a new decision).
   bool on_commit(NodeId replica, std::uint64_t height, const BatchPtr& batch, std::uint64_t view,
                  double now_s);
+  /// Called after every commit by an honest replica: the replica, the height, the time, and whether
+  /// it was the height's first honest commit (a new decision). For what measures consensus over a
+  /// window of its own (a partition's effect).
+  using CommitListener =
+      std::function<void(NodeId replica, std::uint64_t height, double now_s, bool decision)>;
+  /// Adds a listener (before the run starts).
+  void add_commit_listener(CommitListener listener) { listeners_.push_back(std::move(listener)); }
   /// An honest replica entered `view` because the previous one failed (timeout, view change).
   void on_view_change(NodeId replica, std::uint64_t view);
   /// A replica sent a message of the named type (bytes counted once per recipient).
@@ -54,6 +62,9 @@ class BftMetrics {
     std::uint32_t honest_commits = 0;
     std::uint64_t view = 0;
   };
+  // The safety monitor and decision bookkeeping of on_commit for an honest replica.
+  bool record_honest_commit(NodeId replica, std::uint64_t height, const BatchPtr& batch, std::uint64_t view,
+                            double now_s);
   Recorder& recorder_;
   std::vector<bool> honest_;
   std::vector<double> submitted_s_;  // by transaction
@@ -68,6 +79,7 @@ class BftMetrics {
   std::vector<std::uint64_t> sent_bytes_;
   TableWriter* decisions_table_;
   TableWriter* violations_table_;
+  std::vector<CommitListener> listeners_;
 };
 
 }  // namespace dltsim::bft

@@ -51,6 +51,11 @@ void Replica::on_production_stopped(NodeContext& /*ctx*/) {
   producing_ = false;
 }
 
+void Replica::on_reconnected(NodeContext& ctx, NodeId peer) {
+  if (behaviour_.crashed || !consensus_.config().retransmit) return;
+  reconnected(ctx, peer);
+}
+
 void Replica::set_crashed(bool crashed) {
   if (behaviour_.crashed == crashed) return;
   behaviour_.crashed = crashed;

@@ -62,6 +62,7 @@ class Replica : public Protocol {
   void on_message(NodeContext& ctx, const Message& msg) final;
   void on_timer(NodeContext& ctx, std::uint64_t tag) final;
   void on_production_stopped(NodeContext& ctx) final;
+  void on_reconnected(NodeContext& ctx, NodeId peer) final;
 
   /// This replica's id.
   NodeId id() const { return id_; }
@@ -73,6 +74,9 @@ class Replica : public Protocol {
   void add_transaction(TxId tx);
   /// The view (round) this replica is in, for the leader hint.
   virtual std::uint64_t current_view() const = 0;
+  /// The latest view this replica has started, which is what clients can learn from its replies: a
+  /// view change still under way (PBFT) names a view nobody may ever start.
+  virtual std::uint64_t established_view() const { return current_view(); }
 
  protected:
   /// Starts the protocol (time 0).
@@ -85,6 +89,9 @@ class Replica : public Protocol {
   virtual void transactions_arrived(NodeContext& /*ctx*/) {}
   /// The replica recovered from a crash: re-arm what its timers were doing.
   virtual void recovered(NodeContext& ctx) = 0;
+  /// The connection to `peer` works again after messages on it were lost (a healed partition): with
+  /// `retransmit`, send it what it may lack. The default does nothing.
+  virtual void reconnected(NodeContext& /*ctx*/, NodeId /*peer*/) {}
   /// Signatures a received message carries (each costs a verification).
   virtual std::uint32_t signatures(const Message& msg) const = 0;
   /// The batch a received message carries, if any (its bytes and transactions cost validation).

@@ -9,6 +9,16 @@
 // a view for the timeout (doubling while views keep failing) moves on and sends NEW-VIEW with its
 // highest certificate to the next leader, which proposes after 2f + 1 of them. Messages are point
 // to point; the next leader's own vote is not a message.
+//
+// Retransmission (`retransmit`): a NEW-VIEW the network lost would leave its view's leader short of
+// 2f + 1 until the next timeout, and the timeout doubles. So a replica that timed out into a view
+// re-sends its NEW-VIEW every view_timeout (the base, not doubled) until the view makes progress, to
+// every replica, as DiemBFT's pacemaker re-broadcasts its timeout vote each time the round timer
+// fires again in the same round. Replicas cut off from each other time out in step but may be a view
+// apart; as with DiemBFT's timeout votes (and PBFT's view changes), a replica that receives re-sent
+// NEW-VIEWs for views above its own from f + 1 replicas moves to the lowest of those views, so both
+// sides meet in one view. Only views entered by a timeout do this, so a run without faults is as it
+// was.
 
 #include "protocols/hotstuff/hotstuff.hpp"
 
@@ -57,9 +67,12 @@ struct VoteMsg : Payload {
 struct NewViewMsg : Payload {
   std::uint64_t view = 0;
   QC high_qc;
+  bool resent = false;  // a retransmission, broadcast to every replica
 };
 
 constexpr Digest kGenesis = 1;
+// Timer tags: the view, and this bit for a NEW-VIEW retransmission.
+constexpr std::uint64_t kResendBit = std::uint64_t{1} << 47;
 
 Digest block_id(Digest batch, Digest parent, std::uint64_t view) {
   return bft::batch_digest(view, 0, {batch, parent});
@@ -119,10 +132,19 @@ class HotStuffReplica final : public bft::Replica {
     timer_ = set_protocol_timer(ctx, t, view_);
   }
 
-  void timeout(NodeContext& ctx, std::uint64_t view) override {
+  void timeout(NodeContext& ctx, std::uint64_t tag) override {
+    if (tag & kResendBit) {
+      resend_new_view(ctx, tag & ~kResendBit);
+      return;
+    }
+    const std::uint64_t view = tag;
     if (view != view_ || !producing()) return;  // winding down: no new view
     timer_ = 0;
-    const std::uint64_t next = view_ + 1;
+    move_to(ctx, view_ + 1);
+  }
+
+  // Enters view `next` because the current one failed, and sends NEW-VIEW to its leader.
+  void move_to(NodeContext& ctx, std::uint64_t next) {
     enter_view(ctx, next, true);
     auto m = std::make_shared<NewViewMsg>();
     m->view = next;
@@ -133,6 +155,31 @@ class HotStuffReplica final : public bft::Replica {
     } else {
       send(ctx, leader, c_.new_view, kVoteBytes + qc_bytes(high_qc_), m, MessageKind::other);
     }
+    if (c_.config().retransmit) set_protocol_timer(ctx, c_.view_timeout_s(), next | kResendBit);
+  }
+
+  // Still waiting in view v, entered by a timeout: its leader may have lost this NEW-VIEW.
+  void resend_new_view(NodeContext& ctx, std::uint64_t v) {
+    if (v != view_ || !producing() || proposal_seen_ >= v) return;
+    auto m = std::make_shared<NewViewMsg>();
+    m->view = v;
+    m->high_qc = high_qc_;
+    m->resent = true;
+    broadcast(ctx, c_.new_view, kVoteBytes + qc_bytes(high_qc_), m, MessageKind::other);
+    set_protocol_timer(ctx, c_.view_timeout_s(), v | kResendBit);
+  }
+
+  // f + 1 replicas re-sent NEW-VIEWs for views above this replica's: one honest replica is there.
+  void join_later_view(NodeContext& ctx, NodeId from, std::uint64_t v) {
+    if (v <= view_) return;
+    ahead_[v].insert(from);
+    std::set<NodeId> senders;
+    for (auto it = ahead_.upper_bound(view_); it != ahead_.end(); ++it)
+      senders.insert(it->second.begin(), it->second.end());
+    if (senders.size() < c_.f() + 1) return;
+    const std::uint64_t lowest = ahead_.upper_bound(view_)->first;
+    ahead_.erase(ahead_.begin(), ahead_.upper_bound(lowest));
+    move_to(ctx, lowest);
   }
 
   // ---- leader ----
@@ -175,6 +222,7 @@ class HotStuffReplica final : public bft::Replica {
   }
 
   void on_new_view(NodeContext& ctx, NodeId from, const NewViewMsg& m) {
+    if (m.resent && c_.config().retransmit) join_later_view(ctx, from, m.view);
     if (m.view < view_ || c_.leader_of(m.view) != id()) return;
     update_high_qc(m.high_qc);
     auto& senders = new_views_[m.view];
@@ -236,6 +284,7 @@ class HotStuffReplica final : public bft::Replica {
 
   void on_proposal(NodeContext& ctx, const BlockPtr& b) {
     blocks_.emplace(b->id, b);
+    proposal_seen_ = std::max(proposal_seen_, b->view);
     if (c_.leader_of(b->view + 1) == id()) try_form_qc(ctx, b->view, b->id);
     if (b->view >= view_) {  // view b->view made progress: now waiting for the next one's proposal
       view_ = b->view + 1;
@@ -283,6 +332,7 @@ class HotStuffReplica final : public bft::Replica {
   QC high_qc_;
   std::uint64_t view_ = 0;
   std::uint64_t proposed_view_ = 0;
+  std::uint64_t proposal_seen_ = 0;  // the highest view a proposal was seen for
   std::uint64_t voted_view_ = 0;
   std::uint64_t executed_height_ = 0;
   std::uint32_t consecutive_timeouts_ = 0;
@@ -290,6 +340,7 @@ class HotStuffReplica final : public bft::Replica {
   std::map<Digest, std::set<NodeId>> votes_;
   std::set<Digest> formed_;
   std::map<std::uint64_t, std::set<NodeId>> new_views_;
+  std::map<std::uint64_t, std::set<NodeId>> ahead_;  // re-sent NEW-VIEWs for later views, by view
 };
 
 }  // namespace
@@ -312,9 +363,11 @@ void register_hotstuff(ProtocolRegistry& registry) {
   bft::register_protocol<HotStuffConsensus>(
       registry, "hotstuff",
       "chained HotStuff: rotating leaders, votes to the next leader, three-chain commit, pacemaker",
-      {param::duration("view_timeout", "2 s", greater_than(0),
-                       "a replica that sees no progress in a view for this long moves to the next and "
-                       "sends NEW-VIEW to its leader; doubles with each consecutive failed view")});
+      {param::duration(
+          "view_timeout", "2 s", greater_than(0),
+          "a replica that sees no progress in a view for this long moves to the next and "
+          "sends NEW-VIEW to its leader; doubles with each consecutive failed view (with "
+          "retransmit, the NEW-VIEW is re-sent every view_timeout until the view makes progress)")});
 }
 
 }  // namespace dltsim::hotstuff

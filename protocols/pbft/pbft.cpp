@@ -36,6 +36,7 @@ struct ViewChangeMsg : Payload {
   std::uint64_t new_view = 0;
   std::uint64_t stable_seq = 0;
   std::vector<PreparedEntry> prepared;
+  bool resent = false;  // a retransmission: the sender has not heard from this replica
 };
 
 struct NewViewMsg : Payload {
@@ -49,7 +50,7 @@ std::uint64_t slot_of(std::uint64_t view, std::uint64_t seq) {
 }
 
 // Protocol timer tags: kind in bits 40..47, a view in bits 0..39.
-enum TimerKind : std::uint64_t { kBatch = 1, kViewChange = 2 };
+enum TimerKind : std::uint64_t { kBatch = 1, kViewChange = 2, kResend = 3 };
 std::uint64_t tag(TimerKind kind, std::uint64_t view) {
   return (std::uint64_t{kind} << 40) | (view & 0xffffffffffULL);
 }
@@ -62,6 +63,7 @@ class PbftReplica final : public bft::Replica {
   PbftReplica(PbftConsensus& consensus, NodeId id) : Replica(consensus, id), c_(consensus) {}
 
   std::uint64_t current_view() const override { return view_; }
+  std::uint64_t established_view() const override { return in_view_change_ ? established_view_ : view_; }
 
  private:
   struct Slot {
@@ -252,6 +254,7 @@ class PbftReplica final : public bft::Replica {
     // checkpoint's state at once (state transfer, not simulated): its skipped commits are not
     // recorded.
     stable_ = seq;
+    stable_digest_ = state;
     if (seq > executed_) {
       executed_ = seq;
       state_ = state;
@@ -291,7 +294,74 @@ class PbftReplica final : public bft::Replica {
       vc_timer_set_ = false;
       vc_timer_ = 0;
       start_view_change(ctx, view_ + 1);
+    } else if (kind == kResend && view == view_ && in_view_change_ && producing()) {
+      resend_view_change(ctx);
     }
+  }
+
+  // ---- retransmission ----
+  //
+  // Castro and Liskov's library recovers lost messages on the receiver's initiative: replicas
+  // multicast STATUS messages and others re-send what the sender lacks (TOCS 2002; Castro's thesis,
+  // MIT 2001). Here the VIEW-CHANGE itself is the status: a replica still in a view change after
+  // retransmit_interval re-sends it to the replicas it has no VIEW-CHANGE of this view (or later)
+  // from, as they may lack its own; a replica receiving a re-sent one answers with what the sender
+  // lacks. Nothing is re-sent before a view-change timer expires, so a run without faults is as it
+  // was; a replica cut off in a view change its quorum did not join stays out until they change
+  // view too (PBFT moves to later views only).
+
+  PayloadPtr resent_copy() const {
+    const auto own = view_changes_.find(view_);
+    if (own == view_changes_.end()) return nullptr;
+    const auto mine = own->second.find(id());
+    if (mine == own->second.end()) return nullptr;
+    auto m = std::make_shared<ViewChangeMsg>(*mine->second);
+    m->resent = true;
+    return m;
+  }
+
+  std::uint32_t view_change_size(const ViewChangeMsg& m) const {
+    return static_cast<std::uint32_t>(kVoteBytes + c_.quorum() * kSignatureBytes +
+                                      m.prepared.size() * (kVoteBytes + 2 * c_.f() * kSignatureBytes));
+  }
+
+  void resend_view_change(NodeContext& ctx) {
+    const PayloadPtr m = resent_copy();
+    if (m) {
+      std::set<NodeId> heard;
+      for (auto it = view_changes_.lower_bound(view_); it != view_changes_.end(); ++it) {
+        for (const auto& [s, msg] : it->second) heard.insert(s);
+      }
+      const std::uint32_t size = view_change_size(static_cast<const ViewChangeMsg&>(*m));
+      for (NodeId to = 0; to < c_.n(); ++to) {
+        if (heard.count(to) == 0) send(ctx, to, c_.view_change, size, m, MessageKind::other);
+      }
+    }
+    set_protocol_timer(ctx, c_.pbft().retransmit_interval_s, tag(kResend, view_));
+  }
+
+  // `from` re-sent its VIEW-CHANGE for view m.new_view: it has not heard from this replica.
+  void answer_view_change(NodeContext& ctx, NodeId from, const ViewChangeMsg& m) {
+    if (in_view_change_ && m.new_view <= view_) {
+      if (const PayloadPtr mine = resent_copy())
+        send(ctx, from, c_.view_change, view_change_size(static_cast<const ViewChangeMsg&>(*mine)), mine,
+             MessageKind::other);
+    } else if (!in_view_change_ && m.new_view <= view_ && sent_new_view_ && sent_new_view_->view == view_) {
+      send(ctx, from, c_.new_view, sent_new_view_size_, sent_new_view_, MessageKind::proposal);
+    }
+    if (m.stable_seq < stable_) {  // its state is behind: the checkpoint lets it take ours
+      auto cp = std::make_shared<VoteMsg>();
+      cp->seq = stable_;
+      cp->digest = stable_digest_;
+      send(ctx, from, c_.checkpoint, kVoteBytes, cp, MessageKind::other);
+    }
+  }
+
+  void reconnected(NodeContext& ctx, NodeId peer) override {
+    if (!in_view_change_) return;  // the peer re-sends its own view change if it is in one
+    if (const PayloadPtr m = resent_copy())
+      send(ctx, peer, c_.view_change, view_change_size(static_cast<const ViewChangeMsg&>(*m)), m,
+           MessageKind::other);
   }
 
   void start_view_change(NodeContext& ctx, std::uint64_t new_view) {
@@ -307,11 +377,10 @@ class PbftReplica final : public bft::Replica {
     for (const auto& [seq, entry] : prepared_) {
       if (seq > stable_) m->prepared.push_back({seq, entry.first, entry.second});
     }
-    const auto size =
-        static_cast<std::uint32_t>(kVoteBytes + c_.quorum() * kSignatureBytes +
-                                   m->prepared.size() * (kVoteBytes + 2 * c_.f() * kSignatureBytes));
-    broadcast(ctx, c_.view_change, size, m, MessageKind::other);
+    broadcast(ctx, c_.view_change, view_change_size(*m), m, MessageKind::other);
     view_changes_[new_view][id()] = m;
+    if (c_.config().retransmit)
+      set_protocol_timer(ctx, c_.pbft().retransmit_interval_s, tag(kResend, new_view));
     // The new view must start in time too, or the replicas move on to the next one.
     vc_timer_set_ = true;
     if (vc_timer_ != 0) ctx.cancel_timer(vc_timer_);
@@ -320,6 +389,7 @@ class PbftReplica final : public bft::Replica {
   }
 
   void on_view_change(NodeContext& ctx, NodeId from, const std::shared_ptr<const ViewChangeMsg>& m) {
+    if (m->resent && c_.config().retransmit) answer_view_change(ctx, from, *m);
     if (m->new_view < view_) return;
     view_changes_[m->new_view][from] = m;
     // f + 1 replicas want a later view: join the earliest of them (one honest replica timed out).
@@ -372,6 +442,8 @@ class PbftReplica final : public bft::Replica {
                                                  m->pre_prepares.size() * kVoteBytes);
     broadcast(ctx, c_.new_view, size, m, MessageKind::proposal);
     if (behaviour().silent_leader || behaviour().crashed) return;
+    sent_new_view_ = m;
+    sent_new_view_size_ = size;
     enter_view(ctx, v);
     stable_ = std::max(stable_, min_s);
     next_seq_ = std::max(std::max(max_s, min_s), executed_) + 1;
@@ -385,6 +457,7 @@ class PbftReplica final : public bft::Replica {
 
   void enter_view(NodeContext& ctx, std::uint64_t v) {
     view_ = v;
+    established_view_ = v;
     in_view_change_ = false;
     if (vc_timer_ != 0) ctx.cancel_timer(vc_timer_);
     vc_timer_ = 0;
@@ -399,6 +472,10 @@ class PbftReplica final : public bft::Replica {
 
   PbftConsensus& c_;
   std::uint64_t view_ = 0;
+  std::uint64_t established_view_ = 0;               // the latest view entered (view_ may be one changed to)
+  Digest stable_digest_ = 0;                         // state digest at the stable checkpoint
+  std::shared_ptr<const NewViewMsg> sent_new_view_;  // the last NEW-VIEW this replica sent as primary
+  std::uint32_t sent_new_view_size_ = 0;
   bool in_view_change_ = false;
   std::uint64_t next_seq_ = 1;
   std::uint64_t stable_ = 0;
@@ -429,6 +506,11 @@ std::vector<ParamSpec> pbft_params() {
           "view_change_timeout", "2 s", greater_than(0),
           "a backup waiting this long for a request to execute starts a view change; doubles with "
           "each consecutive view change"),
+      param::duration(
+          "retransmit_interval", "1 s", greater_than(0),
+          "retransmit: a replica in a view change re-sends its VIEW-CHANGE this often to the replicas it has "
+          "not heard from (Castro and Liskov's replicas re-send on STATUS messages; the period is an "
+          "assumption, half the default view_change_timeout)"),
   };
   return p;
 }
@@ -439,7 +521,7 @@ PbftConsensus::PbftConsensus(const ProtocolSetup& setup)
     : BftConsensus(setup, bft::read_bft_config(setup.params)),
       pbft_{static_cast<std::uint64_t>(setup.params.integer("checkpoint_interval")),
             static_cast<std::uint64_t>(setup.params.integer("log_window")),
-            setup.params.number("view_change_timeout")} {
+            setup.params.number("view_change_timeout"), setup.params.number("retransmit_interval")} {
   preprepare = add_type("preprepare");
   prepare = add_type("prepare");
   commit = add_type("commit");

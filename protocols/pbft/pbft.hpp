@@ -8,7 +8,10 @@
 // starts a timer; on expiry it sends VIEW-CHANGE for v + 1 (its stable checkpoint and prepared
 // batches); the new primary, with 2f view changes from others, sends NEW-VIEW re-proposing every
 // prepared batch (null batches in the gaps). The timeout doubles on consecutive view changes.
-// Messages are point to point (no self-sends).
+// Messages are point to point (no self-sends). With `retransmit`, a replica in a view change re-sends
+// its VIEW-CHANGE to the replicas it has not heard from, and a replica that receives such a
+// retransmission answers with what the sender lacks: its own VIEW-CHANGE, the NEW-VIEW it sent as
+// primary, its stable checkpoint (see pbft.cpp).
 
 #include <cstdint>
 #include <map>
@@ -28,6 +31,7 @@ struct PbftConfig {
   std::uint64_t checkpoint_interval;  ///< K: a checkpoint every K sequence numbers
   std::uint64_t log_window;           ///< L: sequence numbers accepted above the stable checkpoint
   double view_change_timeout_s;       ///< first timeout; doubles with each consecutive view change
+  double retransmit_interval_s;       ///< a replica in a view change re-sends its VIEW-CHANGE this often
 };
 
 /// PBFT's run-wide state.

@@ -13,6 +13,17 @@
 // consensus reactor lets it: still at height h a while after a message from a later height arrived,
 // it asks that sender for h's commit (the value and 2f + 1 precommit signatures, all verified) and
 // decides it. In the normal case nobody is behind that long and no such message is sent.
+//
+// Re-gossip (`retransmit`). CometBFT's reactor sends each peer the proposal and votes its round state
+// shows it lacks, and every peer_query_maj23_sleep_duration (2 s) peers compare which votes they hold
+// (VoteSetMaj23 / VoteSetBits), so a vote the network lost is sent again. Here a replica whose round
+// has outlasted its propose timeout is stalled; every query_maj23_interval it re-sends its own
+// proposal and votes of the round to the replicas it has heard nothing from in that round (they may
+// lack its messages as it lacks theirs). A replica receiving such a re-sent message learns the
+// sender's round state and answers, at most once per gossip_interval and peer, with what it lacks:
+// its own messages of that round, or the commit of that height if the sender is behind. A healed
+// connection (on_reconnected) gets the current round's messages at once, as a new peer does. None of
+// this happens before a propose timeout fires within its round, so a run without faults is as it was.
 
 #include "protocols/tendermint/tendermint.hpp"
 
@@ -37,6 +48,7 @@ struct ProposalMsg : Payload {
   std::int64_t round = 0;
   std::int64_t valid_round = -1;
   BatchPtr value;
+  bool resent = false;  // re-gossip from a stalled round: the sender may lack the receiver's messages
 };
 
 struct CommitRequestMsg : Payload {  // a replica behind asks for a height's commit
@@ -53,10 +65,18 @@ struct VoteMsg : Payload {  // PREVOTE, PRECOMMIT; kNoDigest is nil
   std::uint64_t height = 0;
   std::int64_t round = 0;
   Digest value = kNoDigest;
+  bool resent = false;  // as ProposalMsg::resent
 };
 
 enum class Step { propose, prevote, precommit };
-enum TimerKind : std::uint64_t { kPropose = 1, kPrevote = 2, kPrecommit = 3, kNextHeight = 0, kCatchUp = 4 };
+enum TimerKind : std::uint64_t {
+  kPropose = 1,
+  kPrevote = 2,
+  kPrecommit = 3,
+  kNextHeight = 0,
+  kCatchUp = 4,
+  kGossip = 5
+};
 
 std::uint64_t slot_of(std::uint64_t h, std::int64_t r) {
   return (h << 20) | (static_cast<std::uint64_t>(r) & 0xfffff);
@@ -83,6 +103,9 @@ class TendermintReplica final : public bft::Replica {
     std::map<Digest, std::set<NodeId>> precommits;
     std::set<NodeId> prevoters, precommitters, senders;
     bool prevote_timer = false, precommit_timer = false, locked_here = false;
+    // This replica's own votes of the round (what re-gossip sends again).
+    bool prevoted = false, precommitted = false, gossiping = false;
+    Digest own_prevote = kNoDigest, own_precommit = kNoDigest;
   };
 
   NodeId proposer(std::uint64_t h, std::int64_t r) const {
@@ -154,6 +177,9 @@ class TendermintReplica final : public bft::Replica {
     });
     if (behaviour().withhold_votes || behaviour().crashed) return;
     add_vote(type, id(), r, value);
+    RoundState& s = round_state(r);
+    (type == c_.prevote ? s.prevoted : s.precommitted) = true;
+    (type == c_.prevote ? s.own_prevote : s.own_precommit) = value;
   }
 
   void add_vote(MessageType type, NodeId from, std::int64_t r, Digest value) {
@@ -181,6 +207,11 @@ class TendermintReplica final : public bft::Replica {
       return;
     }
     const std::uint64_t h = msg.type == c_.proposal ? msg.as<ProposalMsg>().height : msg.as<VoteMsg>().height;
+    const bool resent = msg.type == c_.proposal ? msg.as<ProposalMsg>().resent : msg.as<VoteMsg>().resent;
+    if (resent && c_.config().retransmit) {
+      answer_gossip(ctx, msg.from, h,
+                    msg.type == c_.proposal ? msg.as<ProposalMsg>().round : msg.as<VoteMsg>().round);
+    }
     if (h < height_) return;
     if (h > height_) {  // a later height: kept until this replica gets there
       future_.push_back(msg);
@@ -286,6 +317,88 @@ class TendermintReplica final : public bft::Replica {
     evaluate(ctx);
   }
 
+  // ---- re-gossip ----
+
+  // Sends `to` this replica's own proposal and votes of round r of the current height, marked as
+  // re-sent (the receiver answers with what this replica lacks) when `ask` is set.
+  void send_round(NodeContext& ctx, NodeId to, std::int64_t r, bool ask) {
+    const auto it = rounds_.find(r);
+    if (it == rounds_.end() || behaviour().equivocate) return;  // an equivocator's values are split
+    const RoundState& s = it->second;
+    const std::uint64_t h = height_;
+    if (proposer(h, r) == id() && s.proposal) {
+      auto m = std::make_shared<ProposalMsg>();
+      m->height = h;
+      m->round = r;
+      m->valid_round = s.valid_round;
+      m->value = s.proposal;
+      m->resent = ask;
+      send(ctx, to, c_.proposal, static_cast<std::uint32_t>(kVoteBytes + 8 + s.proposal->bytes), m,
+           MessageKind::proposal);
+    }
+    const auto send_vote = [&](MessageType type, Digest value) {
+      auto m = std::make_shared<VoteMsg>();
+      m->height = h;
+      m->round = r;
+      m->value = value;
+      m->resent = ask;
+      send(ctx, to, type, kVoteBytes, m, MessageKind::vote);
+    };
+    if (s.prevoted) send_vote(c_.prevote, s.own_prevote);
+    if (s.precommitted) send_vote(c_.precommit, s.own_precommit);
+  }
+
+  // The replicas whose vote of the current step this replica lacks (it waits for them with no
+  // timer running: a vote the network lost is what a stalled round waits for).
+  std::vector<NodeId> missing_votes() {
+    std::vector<NodeId> out;
+    const RoundState& s = round_state(round_);
+    const std::set<NodeId>& have = step_ == Step::precommit ? s.precommitters
+                                   : step_ == Step::prevote ? s.prevoters
+                                                            : s.senders;
+    const bool waiting = step_ == Step::precommit ? !s.precommit_timer : !s.prevote_timer;
+    if (!waiting || waiting_next_height_ || !producing()) return out;
+    for (NodeId to = 0; to < c_.n(); ++to) {
+      if (to != id() && have.count(to) == 0) out.push_back(to);
+    }
+    return out;
+  }
+
+  // The round outlasted its propose timeout: if it still lacks votes query_maj23_interval later, it
+  // re-sends its own to the replicas it lacks votes from (they may lack its own), and so on.
+  void start_gossip(NodeContext& ctx) {
+    RoundState& s = round_state(round_);
+    if (!c_.config().retransmit || s.gossiping || missing_votes().empty()) return;
+    s.gossiping = true;
+    set_protocol_timer(ctx, c_.gossip().query_s, timer_tag(kGossip, height_, round_));
+  }
+
+  void regossip(NodeContext& ctx) {
+    const std::vector<NodeId> missing = missing_votes();
+    if (missing.empty()) {
+      round_state(round_).gossiping = false;  // a later propose timeout of this round may start it again
+      return;
+    }
+    for (NodeId to : missing) send_round(ctx, to, round_, true);
+    set_protocol_timer(ctx, c_.gossip().query_s, timer_tag(kGossip, height_, round_));
+  }
+
+  // `from` re-sent a message of (h, r): it lacks what this replica has of that round, or that height.
+  void answer_gossip(NodeContext& ctx, NodeId from, std::uint64_t h, std::int64_t r) {
+    if (last_answer_s_.empty()) last_answer_s_.assign(c_.n(), -1e300);
+    if (ctx.now_s() < last_answer_s_[from] + c_.gossip().interval_s) return;
+    last_answer_s_[from] = ctx.now_s();
+    if (h < height_) {
+      answer_commit_request(ctx, from, h);
+    } else if (h == height_ && !waiting_next_height_) {
+      send_round(ctx, from, r, false);
+    }
+  }
+
+  void reconnected(NodeContext& ctx, NodeId peer) override {
+    if (!waiting_next_height_) send_round(ctx, peer, round_, false);
+  }
+
   // ---- catching up ----
 
   void note_ahead(NodeContext& ctx, NodeId from, std::uint64_t h) {
@@ -347,7 +460,12 @@ class TendermintReplica final : public bft::Replica {
         }
         break;
       case kPropose:
-        if (r == round_ && step_ == Step::propose) prevote(ctx, kNoDigest);
+        if (r != round_) break;
+        if (step_ == Step::propose) prevote(ctx, kNoDigest);
+        if (r == round_ && !waiting_next_height_ && (h == (height_ & kHeightMask))) start_gossip(ctx);
+        break;
+      case kGossip:
+        if (r == round_) regossip(ctx);
         break;
       case kPrevote:
         if (r == round_ && step_ == Step::prevote) {
@@ -383,6 +501,7 @@ class TendermintReplica final : public bft::Replica {
   std::uint64_t highest_seen_ = 0;
   std::size_t next_ahead_ = 0;
   std::uint64_t catch_up_height_ = ~std::uint64_t{0};
+  std::vector<double> last_answer_s_;  // by peer: when re-gossip last answered it
 };
 
 }  // namespace
@@ -392,7 +511,8 @@ TendermintConsensus::TendermintConsensus(const ProtocolSetup& setup)
       timeouts_{setup.params.number("timeout_propose"),   setup.params.number("timeout_propose_delta"),
                 setup.params.number("timeout_prevote"),   setup.params.number("timeout_prevote_delta"),
                 setup.params.number("timeout_precommit"), setup.params.number("timeout_precommit_delta"),
-                setup.params.number("timeout_commit")} {
+                setup.params.number("timeout_commit")},
+      gossip_{setup.params.number("gossip_interval"), setup.params.number("query_maj23_interval")} {
   proposal = add_type("proposal");
   prevote = add_type("prevote");
   precommit = add_type("precommit");
@@ -428,6 +548,15 @@ void register_tendermint(ProtocolRegistry& registry) {
                           std::string("added to timeout_precommit per round") + src),
           param::duration("timeout_commit", "1 s", at_least(0),
                           std::string("after a decision, wait this long before the next height") + src),
+          param::duration(
+              "gossip_interval", "100 ms", greater_than(0),
+              "retransmit: a replica answers a peer whose re-sent message shows it lacks votes or a "
+              "commit at most this often (CometBFT's default peer_gossip_sleep_duration)"),
+          param::duration(
+              "query_maj23_interval", "2 s", greater_than(0),
+              "retransmit: a replica whose round outlasted its propose timeout re-sends its proposal and "
+              "votes of the round this often to the replicas it has not heard from in it (CometBFT's "
+              "default peer_query_maj23_sleep_duration)"),
       });
 }
 

@@ -25,6 +25,12 @@ struct Timeouts {
   double precommit(std::int64_t r) const { return precommit_s + static_cast<double>(r) * precommit_delta_s; }
 };
 
+/// Re-gossip of what the network lost (with `retransmit`), after CometBFT's consensus reactor.
+struct Gossip {
+  double interval_s;  ///< at most one answer per peer this often (peer_gossip_sleep_duration)
+  double query_s;     ///< a stalled round re-sends its messages this often (peer_query_maj23_sleep_duration)
+};
+
 /// Tendermint's run-wide state.
 class TendermintConsensus final : public bft::BftConsensus {
  public:
@@ -33,11 +39,14 @@ class TendermintConsensus final : public bft::BftConsensus {
   std::unique_ptr<Protocol> make_node(NodeId id) override;
   /// Round timeouts.
   const Timeouts& timeouts() const { return timeouts_; }
+  /// Re-gossip periods.
+  const Gossip& gossip() const { return gossip_; }
   /// Message types (commit_request and commit: a replica behind catching up).
   MessageType proposal, prevote, precommit, commit_request, commit;
 
  private:
   Timeouts timeouts_;
+  Gossip gossip_;
 };
 
 /// Registers "tendermint".
