@@ -182,6 +182,32 @@ class PartitionAttack final : public Attack, public MessageFilter {
                 "nodes on the private relay network the hijack does not capture");
     summary.set(key("bridge_links"), static_cast<std::int64_t>(bridge_links_), "connections",
                 "connections the relay network added between bridge nodes not already peers");
+    // The closed form holds for a complete cut: every connection across it captured, no relay network.
+    const bool complete = healed_ && cut_ > 0 && captured_ == cut_ && bridges_ == 0;
+    const double window_blocks = (heal_s_ - start_s_) / consensus_->config().block_interval_s;
+    summary.set_number(
+        key("theory_orphaned"),
+        complete ? expected_min_poisson(power[0] * window_blocks, power[1] * window_blocks) : std::nan(""),
+        "blocks",
+        "E[min(N_A, N_B)], N_A ~ Poisson(p_A T / tau), N_B ~ Poisson(p_B T / tau): the lighter "
+        "side's blocks, all orphaned, for a cut of length T and block interval tau",
+        "not a complete cut (routes, rov or bridges let traffic through), or no heal in the run");
+  }
+
+  // E[min(X, Y)] of independent Poisson counts: the sum over k >= 1 of P(X >= k) P(Y >= k).
+  static double expected_min_poisson(double mean_x, double mean_y) {
+    double px = std::exp(-mean_x), py = std::exp(-mean_y);  // P(X = k), P(Y = k), from k = 0
+    double sx = 1.0 - px, sy = 1.0 - py;                    // P(X >= k + 1), P(Y >= k + 1)
+    double sum = 0;
+    const double last = std::min(mean_x, mean_y) + 20 * std::sqrt(std::max(mean_x, mean_y) + 1) + 50;
+    for (int k = 1; k <= last && sx > 0 && sy > 0; ++k) {
+      sum += sx * sy;
+      px *= mean_x / k;
+      py *= mean_y / k;
+      sx -= px;
+      sy -= py;
+    }
+    return sum;
   }
 
  private:

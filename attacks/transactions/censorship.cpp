@@ -114,7 +114,8 @@ class CensorshipAttack final : public Attack {
     summary.set_number(key("other_delay_mean_s"), os.value, "s",
                        "other transactions' confirmation delay, mean", none);
     const double censoring = share * (1 - declared_share_);
-    summary.set_number(key("theory_delay_blocks"), censoring < 1 ? 1 / (1 - censoring) : std::nan(""), "blocks",
+    summary.set_number(key("theory_delay_blocks"), censoring < 1 ? 1 / (1 - censoring) : std::nan(""),
+                       "blocks",
                        "1 / (1 - a (1 - declared)): the geometric law's mean when every block has room",
                        "the pool has all the hashrate and declares nothing");
     summary.mark_proportions({key("pool_share")});
@@ -147,17 +148,18 @@ void register_censorship(AttackRegistry& registry) {
       param::integer("victim", 0, between(0, 1e6),
                      "the first victim node: its wallet's transactions are censored"),
       param::integer("victims", 1, between(1, 1e6), "victim nodes: victim, victim + 1, ..."),
-      param::probability("declared", 0.0,
-                         "share of the pool's blocks whose template its miners build themselves (Stratum V2 job "
-                         "declaration), which the pool cannot filter"),
+      param::probability(
+          "declared", 0.0,
+          "share of the pool's blocks whose template its miners build themselves (Stratum V2 job "
+          "declaration), which the pool cannot filter"),
   };
   info.protocols = {"nakamoto", "praos"};
   info.needs_transactions = true;
   info.check_network = [](const ParamValues& v, const NetworkSpec& net) -> std::string {
     const auto last = v.integer("victim") + v.integer("victims") - 1;
     if (last < static_cast<std::int64_t>(net.nodes)) return "";
-    return fmt::format("victims {} to {} are not all nodes of the network (nodes 0 to {})", v.integer("victim"), last,
-                       net.nodes - 1);
+    return fmt::format("victims {} to {} are not all nodes of the network (nodes 0 to {})",
+                       v.integer("victim"), last, net.nodes - 1);
   };
   info.make = [](const AttackSetup& s) { return std::make_unique<CensorshipAttack>(s); };
   registry.add(std::move(info));
