@@ -10,9 +10,9 @@ A cell reports
 - the difference on - off: mean, 95 % Student t interval over the paired differences;
 - the relative reduction of harm, s (off - on) / |off| with s = +1 when a larger impact is harm and
   -1 when a smaller one is, its interval by the delta method for a ratio of paired means
-  (var = (var(on) - 2 rho cov(on, off) + rho^2 var(off)) / (n off^2), rho = on / off), or the paired
-  difference's standard error over |off| when that is larger (the delta method understates the
-  spread when rho sits at a bound, as when a mitigation removes all harm in a few replications);
+  (var = (var(on) - 2 rho cov(on, off) + rho^2 var(off)) / (n off^2), rho = on / off), or, when the
+  mitigation removed all harm in every replication (rho = 0 at its bound, where the delta method
+  reports no spread), the paired difference's standard error over |off|;
   NaN with a note when the impact without the mitigation is 0 (nothing to reduce);
 - the cost: the same paired difference of the mitigation's cost metric;
 - where a closed form exists, its value off and on beside the measured means, and whether they agree:
@@ -35,7 +35,7 @@ from . import _dltsim
 from .errors import StudyError
 from .study_collect import _t_quantile, _table, _text, collect, load_study
 from .study_spec import load_study_file
-from .threats import X1401, X1402, X1404, load_catalogue
+from .threats import X1401, X1402, X1404
 
 ATLAS_SCHEMA = "dltsim-atlas-1"
 CONFIDENCE = 0.95
@@ -174,9 +174,11 @@ def paired_cell(off, on, harm="higher"):
         rel = sign * (1.0 - rho)
         if n > 1:
             var = (np.var(y, ddof=1) - 2 * rho * np.cov(x, y, ddof=1)[0, 1] + rho * rho * np.var(x, ddof=1))
-            # The delta method understates the spread when rho sits at a bound (a mitigation that removes
-            # all harm in a few replications: var(on) = 0); the paired difference over |off| does not.
-            se_rel = float(max(math.sqrt(max(var, 0.0) / n), se_d if math.isfinite(se_d) else 0.0) / abs(m_off))
+            se_rel = float(math.sqrt(max(var, 0.0) / n) / abs(m_off))
+            if (y == 0).all() and math.isfinite(se_d):
+                # rho = 0 at its bound: a mitigation that removed all harm in these few replications. The
+                # delta method then reports no spread at all; the paired difference over |off| keeps it.
+                se_rel = float(se_d / abs(m_off))
             half = _t_quantile(0.5 + CONFIDENCE / 2, n - 1) * se_rel
             lo_rel, hi_rel = rel - half, rel + half
             if harm == "higher" and (x >= 0).all() and (y >= 0).all():
@@ -215,9 +217,11 @@ def cells_of(threat, size, study_path):
         for m in threat.mitigations:
             on_point = index[(j, m.id)]
             c = paired_cell(impact.get(off_point, []), impact.get(on_point, []), threat.impact["harm"])
-            row = {"threat": threat.id, "x1401": threat.x1401, "x1402": m.x1402, "strength_name": threat.strength["name"],
+            row = {"threat": threat.id, "x1401": threat.x1401, "x1402": m.x1402,
+                   "strength_name": threat.strength["name"],
                    "strength": float(st) if isinstance(st, (int, float)) and not isinstance(st, bool) else math.nan,
-                   "strength_text": json.dumps(st) if isinstance(st, (list, dict)) else str(st), "mitigation": m.id, "mitigation_title": m.title,
+                   "strength_text": json.dumps(st) if isinstance(st, (list, dict)) else str(st),
+                   "mitigation": m.id, "mitigation_title": m.title,
                    "impact_metric": threat.impact["metric"], "impact_unit": threat.impact["unit"],
                    "harm": threat.impact["harm"], **c}
             cost = {"cost_metric": "", "cost_kind": "", "cost_unit": "", "cost_diff": math.nan, "cost_low": math.nan,

@@ -40,7 +40,8 @@ def _print_cells(cells):
     print(f"{'threat':22} {'strength':>9} {'mitigation':22} {'off':>9} {'on':>9} {'reduction [95% CI]':>26}")
     for _, c in cells.iterrows():
         red = (f"{_fmt(c.reduction)} [{_fmt(c.reduction_low)}, {_fmt(c.reduction_high)}]"
-               if not math.isnan(c.reduction) else f"diff {_fmt(c.diff_mean)} [{_fmt(c.diff_low)}, {_fmt(c.diff_high)}]")
+               if not math.isnan(c.reduction)
+               else f"diff {_fmt(c.diff_mean)} [{_fmt(c.diff_low)}, {_fmt(c.diff_high)}]")
         print(f"{c.threat[:22]:22} {c.strength_text[:9]:>9} {c.mitigation[:22]:22} {_fmt(c.off_mean):>9} "
               f"{_fmt(c.on_mean):>9} {red:>26}")
 

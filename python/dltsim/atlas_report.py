@@ -97,7 +97,8 @@ def _curve(page, t, cells, go):
     first = tc.drop_duplicates("strength_text")
 
     def trace(name, y, lo, hi, dash=None, symbol="circle"):
-        err = dict(type="data", symmetric=False, array=[max(h - v, 0) if math.isfinite(h) else 0 for v, h in zip(y, hi)],
+        err = dict(type="data", symmetric=False,
+                   array=[max(h - v, 0) if math.isfinite(h) else 0 for v, h in zip(y, hi)],
                    arrayminus=[max(v - low, 0) if math.isfinite(low) else 0 for v, low in zip(y, lo)])
         fig.add_trace(go.Scatter(x=xs, y=y, name=_plot_text(name), mode="lines+markers", error_y=err,
                                  line=dict(dash=dash), marker=dict(symbol=symbol)))
@@ -148,11 +149,13 @@ def atlas_page(threats, cells, checks, size, out):
     go = _plotly()
     commit = cells.dltsim_commit.iloc[0] if len(cells) else ""
     page = _Page(f"dltsim threat atlas ({size} size)")
-    page.sections.append("<style>td.cell{white-space:nowrap;font-size:12px}td.better{background:#d9f2d9}"
-                         "td.worse{background:#f8d7d7}td.zero{background:#f0f0f0}td.nointerval{background:#fff}"
+    page.sections.append("<style>td.cell{font-size:12px;min-width:13em;max-width:20em}td.cell b{white-space:nowrap}"
+                         "td.better{background:#d9f2d9}td.worse{background:#f8d7d7}td.zero{background:#f0f0f0}"
+                         "td.nointerval{background:#fff}"
                          "table.matrix th[colspan]{background:#e4e9f2}</style>")
     page.text(f"{len(threats)} threats, {sum(len(t.mitigations) for t in threats)} mitigations, {len(cells)} cells; "
-              f"dltsim commit {commit}. Made with: dltsim atlas run --size {size} && dltsim atlas report --size {size}. "
+              f"dltsim commit {commit}. Made with: dltsim atlas run --size {size} && "
+              f"dltsim atlas report --size {size}. "
               "Numbers in atlas.h5 and atlas.csv beside this page.")
     page.text("Frame: ITU-T X.1401 (11/2019) Security threats to distributed ledger technology (clause 6: threats "
               "to protocols, networks, data); X.1402 (07/2020) Security framework for DLT (clause 9: security "

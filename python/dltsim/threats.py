@@ -15,7 +15,7 @@ import re
 
 from . import _dltsim
 from .errors import StudyError
-from .study_spec import (_KEY_PATH, _METRIC, _SAFE_NAME, _check_scalars, _compose, _fail, _mapping,
+from .study_spec import (_KEY_PATH, _METRIC, _check_scalars, _compose, _fail, _mapping,
                          _plain_value, _show)
 
 # Clauses as published (tables of contents: X.1401 (11/2019), X.1402 (07/2020), X.1404 (10/2020);
@@ -124,13 +124,20 @@ class Threat:
 
 
 def catalogue_dir():
-    """The catalogue folder: $DLTSIM_THREATS, the repository's threats/, or the copy in the package."""
+    """The catalogue folder: $DLTSIM_THREATS; else threats/ of the source tree this package was built
+    from (so that an edited entry counts without a rebuild) or beside the package's sources; else the
+    copy in the package."""
     env = os.environ.get("DLTSIM_THREATS")
     if env:
         return env
     here = os.path.dirname(os.path.abspath(__file__))
-    for candidate in (os.path.join(here, "..", "..", "threats"), os.path.join(here, "_data", "threats"),
-                      os.path.join(here, "..", "..", "..", "threats")):
+    candidates = []
+    source = os.path.join(here, "_data", "source_dir.txt")
+    if os.path.exists(source):
+        with open(source, encoding="utf-8") as f:
+            candidates.append(os.path.join(f.read().strip(), "threats"))
+    candidates += [os.path.join(here, "..", "..", "threats"), os.path.join(here, "_data", "threats")]
+    for candidate in candidates:
         if os.path.isdir(candidate):
             return os.path.normpath(candidate)
     raise StudyError("the threat catalogue was not found (threats/ beside the package); set DLTSIM_THREATS")
@@ -221,7 +228,8 @@ def load_threat(path):
     f = {}
     tid = _plain_value(source, top["threat"][1], "threat")
     if not isinstance(tid, str) or not _ID.fullmatch(tid):
-        _fail(source, top["threat"][1], "threat", f"an id is 1 to 48 lower-case letters, digits and '-'; got {_show(tid)}")
+        _fail(source, top["threat"][1], "threat",
+              f"an id is 1 to 48 lower-case letters, digits and '-'; got {_show(tid)}")
     stem = os.path.splitext(os.path.basename(source))[0]
     if tid != stem:
         _fail(source, top["threat"][1], "threat", f"the id {tid!r} must be the file name ({stem!r})")
@@ -398,7 +406,8 @@ def describe(threat):
               f"  attacks: {', '.join(t.attacks)}; scenario: {t.base or '(inline)'}",
               f"  impact: {t.impact['metric']}" + (f" [{t.impact['unit']}]" if t.impact["unit"] else "")
               + f" ({t.impact['harm']} is harm): {t.impact['doc']}",
-              f"  strength: {t.strength['name']} ({t.strength['key']}): ci {t.strength['ci']}, full {t.strength['full']}",
+              f"  strength: {t.strength['name']} ({t.strength['key']}): ci {t.strength['ci']}, "
+              f"full {t.strength['full']}",
               f"  replications: ci {t.size['ci']['replications']}, full {t.size['full']['replications']}", "",
               "  mitigations:"]
     for m in t.mitigations:
@@ -408,7 +417,8 @@ def describe(threat):
         if m.cost:
             lines.append(f"      cost ({m.cost['kind']}): {m.cost['metric']}: {m.cost['doc']}")
         if m.theory:
-            lines.append(f"      closed form: {m.theory['metric']} (tolerance {m.theory['tolerance']:g}): {m.theory['doc']}")
+            lines.append(f"      closed form: {m.theory['metric']} (tolerance {m.theory['tolerance']:g}): "
+                         f"{m.theory['doc']}")
     if t.not_modelled:
         lines += ["", "  not modelled:"]
         lines += [f"    {n['mitigation']}: {n['note']}" for n in t.not_modelled]

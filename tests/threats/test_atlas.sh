@@ -6,9 +6,9 @@
 set -euo pipefail
 dltsim=$1 threats=$2 out=$3
 rm -rf "$out"
-"$dltsim" atlas run --size ci --output "$out" --quiet
-"$dltsim" atlas check --size ci --output "$out" --baseline "$threats/baseline-ci"
+"$dltsim" atlas run --size ci --output "$out" --catalogue "$threats" --quiet
+"$dltsim" atlas check --size ci --output "$out" --catalogue "$threats" --baseline "$threats/baseline-ci"
 cp "$out/ci/atlas.h5" "$out/first.h5"
-"$dltsim" atlas collect --size ci --output "$out" > /dev/null
+"$dltsim" atlas collect --size ci --output "$out" --catalogue "$threats" > /dev/null
 cmp "$out/first.h5" "$out/ci/atlas.h5"
 echo "atlas: the same bytes when collected again"
