@@ -9,6 +9,7 @@ and to a JSON file.
     bash scripts/bench.sh --interrupt 100000 1000000 --interrupt-after 90   # Ctrl-C latency
     bash scripts/bench.sh --bft                # PBFT n=100, HotStuff n=1000, Tendermint n=100
     bash scripts/bench.sh --peers --repeat 2   # churn and peer management against bitcoin-2019
+    bash scripts/bench.sh --atlas ci            # the threat atlas from nothing: wall time, runs, time per threat
     bash scripts/bench.sh --families           # GHOST at 10,000 nodes, Praos 1,000 x 100,000 slots, ethereum-2019
     bash scripts/bench.sh --scaling default    # CPU per block against n, and its growth exponent
     bash scripts/bench.sh --scaling 1000000x1  # one size
@@ -17,6 +18,7 @@ and to a JSON file.
 """
 
 import argparse
+import glob
 import json
 import math
 import os
@@ -337,6 +339,35 @@ def bench_privacy(args):
     print(f"\nwritten: {out}")
 
 
+def bench_atlas(args):
+    """The threat atlas from nothing (issue 24: within 5 minutes on 2 cores at CI size): wall time of
+    `dltsim atlas run`, its runs, and the run time each threat takes (timings.csv of its study)."""
+    import csv
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-atlas-")
+    start = time.monotonic()
+    r = subprocess.run([args.dltsim, "atlas", "run", "--size", args.atlas, "--output", tmp, "--quiet", "--no-progress"],
+                       capture_output=True, text=True)
+    wall = time.monotonic() - start
+    if r.returncode != 0:
+        sys.exit(f"dltsim atlas run failed ({r.returncode}):\n{r.stderr[-2000:]}")
+    rows = []
+    for path in sorted(glob.glob(os.path.join(tmp, args.atlas, "*", "timings.csv"))):
+        with open(path) as f:
+            t = [float(row["wall_s"]) for row in csv.DictReader(f)]
+        rows.append({"threat": os.path.basename(os.path.dirname(path)), "runs": len(t), "run_s": round(sum(t), 1),
+                     "longest_run_s": round(max(t), 1)})
+    rows.sort(key=lambda x: -x["run_s"])
+    print(f"atlas {args.atlas}: {len(rows)} threats, {sum(x['runs'] for x in rows)} runs, {wall:.0f} s wall, "
+          f"{sum(x['run_s'] for x in rows):.0f} s of runs\n")
+    print("| threat | runs | run s (sum) | longest run s |")
+    print("|---|---|---|---|")
+    for x in rows:
+        print(f"| {x['threat']} | {x['runs']} | {x['run_s']} | {x['longest_run_s']} |")
+    out = args.json.replace(".json", f"-atlas-{args.atlas}.json")
+    save_json(out, {"wall_s": round(wall, 1), "threats": rows})
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 BFT_SCENARIOS = ["pbft-100", "hotstuff-1000", "tendermint-100"]
 
 
@@ -401,6 +432,7 @@ def main():
     p.add_argument("--privacy", action="store_true",
                    help="deanonymise-2019 with and without its supernode (issue 23) at each --privacy-sizes count")
     p.add_argument("--privacy-sizes", type=int, nargs="+", default=[10000])
+    p.add_argument("--atlas", choices=("ci", "full"), help="time the threat atlas from nothing at this size")
     p.add_argument("--families", action="store_true",
                    help="GHOST on bitcoin-2019 10,000 x 100, Praos 1,000 x 100,000 slots, ethereum-2019")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
@@ -438,6 +470,9 @@ def main():
         return
     if args.privacy:
         bench_privacy(args)
+        return
+    if args.atlas:
+        bench_atlas(args)
         return
     if args.interrupt:
         tmp = tempfile.mkdtemp(prefix="dltsim-bench-")

@@ -17,7 +17,6 @@ import math
 import os
 import sys
 
-from .errors import StudyError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -199,15 +198,8 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except StudyError as e:
-        print(f"dltsim: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
-    except (FileNotFoundError, ValueError) as e:
-        print(f"dltsim: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
+    from .study_cli import dispatch
+    return dispatch(parser(), argv)
 
 
 if __name__ == "__main__":

@@ -111,8 +111,11 @@ def _curve(page, t, cells, go):
             fig.add_trace(go.Scatter(x=xs, y=list(mc.theory_on), name=_plot_text(f"closed form, {m.id}"),
                                      mode="lines", line=dict(dash="dot")))
     if any(m.theory for m in t.mitigations):
-        fig.add_trace(go.Scatter(x=xs, y=list(first.theory_off), name="closed form, off", mode="lines",
-                                 line=dict(dash="dot")))
+        # The closed form without mitigation, from whichever mitigation of the strength carries one.
+        theory_off = [g.theory_off.dropna().iloc[0] if g.theory_off.notna().any() else math.nan
+                      for _, g in tc.groupby("strength_text", sort=False)]
+        fig.add_trace(go.Scatter(x=xs, y=theory_off, name="closed form, off", mode="lines",
+                                 line=dict(dash="dot", color="#444")))
     unit = f" [{t.impact['unit']}]" if t.impact["unit"] else ""
     fig.update_layout(xaxis_title=_plot_text(t.strength["name"]), yaxis_title=_plot_text(t.impact["metric"] + unit),
                       xaxis_type=None if numeric else "category")

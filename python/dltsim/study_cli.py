@@ -175,16 +175,19 @@ def parser():
     return p
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
+def dispatch(p, argv=None):
+    """Parses argv with p and runs the chosen command; bad input (a study or catalogue error, a missing
+    file, a bad value) is one line on stderr and exit code 2. Shared by study, threats and atlas."""
+    args = p.parse_args(argv)
     try:
         return args.func(args)
-    except StudyError as e:
+    except (StudyError, FileNotFoundError, ValueError) as e:
         print(f"dltsim: error: {e}", file=sys.stderr)
         return EXIT_INPUT
-    except (FileNotFoundError, ValueError) as e:
-        print(f"dltsim: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
+
+
+def main(argv=None):
+    return dispatch(parser(), argv)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,8 @@ Exit codes: 0 success; 2 bad input (an entry that does not load, an unknown id).
 import argparse
 import sys
 
-from .errors import StudyError
 
-EXIT_OK, EXIT_INPUT = 0, 2
+EXIT_OK = 0
 
 
 def _short(text, n):
@@ -68,12 +67,8 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except StudyError as e:
-        print(f"dltsim: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
+    from .study_cli import dispatch
+    return dispatch(parser(), argv)
 
 
 if __name__ == "__main__":
