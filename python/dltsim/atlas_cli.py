@@ -155,6 +155,7 @@ def cmd_check(args):
 
 
 def parser():
+    from .study_cli import executor_args
     p = argparse.ArgumentParser(prog="dltsim atlas", description="the threat catalogue as measured studies")
     sub = p.add_subparsers(dest="command", required=True, metavar="{run,collect,report,check}")
 
@@ -166,14 +167,8 @@ def parser():
 
     sp = sub.add_parser("run", help="run every threat's study (what is missing), then collect")
     common(sp)
-    sp.add_argument("-j", "--jobs", type=int, help="runs at once (local) or Dask workers (default: cores)")
-    sp.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
-    sp.add_argument("--scheduler", help="run on an existing Dask scheduler, tcp://host:port")
-    sp.add_argument("--slurm", action="store_true", help="submit a SLURM job array per threat (then: atlas report)")
-    sp.add_argument("--slurm-tasks", type=int, help="array tasks per threat (default: one per missing run)")
-    sp.add_argument("--sbatch-option", action="append", metavar="KEY=VALUE", help="an sbatch option (repeatable)")
-    sp.add_argument("--sbatch", default="sbatch", help="the sbatch command")
-    sp.add_argument("--no-progress", action="store_true", help="no progress line")
+    executor_args(sp, "submit a SLURM job array per threat (then: atlas report)",
+                  "array tasks per threat (default: one per missing run)")
     sp.add_argument("--quiet", action="store_true", help="no table of cells")
     sp.set_defaults(func=cmd_run)
 

@@ -125,6 +125,19 @@ def cmd_worker(args):
     return EXIT_FAILED if failures else EXIT_OK
 
 
+def executor_args(sp, slurm_help, tasks_help):
+    """The options that choose where runs go (local cores, Dask, SLURM): `study run` and `atlas run`."""
+    sp.add_argument("-j", "--jobs", type=int, help="runs at once (local) or Dask workers (default: cores)")
+    sp.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
+    sp.add_argument("--scheduler", help="run on an existing Dask scheduler, tcp://host:port")
+    sp.add_argument("--slurm", action="store_true", help=slurm_help)
+    sp.add_argument("--slurm-tasks", type=int, help=tasks_help)
+    sp.add_argument("--sbatch-option", action="append", metavar="KEY=VALUE",
+                    help="an sbatch option (repeatable), over the study's slurm settings; KEY alone for a flag")
+    sp.add_argument("--sbatch", default="sbatch", help="the sbatch command")
+    sp.add_argument("--no-progress", action="store_true", help="no progress line")
+
+
 def parser():
     from .study_spec import DEFAULT_MAX_RUNS
     p = argparse.ArgumentParser(prog="dltsim study", description="parameter sweeps with replication")
@@ -143,15 +156,8 @@ def parser():
 
     sp = sub.add_parser("run", help="run what is missing or failed, then collect")
     study_args(sp)
-    sp.add_argument("-j", "--jobs", type=int, help="runs at once (local) or Dask workers (default: cores)")
-    sp.add_argument("--dask", action="store_true", help="run on a local Dask cluster")
-    sp.add_argument("--scheduler", help="run on an existing Dask scheduler, tcp://host:port")
-    sp.add_argument("--slurm", action="store_true", help="submit a SLURM job array (then: dltsim study collect)")
-    sp.add_argument("--slurm-tasks", type=int, help="array tasks (default: one per missing run)")
-    sp.add_argument("--sbatch-option", action="append", metavar="KEY=VALUE",
-                    help="an sbatch option (repeatable), over the study's slurm settings; KEY alone for a flag")
-    sp.add_argument("--sbatch", default="sbatch", help="the sbatch command")
-    sp.add_argument("--no-progress", action="store_true", help="no progress line")
+    executor_args(sp, "submit a SLURM job array (then: dltsim study collect)",
+                  "array tasks (default: one per missing run)")
     sp.set_defaults(func=cmd_run)
 
     sp = sub.add_parser("collect", help="collect the finished runs into study.h5")

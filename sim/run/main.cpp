@@ -339,23 +339,30 @@ int main(int argc, char** argv) {
   describe->add_flag("--markdown", markdown,
                      "with \"sections\": the scenario schema as Markdown (docs/scenario-schema.md)");
 
-  // Implemented in the Python package: every argument after the command goes to it, --help included.
-  auto* study = app.add_subcommand(
-      "study", "parameter sweeps with replication: validate, run, collect, check (dltsim study --help)");
-  study->prefix_command();
-  study->set_help_flag();
-  auto* report = app.add_subcommand(
-      "report", "a self-contained HTML page for a run or a study file (dltsim report --help)");
-  report->prefix_command();
-  report->set_help_flag();
-  auto* threats = app.add_subcommand(
-      "threats", "the threat catalogue, X.1401 / X.1402: list, describe ID, validate (dltsim threats --help)");
-  threats->prefix_command();
-  threats->set_help_flag();
-  auto* atlas = app.add_subcommand(
-      "atlas", "the threat catalogue as measured studies: run, collect, report, check (dltsim atlas --help)");
-  atlas->prefix_command();
-  atlas->set_help_flag();
+  // Implemented in the Python package: every argument after the command goes to its module, --help
+  // included.
+  struct PythonCommand {
+    const char* name;
+    const char* module;
+    const char* help;
+  };
+  static constexpr PythonCommand kPythonCommands[] = {
+      {"study", "dltsim.study_cli",
+       "parameter sweeps with replication: validate, run, collect, check (dltsim study --help)"},
+      {"report", "dltsim.report_html",
+       "a self-contained HTML page for a run or a study file (dltsim report --help)"},
+      {"threats", "dltsim.threats_cli",
+       "the threat catalogue, X.1401 / X.1402: list, describe ID, validate (dltsim threats --help)"},
+      {"atlas", "dltsim.atlas_cli",
+       "the threat catalogue as measured studies: run, collect, report, check (dltsim atlas --help)"},
+  };
+  std::vector<std::pair<CLI::App*, const char*>> python_commands;
+  for (const PythonCommand& c : kPythonCommands) {
+    auto* sub = app.add_subcommand(c.name, c.help);
+    sub->prefix_command();
+    sub->set_help_flag();
+    python_commands.emplace_back(sub, c.module);
+  }
 
   try {
     app.parse(argc, argv);
@@ -365,10 +372,9 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (study->parsed()) return dltsim::exec_python_module("dltsim.study_cli", study->remaining());
-    if (report->parsed()) return dltsim::exec_python_module("dltsim.report_html", report->remaining());
-    if (threats->parsed()) return dltsim::exec_python_module("dltsim.threats_cli", threats->remaining());
-    if (atlas->parsed()) return dltsim::exec_python_module("dltsim.atlas_cli", atlas->remaining());
+    for (const auto& [sub, module] : python_commands) {
+      if (sub->parsed()) return dltsim::exec_python_module(module, sub->remaining());
+    }
     if (run->parsed()) {
       ProgressMode mode = ProgressMode::none;
       if (progress_mode == "plain") mode = ProgressMode::plain;
