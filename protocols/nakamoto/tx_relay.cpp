@@ -462,6 +462,7 @@ void TxRelay::on_head_changed(NodeContext& ctx, BlockId old_head, BlockId new_he
     b = tree.get(b).parent;
   }
   for (auto it = connect.rbegin(); it != connect.rend(); ++it) layer.connect(id_, *it, now);
+  layer.head_changed(id_, new_head, now);
 }
 
 void TxRelay::on_peer_lost(NodeContext& ctx, NodeId peer) {

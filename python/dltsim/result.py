@@ -24,11 +24,17 @@ class Result:
     summary_docs: their units and one-line docs; summary_notes: why a value is NaN. provenance: dict
     (status, seed, version, git commit, schema version, overrides); scenario: the scenario after
     overrides, as a dict; complete: False for an interrupted run.
+
+    A run of several ledgers (docs/interconnect.md) holds the bridges' tables and the run's summary
+    (every ledger's values prefixed NAME_) at the top; result.ledgers names the ledgers and
+    result.ledger(NAME) is that ledger's own Result (its tables, summary and scenario).
     """
 
-    def __init__(self, path, temporary=False):
+    def __init__(self, path, temporary=False, group=""):
         self.path = str(path)
         self._temporary = False
+        self.group = group
+        self._prefix = group + "/" if group else ""
         try:
             f = h5py.File(self.path, "r")
         except FileNotFoundError:
@@ -36,6 +42,10 @@ class Result:
         except OSError as e:
             raise ValueError(f"{self.path}: not an HDF5 file ({e})") from None
         with f:
+            if group:
+                if group not in f:
+                    raise KeyError(f"{self.path}: no {group}")
+                f = f[group]
             if "summary" not in f or "provenance" not in f:
                 what = ("a study file: read it with dltsim.load_study" if "runs" in f and "points" in f
                         else "no /summary and /provenance")
@@ -52,6 +62,8 @@ class Result:
             # Every default written out (files of older versions may lack it).
             self.resolved_yaml = resolved[()].decode() if resolved is not None else None
             self.tables = sorted(k for k, v in f.items() if isinstance(v, h5py.Dataset) and v.dtype.names)
+            names = self.provenance.get("ledgers", "") if not group else ""
+            self.ledgers = names.split("\n") if names else []
             self._meta = {}
             for t in self.tables:
                 attrs = f[t].attrs
@@ -111,7 +123,7 @@ class Result:
         if whole and name in self._cache:
             return self._cache[name]
         with h5py.File(self.path, "r") as f:
-            ds = f[name]
+            ds = f[self._prefix + name]
             if columns is not None:
                 unknown = [c for c in columns if c not in ds.dtype.names]
                 if unknown:
@@ -135,7 +147,13 @@ class Result:
     def rows(self, name):
         """Number of rows of a table, without reading it."""
         with h5py.File(self.path, "r") as f:
-            return len(f[name])
+            return len(f[self._prefix + name])
+
+    def ledger(self, name):
+        """One ledger of a multi-ledger run, as a Result of its own (tables, summary, scenario)."""
+        if name not in self.ledgers:
+            raise KeyError(f"no ledger {name!r} in {self.path}; ledgers: {', '.join(self.ledgers) or '(one-ledger run)'}")
+        return Result(self.path, group=f"ledgers/{name}")
 
     def units(self, name):
         """Column -> unit of a table (columns without unit omitted)."""
@@ -155,7 +173,9 @@ class Result:
 
     def __repr__(self):
         state = "complete" if self.complete else "INCOMPLETE"
-        return f"<dltsim.Result {self.path} ({state}); tables: {', '.join(self.tables)}>"
+        where = f"{self.path}:{self.group}" if self.group else self.path
+        ledgers = f"; ledgers: {', '.join(self.ledgers)}" if self.ledgers else ""
+        return f"<dltsim.Result {where} ({state}); tables: {', '.join(self.tables)}{ledgers}>"
 
 
 def load(path):

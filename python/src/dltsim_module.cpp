@@ -26,6 +26,7 @@
 #include "sim/run/builtin_extensions.hpp"
 #include "sim/run/describe.hpp"
 #include "sim/run/run_plan.hpp"
+#include "sim/scenario/multi_ledger.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/scenario_sections.hpp"
 
@@ -98,7 +99,27 @@ py::dict validate(const std::string& text, const std::string& name,
                   const std::vector<std::string>& overrides) {
   py::dict result;
   try {
-    const Scenario sc = load_scenario(ScenarioInput{name, text, overrides}, builtin_catalog());
+    const ScenarioInput input{name, text, overrides};
+    if (declares_ledgers(input)) {
+      // Several ledgers (docs/interconnect.md): each ledger's network as the run builds it.
+      const MultiLedgerScenario ms = load_multi_ledger(input, builtin_catalog());
+      py::list warnings;
+      for (const LedgerSpec& l : ms.ledgers) {
+        try {
+          make_run_plan(l.scenario, builtin_catalog(), SeedTree(l.scenario.seed));
+        } catch (const ScenarioError& e) {
+          throw in_ledger(e, l.name);
+        }
+        for (const ScenarioWarning& w : l.scenario.warnings) warnings.append(w.message());
+      }
+      result["ok"] = true;
+      result["effective_yaml"] = ms.effective_yaml;
+      result["output_path"] = ms.output.path;
+      result["seed"] = ms.seed;
+      result["warnings"] = warnings;
+      return result;
+    }
+    const Scenario sc = load_scenario(input, builtin_catalog());
     // The network as a run builds it: a peer graph that cannot be connected or a selection that
     // leaves no honest node is reported here, located, as `dltsim validate` does.
     make_run_plan(sc, builtin_catalog(), SeedTree(sc.seed));

@@ -15,8 +15,10 @@ namespace dltsim {
 /// Records tables and summary values of one run.
 class Recorder {
  public:
-  /// file may be null (no output); `record` names the tables to write.
-  Recorder(ResultFile* file, std::set<std::string> record) : file_(file), record_(std::move(record)) {}
+  /// file may be null (no output); `record` names the tables to write; `group` is where they go in
+  /// the file ("": the root; "ledgers/source" for one ledger of several).
+  Recorder(ResultFile* file, std::set<std::string> record, std::string group = "")
+      : file_(file), record_(std::move(record)), group_(std::move(group)) {}
   /// Declares a table (or returns the one already declared under that name, so several instances of
   /// an attack share it); returns null when it is not recorded (appending to null is a no-op).
   TableWriter* table(const TableSchema& schema) {
@@ -24,7 +26,7 @@ class Recorder {
     for (auto& [name, writer] : tables_) {
       if (name == schema.name) return writer;
     }
-    TableWriter* writer = &file_->create_table(schema);
+    TableWriter* writer = &file_->create_table(schema, group_);
     tables_.emplace_back(schema.name, writer);
     return writer;
   }
@@ -41,6 +43,7 @@ class Recorder {
  private:
   ResultFile* file_;
   std::set<std::string> record_;
+  std::string group_;
   std::vector<std::pair<std::string, TableWriter*>> tables_;
   Summary summary_;
 };

@@ -353,8 +353,9 @@ ResultFile::~ResultFile() {
   std::remove(temp_path_.c_str());
 }
 
-TableWriter& ResultFile::create_table(const TableSchema& schema) {
-  tables_.push_back(std::make_unique<TableWriter>(file_, schema, status_));
+TableWriter& ResultFile::create_table(const TableSchema& schema, const std::string& group_name) {
+  const hid_t where = group_name.empty() ? file_ : group(group_name);
+  tables_.push_back(std::make_unique<TableWriter>(where, schema, status_));
   return *tables_.back();
 }
 
@@ -363,12 +364,20 @@ hid_t ResultFile::group(const std::string& name) {
     if (n == name) return id;
   }
   hid_t gcpl = untimed_plist(H5P_GROUP_CREATE, status_);
+  // A nested name ("ledgers/source/summary") creates its parents; a plain one keeps the default list.
+  hid_t lcpl = H5P_DEFAULT;
+  if (name.find('/') != std::string::npos) {
+    lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (status_.ok_id(lcpl, "creating a property list"))
+      status_.ok(H5Pset_create_intermediate_group(lcpl, 1), "creating a property list");
+  }
   hid_t g = -1;
   if (!status_.failed()) {
-    g = H5Gcreate2(file_, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    g = H5Gcreate2(file_, name.c_str(), lcpl, gcpl, H5P_DEFAULT);
     if (!status_.ok_id(g, ("creating group " + name).c_str())) g = -1;
   }
   close_id(gcpl, H5Pclose, status_, "closing a property list");
+  if (lcpl != H5P_DEFAULT) close_id(lcpl, H5Pclose, status_, "closing a property list");
   if (g >= 0) groups_.emplace_back(name, g);
   return g;
 }

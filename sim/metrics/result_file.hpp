@@ -94,8 +94,8 @@ class ResultFile {
   ResultFile(const ResultFile&) = delete;
   ResultFile& operator=(const ResultFile&) = delete;
 
-  /// Creates a table.
-  TableWriter& create_table(const TableSchema& schema);
+  /// Creates a table at the root, or in `group` ("ledgers/source": created with its parents if needed).
+  TableWriter& create_table(const TableSchema& schema, const std::string& group = "");
   /// Writes the values as attributes of group `group` (created if needed).
   void write_attributes(const std::string& group, const Summary& values);
   /// Writes a text as a scalar string dataset `group/name` (texts may exceed attribute size limits).

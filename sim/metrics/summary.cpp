@@ -37,6 +37,15 @@ void Summary::set(const std::string& name, SummaryValue value, std::string unit,
   entries_.push_back(SummaryEntry{name, std::move(value), std::move(unit), std::move(doc), "", support});
 }
 
+void Summary::add_prefixed(const Summary& other, const std::string& prefix, const std::string& doc_prefix) {
+  for (const SummaryEntry& e : other.entries()) {
+    SummaryEntry copy = e;
+    copy.name = prefix + e.name;
+    copy.doc = doc_prefix + e.doc;
+    entries_.push_back(std::move(copy));
+  }
+}
+
 void Summary::mark_proportions(std::initializer_list<std::string> names) {
   for (const std::string& name : names) {
     for (auto& e : entries_) {

@@ -50,6 +50,9 @@ class Summary {
   const SummaryEntry* entry(const std::string& name) const;
   /// Numeric value (double or integer) or the fallback.
   double number(const std::string& name, double fallback = 0) const;
+  /// Appends every entry of `other` as `prefix` + name, its doc as `doc_prefix` + doc (one ledger's
+  /// values in the summary of a run of several).
+  void add_prefixed(const Summary& other, const std::string& prefix, const std::string& doc_prefix);
   /// All entries in insertion order.
   const std::vector<SummaryEntry>& entries() const { return entries_; }
 

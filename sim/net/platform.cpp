@@ -18,10 +18,27 @@ static double link_bytes_per_s(double bps) {
 
 Platform::Platform(sg4::Engine& /*engine*/, const Network& network) {
   auto* zone = sg4::create_star_zone("dltsim");
+  add_hosts(zone, network, "");
+  zone->seal();
+}
+
+std::vector<std::unique_ptr<Platform>> Platform::several(
+    sg4::Engine& /*engine*/, const std::vector<std::pair<const Network*, std::string>>& networks) {
+  auto* zone = sg4::create_star_zone("dltsim");
+  std::vector<std::unique_ptr<Platform>> platforms;
+  for (const auto& [network, prefix] : networks) {
+    platforms.push_back(std::unique_ptr<Platform>(new Platform()));
+    platforms.back()->add_hosts(zone, *network, prefix);
+  }
+  zone->seal();
+  return platforms;
+}
+
+void Platform::add_hosts(sg4::NetZone* zone, const Network& network, const std::string& prefix) {
   const bool shared_download = network.spec().contention == Contention::upload_download;
   hosts_.reserve(network.size());
   for (NodeId i = 0; i < network.size(); ++i) {
-    const std::string name = "n" + std::to_string(i);
+    const std::string name = prefix + "n" + std::to_string(i);
     auto* host = zone->create_host(name, 1e9);
     const NodeInfo& info = network.node(i);
     auto* up = zone->create_link(name + "-up", link_bytes_per_s(info.upload_bps))->set_latency(0)->seal();
@@ -37,10 +54,9 @@ Platform::Platform(sg4::Engine& /*engine*/, const Network& network) {
     hosts_.push_back(host);
   }
   // Empty routes both ways: a transfer to or from it is constrained by the node's link alone.
-  outside_ = zone->create_host("outside", 1e9);
+  outside_ = zone->create_host(prefix + "outside", 1e9);
   zone->add_route(outside_->get_netpoint(), nullptr, nullptr, nullptr, {}, false);
   zone->add_route(nullptr, outside_->get_netpoint(), nullptr, nullptr, {}, false);
-  zone->seal();
 }
 
 std::vector<std::string> simgrid_engine_options() {

@@ -4,6 +4,9 @@
 // Latency is not put on SimGrid routes: the transport adds each connection's latency itself, so
 // SimGrid only solves bandwidth sharing, on the transfers that are large enough to matter.
 
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <simgrid/s4u/Engine.hpp>
@@ -18,6 +21,10 @@ class Platform {
  public:
   /// Creates the zone, hosts and links on `engine` (which must not have a platform yet).
   Platform(simgrid::s4u::Engine& engine, const Network& network);
+  /// Several ledgers' networks on one engine (which must not have a platform yet): one zone, each
+  /// network's hosts named with its prefix ("source/n0"); a platform per network, in order.
+  static std::vector<std::unique_ptr<Platform>> several(
+      simgrid::s4u::Engine& engine, const std::vector<std::pair<const Network*, std::string>>& networks);
   /// The host of a node.
   simgrid::s4u::Host* host(NodeId node) const { return hosts_[node]; }
   /// A host outside the ledger network whose own links never limit a transfer: the other end of
@@ -25,6 +32,8 @@ class Platform {
   simgrid::s4u::Host* outside() const { return outside_; }
 
  private:
+  Platform() = default;
+  void add_hosts(simgrid::s4u::NetZone* zone, const Network& network, const std::string& prefix);
   std::vector<simgrid::s4u::Host*> hosts_;
   simgrid::s4u::Host* outside_ = nullptr;
 };

@@ -18,7 +18,11 @@ namespace {
 constexpr std::uint64_t kCrossTrafficBytes = 1'000'000'000'000'000ULL;
 // SimGrid's completion signal is global; it reaches the one Transport of this process (SimGrid
 // allows one engine per process, and dltsim runs one simulation per process).
-Transport* g_transport = nullptr;
+// Every transport of the process (one per ledger), by index: a flow's data names its transport in
+// the bits above kSlotBits and its slot below, so one completion signal serves them all.
+std::vector<Transport*> g_transports;
+constexpr unsigned kSlotBits = 48;
+constexpr std::uintptr_t kSlotMask = (std::uintptr_t{1} << kSlotBits) - 1;
 bool g_signal_connected = false;
 
 // A started host-to-host comm. Comm::sendto_init(from, to) sets the source while the destination is
@@ -48,8 +52,8 @@ Transport::Transport(const Network& network, const Platform* platform, DeliveryS
   if (contention_ != Contention::none && platform_ == nullptr) {
     throw std::logic_error("Transport: flows need a platform");
   }
-  if (g_transport != nullptr) throw std::logic_error("one Transport per process");
-  g_transport = this;
+  index_ = g_transports.size();
+  g_transports.push_back(this);
   if (!g_signal_connected) {
     simgrid::s4u::Activity::on_completion_cb(&Transport::on_activity_completion);
     g_signal_connected = true;
@@ -57,16 +61,18 @@ Transport::Transport(const Network& network, const Platform* platform, DeliveryS
 }
 
 Transport::~Transport() {
-  g_transport = nullptr;
+  g_transports[index_] = nullptr;
 }
 
 // The data of a cross-traffic comm: its completion (a cancel at the end of a flood) delivers nothing.
 static int g_cross_marker = 0;
 
 void Transport::on_activity_completion(const simgrid::s4u::Activity& activity) {
-  if (g_transport == nullptr || activity.get_data<void>() == &g_cross_marker) return;
-  const auto slot = reinterpret_cast<std::uintptr_t>(activity.get_data<void>());
-  g_transport->on_flow_done(static_cast<std::size_t>(slot));
+  if (activity.get_data<void>() == &g_cross_marker) return;
+  const auto data = reinterpret_cast<std::uintptr_t>(activity.get_data<void>());
+  const std::size_t index = data >> kSlotBits;
+  if (index >= g_transports.size() || g_transports[index] == nullptr) return;
+  g_transports[index]->on_flow_done(static_cast<std::size_t>(data & kSlotMask));
 }
 
 void Transport::send(Message msg, double now_s) {
@@ -141,7 +147,8 @@ void Transport::send(Message msg, double now_s) {
 void Transport::start_flow(std::size_t slot) {
   Flow& flow = flows_[slot];
   flow.comm = start_comm(platform_->host(flow.msg.from), platform_->host(flow.msg.to), flow.msg.size_bytes,
-                         reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot)));
+                         reinterpret_cast<void*>((static_cast<std::uintptr_t>(index_) << kSlotBits) |
+                                                 static_cast<std::uintptr_t>(slot)));
 }
 
 void Transport::start_due_flows(double sim_now_s) {

@@ -107,6 +107,7 @@ class Transport {
 
   const Network& network_;
   const Platform* platform_;
+  std::size_t index_ = 0;  // among the process's transports (one per ledger)
   DeliverySink& sink_;
   std::vector<MessageFilter*> filters_;
   std::vector<TrafficCount> traffic_;

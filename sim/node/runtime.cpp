@@ -258,8 +258,7 @@ void Runtime::drain() {
     // Events due now, then those before any flow completion can cause one (the lookahead is read
     // each time: a new connection may lower it), within the run loop's current slice.
     const double t = queue_.top().time_s;
-    if (t > sim_now && !(use_lookahead_ && t < sim_now + transport_.lookahead_s() && t <= slice_end_s_))
-      break;
+    if (t > sim_now && !(use_lookahead_ && t < sim_now + lookahead_s() && t <= slice_end_s_)) break;
     now_s_ = t;
     dispatch(queue_.pop());
   }
@@ -327,54 +326,99 @@ std::optional<EndReason> Runtime::finished() const {
 
 RunStats Runtime::run(const std::function<void(const RunProgress&)>& progress,
                       const std::atomic<bool>* interrupt) {
-  for (NodeId i = 0; i < protocols_.size(); ++i) {
-    if (!protocols_[i]) throw std::logic_error("node without protocol");
+  return run_together({this}, progress, interrupt).front();
+}
+
+std::vector<RunStats> Runtime::run_together(const std::vector<Runtime*>& runtimes,
+                                            const std::function<void(const RunProgress&)>& progress,
+                                            const std::atomic<bool>* interrupt) {
+  if (runtimes.empty()) throw std::logic_error("run_together: no runtime");
+  for (Runtime* r : runtimes) {
+    for (NodeId i = 0; i < r->protocols_.size(); ++i) {
+      if (!r->protocols_[i]) throw std::logic_error("node without protocol");
+    }
+    // on_start runs as one callback at time 0 so that its sends and timers go through the queue.
+    r->call_at(0.0, [r] {
+      for (NodeId i = 0; i < r->protocols_.size(); ++i) r->protocols_[i]->on_start(r->contexts_[i]);
+    });
+    r->interrupt_ = interrupt;
   }
-  // on_start runs as one callback at time 0 so that its sends and timers go through the queue.
-  call_at(0.0, [this] {
-    for (NodeId i = 0; i < protocols_.size(); ++i) protocols_[i]->on_start(contexts_[i]);
-  });
   sg4::Engine* engine = sg4::Engine::get_instance();
-  interrupt_ = interrupt;
-  sg4::Activity::set_vetoed_activities(&vetoed_);
-  RunStats stats;
+  // One set of vetoed activities for the engine: any runtime's stop marker stops the main loop.
+  std::set<sg4::Activity*>& vetoed = runtimes.front()->vetoed_;
+  sg4::Activity::set_vetoed_activities(&vetoed);
+  const auto any = [&](auto pred) { return std::any_of(runtimes.begin(), runtimes.end(), pred); };
+  EndReason reason = EndReason::idle;
   while (true) {
-    if (recorder_.failed()) {
-      stats.reason = EndReason::output_failed;
+    if (any([](const Runtime* r) { return r->recorder_.failed(); })) {
+      reason = EndReason::output_failed;
       break;
     }
     if (interrupt != nullptr && interrupt->load()) {
-      stats.reason = EndReason::interrupted;
+      reason = EndReason::interrupted;
       break;
     }
-    if (const auto reason = finished()) {
-      stats.reason = *reason;
+    // Ends at the first time limit, or when every runtime has finished on its own terms.
+    bool all_finished = true;
+    std::optional<EndReason> first;
+    for (const Runtime* r : runtimes) {
+      const auto f = r->finished();
+      if (f == EndReason::time_limit) {
+        first = f;
+        all_finished = true;
+        break;
+      }
+      if (!f) all_finished = false;
+      if (f && !first) first = f;
+    }
+    if (all_finished && first) {
+      reason = *first;
       break;
     }
-    const double now = sim_clock_s();
+    const double now = sg4::Engine::get_clock();
     double target = now + kSliceS;
     // With no transfer in flight nothing can happen before the next queued event: jump there.
-    if (transport_.active_flows() == 0 && !queue_.empty()) target = std::max(target, queue_.top().time_s);
-    if (stop_.time_s) target = std::min(target, *stop_.time_s);
-    if (production_stopped_) target = std::min(target, production_stop_s_ + stop_.drain_s);
-    slice_end_s_ = target;
+    if (!any([](const Runtime* r) { return r->transport_.active_flows() > 0; })) {
+      double next = std::numeric_limits<double>::infinity();
+      for (const Runtime* r : runtimes) {
+        if (!r->queue_.empty()) next = std::min(next, r->queue_.top().time_s);
+      }
+      if (std::isfinite(next)) target = std::max(target, next);
+    }
+    for (const Runtime* r : runtimes) {
+      if (r->stop_.time_s) target = std::min(target, *r->stop_.time_s);
+      if (r->production_stopped_) target = std::min(target, r->production_stop_s_ + r->stop_.drain_s);
+    }
+    for (Runtime* r : runtimes) r->slice_end_s_ = target;
     engine->run_until(target);
     if (progress) {
-      progress(RunProgress{sim_clock_s(), produced_, events_, pending_deliveries_ + transport_.active_flows(),
-                           production_stopped_});
+      RunProgress p{sg4::Engine::get_clock(), 0, 0, 0, true};
+      for (const Runtime* r : runtimes) {
+        p.produced += r->produced_;
+        p.events += r->events_;
+        p.in_flight += r->pending_deliveries_ + r->transport_.active_flows();
+        p.draining = p.draining && r->production_stopped_;
+      }
+      progress(p);
     }
   }
   sg4::Activity::set_vetoed_activities(nullptr);
-  stats.vetoed = vetoed_.size();
-  stats.flows_in_flight = transport_.active_flows() + transport_.cross_flows();
-  // A time limit, a drain limit or a stop request can end the run with transfers in flight.
-  if (stats.flows_in_flight > 0) transport_.abandon_in_flight();
-  transport_.collect_garbage();
-  stats.end_time_s = stats.reason == EndReason::time_limit ? *stop_.time_s : last_event_s_;
-  stats.events = events_;
-  stats.deliveries = deliveries_;
-  stats.produced = produced_;
-  return stats;
+  std::vector<RunStats> all;
+  for (Runtime* r : runtimes) {
+    RunStats stats;
+    stats.reason = reason;
+    stats.vetoed = vetoed.size();
+    stats.flows_in_flight = r->transport_.active_flows() + r->transport_.cross_flows();
+    // A time limit, a drain limit or a stop request can end the run with transfers in flight.
+    if (stats.flows_in_flight > 0) r->transport_.abandon_in_flight();
+    r->transport_.collect_garbage();
+    stats.end_time_s = reason == EndReason::time_limit ? *r->stop_.time_s : r->last_event_s_;
+    stats.events = r->events_;
+    stats.deliveries = r->deliveries_;
+    stats.produced = r->produced_;
+    all.push_back(stats);
+  }
+  return all;
 }
 
 }  // namespace dltsim

@@ -8,9 +8,11 @@
 // No SimGrid actor is involved: at 10k nodes a context switch per message costs more than the
 // whole event (see docs/performance.md for the measurements behind this choice).
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -126,6 +128,17 @@ class Runtime final : public DeliverySink {
 
   /// Runs until the stop condition; calls progress between slices; stops early when *interrupt is set.
   RunStats run(const std::function<void(const RunProgress&)>& progress, const std::atomic<bool>* interrupt);
+  /// Runs several runtimes (ledgers) on one engine and clock until each has finished, or until the
+  /// first stop of any (time limit, interrupt, output failure); progress sums them. Stats in order.
+  static std::vector<RunStats> run_together(const std::vector<Runtime*>& runtimes,
+                                            const std::function<void(const RunProgress&)>& progress,
+                                            const std::atomic<bool>* interrupt);
+  /// Handles events at most cap_s past SimGrid's clock (default: the transport's lookahead alone).
+  /// Ledgers on one engine share a cap no longer than any hand-off between them takes, so that a
+  /// hand-off never lands in the past of the runtime that receives it.
+  void cap_lookahead_s(double cap_s) { lookahead_cap_s_ = cap_s; }
+  /// The transport's lookahead under the cap.
+  double lookahead_s() const { return std::min(transport_.lookahead_s(), lookahead_cap_s_); }
 
   // DeliverySink
   void schedule_delivery(double time_s, Message&& msg) override;
@@ -159,6 +172,7 @@ class Runtime final : public DeliverySink {
   // DLTSIM_NO_LOOKAHEAD=1 handles each event time in its own SimGrid round, as before the lookahead:
   // the reference that tests/cli/test_lookahead.py compares with.
   bool use_lookahead_ = true;
+  double lookahead_cap_s_ = std::numeric_limits<double>::infinity();
   std::vector<Message> messages_;  // messages awaiting delivery, by slot
   std::vector<std::uint64_t> free_messages_;
   std::vector<std::function<void()>> callbacks_;

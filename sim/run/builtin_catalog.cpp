@@ -9,6 +9,7 @@ const Catalog& builtin_catalog() {
     register_builtin_attacks(c.attacks);
     register_builtin_presets(c.presets);
     register_builtin_theories(c.theories);
+    register_builtin_bridges(c.bridges);
     return c;
   }();
   return catalog;

@@ -1,6 +1,7 @@
 #pragma once
 // Registration entry points of the extensions shipped with dltsim. Declared here, defined in
-// protocols/ and attacks/ (linked into the executable), so sim/ never names a protocol or attack.
+// protocols/, attacks/ and interconnect/ (linked into the executable), so sim/ never names a protocol or
+// attack.
 
 #include "sim/scenario/catalog.hpp"
 
@@ -12,6 +13,8 @@ void register_builtin_protocols(ProtocolRegistry& registry);
 void register_builtin_attacks(AttackRegistry& registry);
 /// Adds the closed forms of attacks/theory/.
 void register_builtin_theories(TheoryRegistry& registry);
+/// Adds every bridge mechanism in interconnect/.
+void register_builtin_bridges(BridgeRegistry& registry);
 /// The catalog of all built-in protocols, attacks and network presets (built once).
 const Catalog& builtin_catalog();
 

@@ -61,7 +61,7 @@ std::string value_text(const SummaryValue& v) {
 }
 
 // The summary as JSON on stdout (--json): values (NaN as null), units and the notes of undefined values.
-void print_json(const Scenario& sc, const RunResult& r, double wall_s) {
+void print_json(const std::string& source_name, std::uint64_t seed, const RunResult& r, double wall_s) {
   const auto quote = [](const std::string& text) {
     std::string out = "\"";
     for (const char ch : text) {
@@ -99,15 +99,15 @@ void print_json(const Scenario& sc, const RunResult& r, double wall_s) {
       "{\n  \"dltsim_version\": %s,\n  \"scenario\": %s,\n  \"seed\": %s,\n  \"end_reason\": %s,\n"
       "  \"complete\": %s,\n  \"output\": %s,\n  \"wall_s\": %.3f,\n  \"summary\": {%s\n  },\n"
       "  \"units\": {%s\n  },\n  \"notes\": {%s\n  },\n  \"supports\": {%s\n  }\n}\n",
-      quote(kVersion).c_str(), quote(sc.source_name).c_str(), std::to_string(sc.seed).c_str(),
+      quote(kVersion).c_str(), quote(source_name).c_str(), std::to_string(seed).c_str(),
       quote(end_reason_name(r.stats.reason)).c_str(), r.complete ? "true" : "false",
       quote(r.output_path).c_str(), wall_s, values.c_str(), units.c_str(), notes.c_str(), supports.c_str());
 }
 
-void print_summary(const Scenario& sc, const RunResult& r, double wall_s) {
+// headline: what ran ("scenario.yaml, 100 nodes, protocol nakamoto, seed 1").
+void print_summary(const std::string& headline, const RunResult& r, double wall_s) {
   const Summary& s = r.summary;
-  std::printf("dltsim %s: %s, %u nodes, protocol %s, seed %llu\n", kVersion, sc.source_name.c_str(),
-              sc.network.nodes, sc.consensus.protocol.c_str(), static_cast<unsigned long long>(sc.seed));
+  std::printf("dltsim %s: %s\n", kVersion, headline.c_str());
   std::printf("  ended: %s at %s simulated, %s wall, %s events (%.0f events/s)\n",
               end_reason_name(r.stats.reason), format_duration(r.stats.end_time_s).c_str(),
               format_duration(wall_s).c_str(), std::to_string(r.stats.events).c_str(),
@@ -173,6 +173,48 @@ Scenario load_for_output(const std::string& path, const std::vector<std::string>
                           quote_value(sc.output.path), problem));
 }
 
+// A multi-ledger scenario with the output path of the command line, checked before anything runs.
+MultiLedgerScenario load_ledgers_for_output(const ScenarioInput& input,
+                                            const std::optional<std::string>& out) {
+  MultiLedgerScenario ms = load_multi_ledger(input, builtin_catalog());
+  if (out) ms.output.path = *out;
+  const std::string problem = output_path_problem(ms.output.path, input.name);
+  if (problem.empty()) return ms;
+  if (out) throw Error("-o " + quote_value(*out) + ": " + problem);
+  throw Error(fmt::format("the output path {}: {}; give -o", quote_value(ms.output.path), problem));
+}
+
+// `run` of a scenario with several ledgers (docs/interconnect.md).
+int run_ledgers(const ScenarioInput& input, const std::optional<std::string>& out, ProgressMode progress_mode,
+                double progress_interval_s, bool quiet, bool json) {
+  const MultiLedgerScenario ms = load_ledgers_for_output(input, out);
+  std::string headline = fmt::format("{}, seed {}, {} ledgers:", ms.source_name, ms.seed, ms.ledgers.size());
+  for (const LedgerSpec& l : ms.ledgers) {
+    if (!quiet) print_warnings(l.scenario);
+    headline +=
+        fmt::format(" {} ({} nodes, {})", l.name, l.scenario.network.nodes, l.scenario.consensus.protocol);
+  }
+  ProgressLine progress(ms.stop, progress_mode, progress_interval_s);
+  RunOptions options;
+  options.progress = [&](const RunProgress& p) { progress.update(p); };
+  options.interrupt = &interrupt_flag();
+  options.handle_signals = true;
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult result = run_multi_ledger(ms, builtin_catalog(), options);
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  if (json) {
+    print_json(ms.source_name, ms.seed, result, wall_s);
+  } else if (!quiet) {
+    print_summary(headline, result, wall_s);
+  }
+  if (!result.complete) {
+    std::fprintf(stderr, "dltsim: interrupted; what was recorded is in %s\n", result.output_path.c_str());
+    return kExitInterrupted;
+  }
+  return kExitOk;
+}
+
 int cmd_run(const std::string& path, const std::vector<std::string>& sets,
             const std::optional<std::string>& out, const std::string& seed, ProgressMode progress_mode,
             double progress_interval_s, bool quiet, bool json) {
@@ -182,6 +224,9 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets,
   // --seed is an override like any other, so provenance records it. The output path is not part of
   // the experiment: two runs written to different files must still be byte-identical.
   if (!seed.empty()) all.push_back("general.seed=" + seed);
+  const ScenarioInput input = input_from(path, all);
+  if (declares_ledgers(input))
+    return run_ledgers(input, out, progress_mode, progress_interval_s, quiet, json);
   const Scenario sc = load_for_output(path, all, out);
   if (!quiet) {
     print_warnings(sc);
@@ -197,9 +242,11 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets,
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (json) {
-    print_json(sc, result, wall_s);
+    print_json(sc.source_name, sc.seed, result, wall_s);
   } else if (!quiet) {
-    print_summary(sc, result, wall_s);
+    print_summary(fmt::format("{}, {} nodes, protocol {}, seed {}", sc.source_name, sc.network.nodes,
+                              sc.consensus.protocol, sc.seed),
+                  result, wall_s);
   }
   if (!result.complete) {
     std::fprintf(stderr, "dltsim: interrupted; what was recorded is in %s\n", result.output_path.c_str());
@@ -212,6 +259,21 @@ int cmd_run(const std::string& path, const std::vector<std::string>& sets,
 // nodes) and where the result would go.
 int cmd_validate(const std::string& path, const std::vector<std::string>& sets,
                  const std::optional<std::string>& out, bool resolved) {
+  const ScenarioInput input = input_from(path, sets);
+  if (declares_ledgers(input)) {
+    if (resolved) throw Error("--resolved prints one ledger's scenario: validate each ledger's file instead");
+    const MultiLedgerScenario ms = load_ledgers_for_output(input, out);
+    for (const LedgerSpec& l : ms.ledgers) {
+      try {
+        make_run_plan(l.scenario, builtin_catalog(), SeedTree(l.scenario.seed));
+      } catch (const ScenarioError& e) {
+        throw in_ledger(e, l.name);
+      }
+      print_warnings(l.scenario);
+    }
+    std::printf("ok\n");
+    return kExitOk;
+  }
   const Scenario sc = load_for_output(path, sets, out);
   make_run_plan(sc, builtin_catalog(), SeedTree(sc.seed));
   print_warnings(sc);
@@ -234,6 +296,8 @@ int cmd_list() {
     std::printf("preset    %-18s %s\n", p.name.c_str(), p.summary.c_str());
   for (const auto& t : c.theories.entries())
     std::printf("theory    %-18s %s\n", t.name.c_str(), t.summary.c_str());
+  for (const auto& b : c.bridges.entries())
+    std::printf("bridge    %-18s %s\n", b.name.c_str(), b.summary.c_str());
   return kExitOk;
 }
 

@@ -1,9 +1,12 @@
 #include "sim/run/simulation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstring>
+#include <limits>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -12,6 +15,7 @@
 
 #include "dltsim/version.hpp"
 #include "sim/adversary/node_selection.hpp"
+#include "sim/interconnect/bridge.hpp"
 #include "sim/metrics/recorder.hpp"
 #include "sim/metrics/result_file.hpp"
 #include "sim/net/platform.hpp"
@@ -220,13 +224,14 @@ void record_traffic(Recorder& recorder, const Transport& transport, const Messag
   }
 }
 
-Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
+Summary provenance_of_run(std::uint64_t seed, const std::string& source_name,
+                          const std::vector<std::string>& overrides_given, bool complete, EndReason reason) {
   Summary p;
   p.set("status", std::string(complete ? "complete" : "incomplete"), "",
         "complete, or incomplete (interrupted: what was recorded until then)");
   p.set("end_reason", std::string(end_reason_name(reason)), "",
         "time_limit, drained, drain_limit, idle, interrupted or output_failed");
-  p.set("seed", sc.seed, "", "master seed");
+  p.set("seed", seed, "", "master seed");
   p.set("dltsim_version", std::string(kVersion), "", "dltsim version");
   p.set("git_commit", std::string(kGitCommit), "",
         "commit the binary was built from (-dirty: with local changes)");
@@ -236,12 +241,16 @@ Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
         "the source tree had uncommitted changes when the binary was configured");
   p.set("library_versions", std::string(kLibraryVersions), "", "libraries the binary was built against");
   // The file's base name only: the same scenario run from another folder gives the same bytes.
-  p.set("scenario_name", sc.source_name.substr(sc.source_name.find_last_of('/') + 1), "",
+  p.set("scenario_name", source_name.substr(source_name.find_last_of('/') + 1), "",
         "scenario file name (no directory)");
   std::string overrides;
-  for (const auto& o : sc.overrides) overrides += (overrides.empty() ? "" : "\n") + o;
+  for (const auto& o : overrides_given) overrides += (overrides.empty() ? "" : "\n") + o;
   p.set("overrides", overrides, "", "--set overrides, one per line, in order");
   return p;
+}
+
+Summary provenance(const Scenario& sc, bool complete, EndReason reason) {
+  return provenance_of_run(sc.seed, sc.source_name, sc.overrides, complete, reason);
 }
 
 // SimGrid wants argc/argv: build them from dltsim's fixed engine options.
@@ -258,18 +267,29 @@ std::unique_ptr<simgrid::s4u::Engine> make_engine() {
   return std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
 }
 
-// Everything a run holds, in construction order (so destroyed in reverse).
-struct RunObjects {
+// One ledger of a run, in construction order (so destroyed in reverse).
+struct LedgerRun {
+  const Scenario* sc = nullptr;
+  SeedTree seeds{0};
   RunPlan plan;
-  std::unique_ptr<simgrid::s4u::Engine> engine;
   std::unique_ptr<Platform> platform;
-  std::unique_ptr<ResultFile> file;
   std::unique_ptr<Recorder> recorder;
   std::unique_ptr<Runtime> runtime;
   MessageTypes types;
   std::unique_ptr<Consensus> consensus;
   std::vector<std::unique_ptr<Attack>> attacks;
   std::unique_ptr<PeerManager> peers;  // holds the runtime: declared after it, destroyed before
+  std::vector<NodeId> churning;
+};
+
+// Everything a run holds, in construction order (so destroyed in reverse).
+struct RunObjects {
+  std::unique_ptr<simgrid::s4u::Engine> engine;  // made after the plans, destroyed after everything
+  std::vector<std::unique_ptr<LedgerRun>> ledgers;
+  std::unique_ptr<ResultFile> file;
+  std::unique_ptr<Recorder> recorder;  // several ledgers: the run's root tables and summary
+  std::unique_ptr<LedgerLinks> links;
+  std::vector<std::unique_ptr<Bridge>> bridges;
 };
 
 // A run that stopped early (interrupt, write failure, time limit with transfers in flight) is not
@@ -279,40 +299,25 @@ struct RunObjects {
 // report) and SimGrid's own exit-time cleanup is off (simgrid_engine_options()).
 RunObjects* g_left_to_process_exit = nullptr;
 
-}  // namespace
-
-RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOptions& options) {
-  const SeedTree seeds(sc.seed);
-  auto objects = std::make_unique<RunObjects>();
-  RunObjects& o = *objects;
-  o.plan = make_run_plan(sc, catalog, seeds);
-  Network& network = *o.plan.network;
-  o.engine = make_engine();
-  // SimGrid's engine installs a SIGINT handler that exits at once: ours comes back.
-  if (options.handle_signals) install_interrupt_handlers();
-  // Hosts exist in every mode: SimGrid's clock needs a platform even when no flow is simulated.
-  o.platform = std::make_unique<Platform>(*o.engine, network);
-
-  // The result file appears once the input has proved runnable; from here on an interrupt keeps
-  // what was recorded instead of ending the process.
-  if (options.handle_signals) keep_results_on_interrupt();
-  if (options.write_output) o.file = std::make_unique<ResultFile>(sc.output.path);
-  o.recorder = std::make_unique<Recorder>(o.file.get(), sc.output.record);
-  Recorder& recorder = *o.recorder;
-  const std::vector<std::vector<NodeId>>& attack_nodes = o.plan.attack_nodes;
-
-  o.runtime = std::make_unique<Runtime>(network, o.platform.get(), sc.stop, seeds.child("nodes"),
-                                        o.plan.power, recorder);
-  Runtime& runtime = *o.runtime;
+// The nodes of a ledger, its protocol and its attacks, recording through a recorder on `group`.
+void build_ledger(LedgerRun& l, const Catalog& catalog, ResultFile* file, const std::string& group) {
+  const Scenario& sc = *l.sc;
+  Network& network = *l.plan.network;
+  l.recorder = std::make_unique<Recorder>(file, sc.output.record, group);
+  Recorder& recorder = *l.recorder;
+  const std::vector<std::vector<NodeId>>& attack_nodes = l.plan.attack_nodes;
+  l.runtime = std::make_unique<Runtime>(network, l.platform.get(), sc.stop, l.seeds.child("nodes"),
+                                        l.plan.power, recorder);
+  Runtime& runtime = *l.runtime;
   const ProtocolInfo& protocol = catalog.protocols.get(sc.consensus.protocol);
   const ProtocolSetup setup{sc.consensus.params,
                             network.size(),
                             runtime.power_shares(),
-                            o.types,
+                            l.types,
                             recorder,
-                            seeds.child("protocol"),
+                            l.seeds.child("protocol"),
                             sc.transactions.enabled ? &sc.transactions : nullptr};
-  o.consensus = protocol.make(setup);
+  l.consensus = protocol.make(setup);
 
   std::vector<const std::vector<NodeId>*> nodes_of;  // per built attack
   for (std::size_t a = 0; a < sc.attacks.size(); ++a) {
@@ -327,66 +332,69 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
                                    label,
                                    static_cast<std::uint16_t>(a),
                                    attack_nodes[a],
-                                   *o.consensus,
+                                   *l.consensus,
                                    network,
-                                   o.types,
+                                   l.types,
                                    recorder,
-                                   seeds.child("attack").child(a),
-                                   o.plan.attack_selections[a]};
-    o.attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
+                                   l.seeds.child("attack").child(a),
+                                   l.plan.attack_selections[a]};
+    l.attacks.push_back(catalog.attacks.get(sc.attacks[a].name).make(attack_setup));
     nodes_of.push_back(&attack_nodes[a]);
   }
   for (NodeId i = 0; i < network.size(); ++i) {
-    std::unique_ptr<Protocol> node = o.consensus->make_node(i);
-    for (std::size_t a = 0; a < o.attacks.size(); ++a) {
+    std::unique_ptr<Protocol> node = l.consensus->make_node(i);
+    for (std::size_t a = 0; a < l.attacks.size(); ++a) {
       if (std::binary_search(nodes_of[a]->begin(), nodes_of[a]->end(), i)) {
-        node = o.attacks[a]->make_node(i, std::move(node));
+        node = l.attacks[a]->make_node(i, std::move(node));
       }
     }
     runtime.install(i, std::move(node));
   }
+}
+
+// Peer manager, the protocol's and the attacks' start, churn.
+void start_ledger(LedgerRun& l) {
+  const Scenario& sc = *l.sc;
+  Runtime& runtime = *l.runtime;
   if (sc.network.peers.enabled) {
-    o.peers = std::make_unique<PeerManager>(runtime, sc.network.peers, o.types, seeds.child("peers"));
-    runtime.set_peer_manager(o.peers.get());
-    o.peers->start();
+    l.peers = std::make_unique<PeerManager>(runtime, sc.network.peers, l.types, l.seeds.child("peers"));
+    runtime.set_peer_manager(l.peers.get());
+    l.peers->start();
   }
-  o.consensus->on_start(runtime);
-  for (auto& attack : o.attacks) {
+  l.consensus->on_start(runtime);
+  for (auto& attack : l.attacks) {
     if (MessageFilter* f = attack->filter()) runtime.transport().add_filter(f);
     attack->on_start(runtime);
   }
-  const std::vector<NodeId> churning = sc.network.churn.fraction > 0
-                                           ? schedule_churn(runtime, sc.network.churn, seeds.child("churn"))
-                                           : std::vector<NodeId>{};
+  if (sc.network.churn.fraction > 0)
+    l.churning = schedule_churn(runtime, sc.network.churn, l.seeds.child("churn"));
+}
 
-  RunResult result;
-  result.stats = runtime.run(options.progress, options.interrupt);
-  result.complete = result.stats.reason != EndReason::interrupted;
-  if (result.stats.flows_in_flight > 0 || !result.complete ||
-      result.stats.reason == EndReason::output_failed) {
-    g_left_to_process_exit = objects.release();
-  }
-
+// The ledger's summary and tables once its run has ended.
+void finish_ledger(LedgerRun& l, const RunStats& stats) {
+  const Network& network = *l.plan.network;
+  Runtime& runtime = *l.runtime;
+  Recorder& recorder = *l.recorder;
   Summary& summary = recorder.summary();
   summary.set("nodes", static_cast<std::int64_t>(network.size()), "", "ledger nodes");
-  summary.set("end_time_s", result.stats.end_time_s, "s",
+  summary.set("end_time_s", stats.end_time_s, "s",
               "simulated time at the end (the last event, or the time limit)");
-  summary.set("events", static_cast<std::int64_t>(result.stats.events), "",
+  summary.set("events", static_cast<std::int64_t>(stats.events), "",
               "events processed: message deliveries, timers, callbacks");
-  o.consensus->finish(summary, result.stats.end_time_s);
-  for (auto& attack : o.attacks) attack->finish(summary);
-  if (!churning.empty()) {
+  l.consensus->finish(summary, stats.end_time_s);
+  for (auto& attack : l.attacks) attack->finish(summary);
+  if (!l.churning.empty()) {
     double offline_s = 0;
-    for (const NodeId i : churning) offline_s += runtime.offline_s(i);
-    summary.set("churn_nodes", static_cast<std::int64_t>(churning.size()), "nodes",
+    for (const NodeId i : l.churning) offline_s += runtime.offline_s(i);
+    summary.set("churn_nodes", static_cast<std::int64_t>(l.churning.size()), "nodes",
                 "nodes that leave and rejoin");
     summary.set("churn_offline_fraction",
-                result.stats.end_time_s > 0 ? offline_s / (churning.size() * result.stats.end_time_s) : 0.0,
-                "", "share of the churning nodes' time spent offline");
+                stats.end_time_s > 0 ? offline_s / (l.churning.size() * stats.end_time_s) : 0.0, "",
+                "share of the churning nodes' time spent offline");
     summary.mark_proportions({"churn_offline_fraction"});
   }
-  if (o.peers) {
-    const PeerStats& ps = o.peers->stats();
+  if (l.peers) {
+    const PeerStats& ps = l.peers->stats();
     summary.set("peers_opened", static_cast<std::int64_t>(ps.opened), "",
                 "connections opened during the run");
     summary.set("peers_failed", static_cast<std::int64_t>(ps.failed), "",
@@ -395,17 +403,173 @@ RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOp
     summary.set("peers_addresses", static_cast<std::int64_t>(ps.addresses), "",
                 "addresses received in addr messages");
   }
-  record_traffic(recorder, runtime.transport(), o.types);
+  record_traffic(recorder, runtime.transport(), l.types);
   record_network(recorder, network, runtime.power_shares(), runtime);
-  record_pools(recorder, network, runtime.power_shares(), sc.consensus.power);
+  record_pools(recorder, network, runtime.power_shares(), l.sc->consensus.power);
+}
+
+// The scenario texts of a ledger (or a single-ledger run) under `group`.
+void write_scenario_texts(ResultFile& file, const std::string& group, const Scenario& sc,
+                          const Catalog& catalog) {
+  file.write_text(group, "scenario_yaml", sc.source_text);
+  file.write_text(group, "effective_yaml", sc.effective_yaml);
+  file.write_text(group, "resolved_yaml", resolved_scenario_yaml(sc, catalog));
+}
+
+}  // namespace
+
+RunResult run_simulation(const Scenario& sc, const Catalog& catalog, const RunOptions& options) {
+  auto objects = std::make_unique<RunObjects>();
+  RunObjects& o = *objects;
+  o.ledgers.push_back(std::make_unique<LedgerRun>());
+  LedgerRun& l = *o.ledgers.front();
+  l.sc = &sc;
+  l.seeds = SeedTree(sc.seed);
+  l.plan = make_run_plan(sc, catalog, l.seeds);
+  o.engine = make_engine();
+  // SimGrid's engine installs a SIGINT handler that exits at once: ours comes back.
+  if (options.handle_signals) install_interrupt_handlers();
+  // Hosts exist in every mode: SimGrid's clock needs a platform even when no flow is simulated.
+  l.platform = std::make_unique<Platform>(*o.engine, *l.plan.network);
+
+  // The result file appears once the input has proved runnable; from here on an interrupt keeps
+  // what was recorded instead of ending the process.
+  if (options.handle_signals) keep_results_on_interrupt();
+  if (options.write_output) o.file = std::make_unique<ResultFile>(sc.output.path);
+  build_ledger(l, catalog, o.file.get(), "");
+  start_ledger(l);
+
+  RunResult result;
+  result.stats = l.runtime->run(options.progress, options.interrupt);
+  result.complete = result.stats.reason != EndReason::interrupted;
+  if (result.stats.flows_in_flight > 0 || !result.complete ||
+      result.stats.reason == EndReason::output_failed) {
+    g_left_to_process_exit = objects.release();
+  }
+  finish_ledger(l, result.stats);
+  Summary& summary = l.recorder->summary();
   result.summary = summary;
 
   if (o.file) {
     o.file->write_attributes("summary", summary);
     o.file->write_attributes("provenance", provenance(sc, result.complete, result.stats.reason));
-    o.file->write_text("provenance", "scenario_yaml", sc.source_text);
-    o.file->write_text("provenance", "effective_yaml", sc.effective_yaml);
-    o.file->write_text("provenance", "resolved_yaml", resolved_scenario_yaml(sc, catalog));
+    write_scenario_texts(*o.file, "provenance", sc, catalog);
+    result.output_path = result.complete ? o.file->commit() : o.file->abandon();
+  }
+  return result;
+}
+
+RunResult run_multi_ledger(const MultiLedgerScenario& ms, const Catalog& catalog, const RunOptions& options) {
+  auto objects = std::make_unique<RunObjects>();
+  RunObjects& o = *objects;
+  for (const LedgerSpec& spec : ms.ledgers) {
+    o.ledgers.push_back(std::make_unique<LedgerRun>());
+    LedgerRun& l = *o.ledgers.back();
+    l.sc = &spec.scenario;
+    l.seeds = SeedTree(spec.scenario.seed);
+    try {
+      l.plan = make_run_plan(spec.scenario, catalog, l.seeds);
+    } catch (const ScenarioError& e) {
+      throw in_ledger(e, spec.name);
+    }
+  }
+  o.engine = make_engine();
+  if (options.handle_signals) install_interrupt_handlers();
+  std::vector<std::pair<const Network*, std::string>> networks;
+  for (std::size_t i = 0; i < ms.ledgers.size(); ++i)
+    networks.emplace_back(o.ledgers[i]->plan.network.get(), ms.ledgers[i].name + "/");
+  std::vector<std::unique_ptr<Platform>> platforms = Platform::several(*o.engine, networks);
+  for (std::size_t i = 0; i < ms.ledgers.size(); ++i) o.ledgers[i]->platform = std::move(platforms[i]);
+
+  if (options.handle_signals) keep_results_on_interrupt();
+  if (options.write_output) o.file = std::make_unique<ResultFile>(ms.output.path);
+  std::set<std::string> bridge_tables;
+  for (const BridgeSpec& b : ms.bridges) {
+    const BridgeInfo& info = catalog.bridges.get(b.mechanism);
+    bridge_tables.insert(info.tables.begin(), info.tables.end());
+  }
+  o.recorder = std::make_unique<Recorder>(o.file.get(), bridge_tables);
+  // Each ledger runs ahead of SimGrid's clock by no more than the shortest hand-off between them:
+  // the smallest latency of any of their networks (an operator's nodes talk over a network too).
+  double min_hand_off_s = std::numeric_limits<double>::infinity();
+  for (const auto& l : o.ledgers) min_hand_off_s = std::min(min_hand_off_s, l->plan.network->min_latency_s());
+  if (!std::isfinite(min_hand_off_s)) min_hand_off_s = 0;
+  std::vector<LedgerHandle> handles;
+  std::vector<Runtime*> runtimes;
+  for (std::size_t i = 0; i < ms.ledgers.size(); ++i) {
+    LedgerRun& l = *o.ledgers[i];
+    build_ledger(l, catalog, o.file.get(), "ledgers/" + ms.ledgers[i].name);
+    l.runtime->cap_lookahead_s(min_hand_off_s);
+    handles.push_back(LedgerHandle{ms.ledgers[i].name, l.runtime.get(), l.consensus.get()});
+    runtimes.push_back(l.runtime.get());
+  }
+  o.links = std::make_unique<LedgerLinks>(handles, min_hand_off_s);
+  const SeedTree run_seeds(ms.seed);
+  for (std::size_t b = 0; b < ms.bridges.size(); ++b) {
+    const BridgeSpec& spec = ms.bridges[b];
+    const BridgeSetup setup{spec,
+                            spec.name,
+                            static_cast<std::uint16_t>(b),
+                            spec.ledgers,
+                            *o.links,
+                            *o.recorder,
+                            run_seeds.child("bridge").child(spec.name)};
+    o.bridges.push_back(catalog.bridges.get(spec.mechanism).make(setup));
+  }
+  for (auto& l : o.ledgers) start_ledger(*l);
+  for (auto& bridge : o.bridges) bridge->on_start();
+
+  const std::vector<RunStats> stats = Runtime::run_together(runtimes, options.progress, options.interrupt);
+  RunResult result;
+  result.stats = stats.front();
+  result.stats.events = 0;
+  result.stats.deliveries = 0;
+  result.stats.produced = 0;
+  result.stats.flows_in_flight = 0;
+  for (const RunStats& s : stats) {
+    result.stats.events += s.events;
+    result.stats.deliveries += s.deliveries;
+    result.stats.produced += s.produced;
+    result.stats.flows_in_flight += s.flows_in_flight;
+    result.stats.end_time_s = std::max(result.stats.end_time_s, s.end_time_s);
+  }
+  result.complete = result.stats.reason != EndReason::interrupted;
+  if (result.stats.flows_in_flight > 0 || !result.complete ||
+      result.stats.reason == EndReason::output_failed) {
+    g_left_to_process_exit = objects.release();
+  }
+  Summary& summary = o.recorder->summary();
+  summary.set("ledgers", static_cast<std::int64_t>(ms.ledgers.size()), "", "ledgers in the run");
+  summary.set("end_time_s", result.stats.end_time_s, "s",
+              "simulated time at the end (the last event, or the time limit)");
+  summary.set("events", static_cast<std::int64_t>(result.stats.events), "", "events processed, all ledgers");
+  for (auto& bridge : o.bridges) bridge->finish(summary, result.stats.end_time_s);
+  for (std::size_t i = 0; i < ms.ledgers.size(); ++i) {
+    LedgerRun& l = *o.ledgers[i];
+    finish_ledger(l, stats[i]);
+    summary.add_prefixed(l.recorder->summary(), ms.ledgers[i].name + "_", ms.ledgers[i].name + ": ");
+  }
+  result.summary = summary;
+
+  if (o.file) {
+    o.file->write_attributes("summary", summary);
+    Summary p =
+        provenance_of_run(ms.seed, ms.source_name, ms.overrides, result.complete, result.stats.reason);
+    std::string names;
+    for (const LedgerSpec& l : ms.ledgers) names += (names.empty() ? "" : "\n") + l.name;
+    p.set("ledgers", names, "", "the ledgers, one per line: each has its tables under ledgers/NAME");
+    o.file->write_attributes("provenance", p);
+    o.file->write_text("provenance", "scenario_yaml", ms.source_text);
+    o.file->write_text("provenance", "effective_yaml", ms.effective_yaml);
+    for (std::size_t i = 0; i < ms.ledgers.size(); ++i) {
+      const Scenario& sc = ms.ledgers[i].scenario;
+      const std::string group = "ledgers/" + ms.ledgers[i].name;
+      o.file->write_attributes(group + "/summary", o.ledgers[i]->recorder->summary());
+      o.file->write_attributes(
+          group + "/provenance",
+          provenance_of_run(sc.seed, sc.source_name, sc.overrides, result.complete, result.stats.reason));
+      write_scenario_texts(*o.file, group + "/provenance", sc, catalog);
+    }
     result.output_path = result.complete ? o.file->commit() : o.file->abandon();
   }
   return result;

@@ -10,6 +10,7 @@
 #include "sim/metrics/summary.hpp"
 #include "sim/node/runtime.hpp"
 #include "sim/scenario/catalog.hpp"
+#include "sim/scenario/multi_ledger.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace dltsim {
@@ -32,5 +33,10 @@ struct RunResult {
 
 /// Runs a validated scenario.
 RunResult run_simulation(const Scenario& scenario, const Catalog& catalog, const RunOptions& options);
+
+/// Runs several ledgers and the bridges between them on one engine and clock: each ledger's tables
+/// and summary under ledgers/NAME, the bridges' tables and the run's summary (bridge keys, then
+/// every ledger's keys prefixed NAME_) at the root. Same process rule as run_simulation.
+RunResult run_multi_ledger(const MultiLedgerScenario& scenario, const Catalog& catalog, const RunOptions& options);
 
 }  // namespace dltsim

@@ -3,6 +3,7 @@
 
 #include "sim/adversary/attack.hpp"
 #include "sim/adversary/theory_registry.hpp"
+#include "sim/interconnect/bridge.hpp"
 #include "sim/net/network_preset.hpp"
 #include "sim/node/protocol.hpp"
 
@@ -13,7 +14,8 @@ struct Catalog {
   ProtocolRegistry protocols{"protocol"};  ///< consensus protocols
   AttackRegistry attacks{"attack"};        ///< attacks
   PresetRegistry presets{"network preset"};
-  TheoryRegistry theories{"theory"};  ///< network presets
+  TheoryRegistry theories{"theory"};           ///< closed forms
+  BridgeRegistry bridges{"bridge mechanism"};  ///< links between ledgers (multi-ledger runs)
 };
 
 }  // namespace dltsim

@@ -118,6 +118,18 @@ class TransactionLayer {
   using ArrivalObserver = std::function<void(TxId, NodeId, NodeId, double)>;
   /// Adds an observer of first arrivals.
   void observe_arrivals(ArrivalObserver observer) { observers_.push_back(std::move(observer)); }
+  /// Called when a watched node's chain head changes: (node, new head, time).
+  using HeadObserver = std::function<void(NodeId, BlockId, double)>;
+  /// `observer` hears every head change of `node` (a bridge operator or an exchange at its node).
+  void observe_head(NodeId node, HeadObserver observer) {
+    head_observers_.emplace_back(node, std::move(observer));
+  }
+  /// The relay of `node` has connected and disconnected the blocks of its new head: tells observers.
+  void head_changed(NodeId node, BlockId head, double now_s) const {
+    for (const auto& [watched, observer] : head_observers_) {
+      if (watched == node) observer(node, head, now_s);
+    }
+  }
   /// `watcher` sees every sighting at `node` from now on (at most 8 watchers per run).
   void watch(NodeId node, TxWatcher* watcher);
   /// True when some watcher sees this node's sightings (the relay asks before reporting).
@@ -149,6 +161,7 @@ class TransactionLayer {
   std::vector<Mempool> pools_;
   std::vector<std::vector<TxId>> blocks_;
   std::vector<ArrivalObserver> observers_;
+  std::vector<std::pair<NodeId, HeadObserver>> head_observers_;
   std::vector<TxWatcher*> watchers_;
   std::vector<std::uint8_t> watched_;  // per node: bit i set when watchers_[i] watches it
   std::uint64_t v2_seed_;

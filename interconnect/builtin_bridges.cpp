@@ -1,0 +1,11 @@
+#include "interconnect/builtin_bridges.hpp"
+
+#include "sim/run/builtin_extensions.hpp"
+
+namespace dltsim {
+
+void register_builtin_bridges(BridgeRegistry& registry) {
+  register_custodial_bridge(registry);
+}
+
+}  // namespace dltsim

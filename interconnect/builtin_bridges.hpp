@@ -1,0 +1,11 @@
+#pragma once
+// Registration of each bridge mechanism in interconnect/ (one function per mechanism).
+
+#include "sim/interconnect/bridge.hpp"
+
+namespace dltsim {
+
+/// The custodial (exchange) bridge: interconnect/custodial/.
+void register_custodial_bridge(BridgeRegistry& registry);
+
+}  // namespace dltsim

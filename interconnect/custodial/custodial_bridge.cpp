@@ -1,0 +1,322 @@
+// Custodial (exchange) bridge: depositors send a deposit transaction to the exchange on the source
+// ledger; the exchange credits it on the destination ledger once its own node sees the deposit
+// k blocks deep (the confirmation rule exchanges publish: Kraken, Coinbase and Binance list 2 to 6
+// for Bitcoin and tens to thousands for small proof-of-work chains after the 2019-2020 reorgs).
+// The credit is a transaction on the destination that the exchange's node there sends after its
+// reaction time; the transfer is final when that node sees the credit `destination_confirmations`
+// deep. A deposit the source's final main chain does not hold, credited all the same, is a theft:
+// the exchange paid out what it never received (a double mint, Ethereum Classic 2019 and 2020,
+// Bitcoin Gold 2018 and 2020).
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+
+#include "interconnect/builtin_bridges.hpp"
+#include "interconnect/common/chain_ledger.hpp"
+#include "sim/metrics/statistics.hpp"
+#include "sim/scenario/multi_ledger.hpp"
+
+namespace dltsim {
+
+namespace {
+
+struct TransferRow {
+  std::uint16_t bridge;
+  std::uint32_t transfer;
+  std::uint32_t depositor;
+  double created_s;
+  std::uint32_t deposit_height;
+  double credited_s;
+  double final_s;
+  std::uint8_t reverted;
+  std::uint8_t stolen;
+  double value;
+};
+
+TableSchema transfer_schema() {
+  return {
+      "bridge_transfers",
+      "Transfers through custodial bridges: deposit on the source, credit on the destination",
+      sizeof(TransferRow),
+      {DLTSIM_COLUMN(TransferRow, bridge, "", "index of the bridge in the scenario"),
+       DLTSIM_COLUMN(TransferRow, transfer, "", "transfer number"),
+       DLTSIM_COLUMN(TransferRow, depositor, "", "source node whose wallet made the deposit"),
+       DLTSIM_COLUMN(TransferRow, created_s, "s", "when the deposit was created"),
+       DLTSIM_COLUMN(TransferRow, deposit_height, "blocks",
+                     "height of the source block holding the deposit on the final main chain (0: none)"),
+       DLTSIM_COLUMN(TransferRow, credited_s, "s",
+                     "when the exchange saw it k deep and sent the credit (NaN: never)"),
+       DLTSIM_COLUMN(TransferRow, final_s, "s",
+                     "when its destination node saw the credit destination_confirmations deep (NaN: never)"),
+       DLTSIM_COLUMN(TransferRow, reverted, "", "1 if the source's final main chain lacks the deposit"),
+       DLTSIM_COLUMN(TransferRow, stolen, "", "1 if credited and reverted: the exchange paid for nothing"),
+       DLTSIM_COLUMN(TransferRow, value, "", "value of the deposit (units of the source's asset)")}};
+}
+
+struct Transfer {
+  NodeId depositor = 0;
+  TxId deposit = kNoTx;
+  TxId credit = kNoTx;
+  double created_s = 0;
+  double credited_s = std::numeric_limits<double>::quiet_NaN();
+  double final_s = std::numeric_limits<double>::quiet_NaN();
+  BlockId deposit_block = kNoBlock;  // where the exchange's node last found them
+  BlockId credit_block = kNoBlock;
+};
+
+class CustodialBridge final : public Bridge {
+ public:
+  explicit CustodialBridge(const BridgeSetup& setup)
+      : links_(setup.links),
+        label_(setup.label),
+        index_(setup.index),
+        source_index_(setup.ledger_of_role[0]),
+        destination_index_(setup.ledger_of_role[1]),
+        source_(links_.ledgers()[source_index_]),
+        destination_(links_.ledgers()[destination_index_]),
+        k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
+        k_destination_(static_cast<std::uint32_t>(setup.spec.params.integer("destination_confirmations"))),
+        exchange_(static_cast<NodeId>(setup.spec.params.integer("exchange_node"))),
+        exchange_destination_(static_cast<NodeId>(setup.spec.params.integer("exchange_node_destination"))),
+        rate_per_s_(setup.spec.params.number("deposits_per_hour") / 3600.0),
+        size_bytes_(setup.spec.params.number("deposit_size")),
+        fee_rate_(setup.spec.params.number("fee_rate")),
+        value_(setup.spec.params.number("deposit_value")),
+        reaction_s_(setup.spec.params.number("reaction")),
+        rng_(setup.seeds.child("deposits").rng()),
+        table_(setup.recorder.table(transfer_schema())) {}
+
+  void on_start() override {
+    source_.layer().observe_head(exchange_,
+                                 [this](NodeId, BlockId head, double now_s) { on_source_head(head, now_s); });
+    // Without confirmations the exchange credits what reaches its node's mempool.
+    if (k_ == 0) {
+      source_.layer().observe_arrivals([this](TxId tx, NodeId node, NodeId, double now_s) {
+        if (node == exchange_) on_source_arrival(tx, now_s);
+      });
+    }
+    destination_.layer().observe_head(exchange_destination_, [this](NodeId, BlockId head, double now_s) {
+      on_destination_head(head, now_s);
+    });
+    schedule_deposit(0.0);
+  }
+
+  void finish(Summary& summary, double /*end_time_s*/) override {
+    const std::unordered_map<TxId, std::uint32_t> on_main = source_.main_chain_txs();
+    std::uint64_t credited = 0, finalised = 0, reverted_credited = 0;
+    double stolen_value = 0;
+    std::vector<double> credit_delay_s, finality_s;
+    for (std::size_t i = 0; i < transfers_.size(); ++i) {
+      const Transfer& t = transfers_[i];
+      const bool is_credited = !std::isnan(t.credited_s);
+      const auto found = on_main.find(t.deposit);
+      const bool reverted = found == on_main.end();
+      const bool stolen = is_credited && reverted;
+      if (is_credited) {
+        ++credited;
+        credit_delay_s.push_back(t.credited_s - t.created_s);
+      }
+      if (!std::isnan(t.final_s)) {
+        ++finalised;
+        finality_s.push_back(t.final_s - t.created_s);
+      }
+      if (stolen) {
+        ++reverted_credited;
+        stolen_value += value_;
+      }
+      TransferRow row{};
+      row.bridge = index_;
+      row.transfer = static_cast<std::uint32_t>(i);
+      row.depositor = t.depositor;
+      row.created_s = t.created_s;
+      row.deposit_height = reverted ? 0 : found->second;
+      row.credited_s = t.credited_s;
+      row.final_s = t.final_s;
+      row.reverted = reverted ? 1 : 0;
+      row.stolen = stolen ? 1 : 0;
+      row.value = value_;
+      Recorder::append(table_, row);
+    }
+    const auto key = [this](const char* name) { return label_ + "_" + name; };
+    summary.set(key("confirmations"), static_cast<std::int64_t>(k_), "blocks",
+                "source confirmations the exchange waits for before crediting");
+    summary.set(key("deposits"), static_cast<std::int64_t>(transfers_.size()), "", "deposits made");
+    summary.set(key("credited"), static_cast<std::int64_t>(credited), "",
+                "deposits credited on the destination");
+    summary.set(key("finalised"), static_cast<std::int64_t>(finalised), "",
+                "credits the exchange's destination node saw destination_confirmations deep");
+    summary.set(key("thefts"), static_cast<std::int64_t>(reverted_credited), "",
+                "deposits credited that the source's final main chain lacks (double mints)");
+    const ProportionEstimate rate = proportion(reverted_credited, credited);
+    const std::string none = "no deposit was credited";
+    summary.set_number(key("theft_rate"), rate.value, "", "thefts / credited deposits", none);
+    summary.set_number(key("theft_rate_ci_low"), rate.ci_low, "", "Wilson 95 % interval, low end", none);
+    summary.set_number(key("theft_rate_ci_high"), rate.ci_high, "", "Wilson 95 % interval, high end", none);
+    summary.mark_proportions({key("theft_rate"), key("theft_rate_ci_low"), key("theft_rate_ci_high")});
+    summary.set(key("value_stolen"), stolen_value, "", "value of the credited deposits that were reverted");
+    const Estimate delay = sample_mean(credit_delay_s);
+    summary.set_number(key("credit_delay_mean_s"), delay.value, "s",
+                       "mean time from a deposit to its credit (k confirmations at the exchange)", none);
+    const Estimate fin = sample_mean(finality_s);
+    summary.set_number(
+        key("finality_mean_s"), fin.value, "s",
+        "mean time from a deposit to its credit's finality on the destination (cross-chain finality)",
+        "no credit reached destination_confirmations");
+    summary.set_number(key("finality_se_s"), fin.standard_error, "s", "standard error of it",
+                       "fewer than two credits reached destination_confirmations");
+  }
+
+ private:
+  void schedule_deposit(double after_s) {
+    if (rate_per_s_ <= 0) return;
+    const double gap_s = boost::random::exponential_distribution<double>(rate_per_s_)(rng_);
+    Runtime& runtime = source_.runtime();
+    runtime.call_at(after_s + gap_s, [this, &runtime] {
+      if (!runtime.producing()) return;
+      make_deposit(runtime.now_s());
+      schedule_deposit(runtime.now_s());
+    });
+  }
+
+  void make_deposit(double now_s) {
+    const std::uint32_t n = source_.runtime().network().size();
+    // Depositors are the other nodes' wallets, drawn uniformly.
+    NodeId depositor = boost::random::uniform_int_distribution<NodeId>(0, n - 2)(rng_);
+    if (depositor >= exchange_) ++depositor;
+    Transfer t;
+    t.depositor = depositor;
+    t.created_s = now_s;
+    t.deposit = source_.layer().create(depositor, now_s, static_cast<std::uint32_t>(size_bytes_), fee_rate_);
+    pending_.push_back(transfers_.size());
+    transfers_.push_back(t);
+    source_.deliver(depositor, t.deposit);
+  }
+
+  // The exchange's source node has a new head: credit every pending deposit now k deep.
+  void on_source_head(BlockId head, double now_s) {
+    for (std::size_t p = 0; p < pending_.size();) {
+      Transfer& t = transfers_[pending_[p]];
+      if (source_.depth(exchange_, t.deposit, head, t.deposit_block) >= k_) {
+        t.credited_s = now_s;
+        credit(pending_[p]);
+        pending_[p] = pending_.back();
+        pending_.pop_back();
+      } else {
+        ++p;
+      }
+    }
+  }
+
+  void on_source_arrival(TxId tx, double now_s) {
+    for (std::size_t p = 0; p < pending_.size(); ++p) {
+      Transfer& t = transfers_[pending_[p]];
+      if (t.deposit != tx) continue;
+      t.credited_s = now_s;
+      credit(pending_[p]);
+      pending_[p] = pending_.back();
+      pending_.pop_back();
+      return;
+    }
+  }
+
+  // The credit: a transaction the exchange's destination node sends after its reaction time.
+  void credit(std::size_t transfer) {
+    links_.hand_off(source_index_, destination_index_, reaction_s_, [this, transfer] {
+      Transfer& t = transfers_[transfer];
+      const double now_s = destination_.runtime().now_s();
+      t.credit = destination_.layer().create(exchange_destination_, now_s,
+                                             static_cast<std::uint32_t>(size_bytes_), fee_rate_);
+      crediting_.push_back(transfer);
+      destination_.deliver(exchange_destination_, t.credit);
+    });
+  }
+
+  void on_destination_head(BlockId head, double now_s) {
+    for (std::size_t p = 0; p < crediting_.size();) {
+      Transfer& t = transfers_[crediting_[p]];
+      if (destination_.depth(exchange_destination_, t.credit, head, t.credit_block) >= k_destination_) {
+        t.final_s = now_s;
+        crediting_[p] = crediting_.back();
+        crediting_.pop_back();
+      } else {
+        ++p;
+      }
+    }
+  }
+
+  const LedgerLinks& links_;
+  std::string label_;
+  std::uint16_t index_;
+  std::size_t source_index_;
+  std::size_t destination_index_;
+  ChainLedger source_;
+  ChainLedger destination_;
+  std::uint32_t k_;
+  std::uint32_t k_destination_;
+  NodeId exchange_;
+  NodeId exchange_destination_;
+  double rate_per_s_;
+  double size_bytes_;
+  double fee_rate_;
+  double value_;
+  double reaction_s_;
+  Rng rng_;
+  TableWriter* table_;
+  std::vector<Transfer> transfers_;
+  std::vector<std::size_t> pending_;    // deposits not yet credited
+  std::vector<std::size_t> crediting_;  // credits not yet final
+};
+
+}  // namespace
+
+void register_custodial_bridge(BridgeRegistry& registry) {
+  BridgeInfo info;
+  info.name = "custodial";
+  info.summary = "an exchange credits a deposit on the destination after k source confirmations";
+  info.roles = {"source", "destination"};
+  info.tables = {"bridge_transfers"};
+  info.params = {
+      param::integer("confirmations", 6, between(0, 100000),
+                     "k: source blocks on top of and including the deposit's before the exchange credits it"),
+      param::boolean(
+          "unconfirmed", false,
+          "allow confirmations 0: credit a deposit as soon as the exchange's node has it in its mempool"),
+      param::integer("destination_confirmations", 6, between(1, 100000),
+                     "destination blocks that make the credit final (cross-chain finality)"),
+      param::integer("exchange_node", 0, between(0, 1e9), "the source node the exchange runs"),
+      param::integer("exchange_node_destination", 0, between(0, 1e9),
+                     "the destination node the exchange runs"),
+      param::real("deposits_per_hour", 6, at_least(0), "deposits made, a Poisson process over the run"),
+      param::size("deposit_size", "250 B", between(60, 100000), "virtual size of a deposit and of a credit"),
+      param::real("fee_rate", 20, greater_than(0),
+                  "fee rate of deposits and credits, satoshi per virtual byte"),
+      param::real("deposit_value", 1, greater_than(0),
+                  "value of a deposit (what a theft takes), source units"),
+      param::duration(
+          "reaction", "1 s", at_least(0),
+          "from seeing k confirmations to sending the credit (at least the networks' smallest latency)"),
+  };
+  info.check = [](const ParamValues& p) -> std::string {
+    if (p.integer("confirmations") == 0 && !p.flag("unconfirmed"))
+      return "confirmations: 0 credits unconfirmed deposits; set unconfirmed: true to study that";
+    return "";
+  };
+  info.check_ledgers = [](const ParamValues& p, const std::vector<const Scenario*>& ledgers) -> std::string {
+    return check_chain_ledgers(ledgers,
+                               {{"exchange_node", p.integer("exchange_node"), 0},
+                                {"exchange_node_destination", p.integer("exchange_node_destination"), 1}});
+  };
+  info.make = [](const BridgeSetup& setup) -> std::unique_ptr<Bridge> {
+    return std::make_unique<CustodialBridge>(setup);
+  };
+  registry.add(std::move(info));
+}
+
+}  // namespace dltsim
