@@ -66,6 +66,7 @@ std::unique_ptr<Protocol> PrivateChainPool::make_member(NodeId id, std::unique_p
   }
   auto node = std::make_unique<PoolNode>(consensus_, id, *this);
   members_.push_back(node.get());
+  member_ids_.push_back(id);
   consensus_.mark_adversarial(id);
   return node;
 }

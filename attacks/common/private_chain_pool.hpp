@@ -108,6 +108,10 @@ class PrivateChainPool {
   void call_in(double delay_s, std::function<void()> fn);
   /// Current simulated time.
   double now_s() const;
+  /// The run's runtime (from schedule() on).
+  Runtime& runtime() const { return *runtime_; }
+  /// The member nodes, in the order they joined.
+  const std::vector<NodeId>& member_ids() const { return member_ids_; }
 
   nakamoto::NakamotoConsensus& consensus_;  ///< protocol state
   BlockId private_head_ = 0;                ///< the pool's chain head
@@ -121,6 +125,7 @@ class PrivateChainPool {
   void begin();
   void finish_window();
   std::vector<PoolNode*> members_;
+  std::vector<NodeId> member_ids_;
   std::uint32_t published_height_ = 0;  // private blocks up to this height are public
   std::vector<bool> processed_;         // public blocks already handled (several members receive each)
   std::vector<bool> captured_;          // nodes whose power the pool uses (empty: none)

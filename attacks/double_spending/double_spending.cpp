@@ -5,9 +5,16 @@
 // pays at once. Once the honest branch has k blocks the merchant delivers; the pool publishes as
 // soon as its branch is strictly longer after that, and gives up when the honest branch leads by
 // `give_up_deficit` blocks. Then the next attempt starts from the public head.
+// With `payment: transaction` (a ledger with transactions) the payment is a real transaction that
+// pays `merchant` (an exchange's deposit address: docs/interconnect.md), and the pool's first private
+// block holds a conflicting spend of it; the merchant's k counts blocks on the payment's block, as the
+// merchant's node sees them, so a payment that misses the next block waits one block more.
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+
+#include <fmt/format.h>
 
 #include "attacks/common/private_chain_pool.hpp"
 #include "attacks/theory/longest_chain_theory.hpp"
@@ -50,7 +57,14 @@ class DoubleSpendPool final : public attacks::PrivateChainPool {
         k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
         give_up_(static_cast<std::uint32_t>(setup.spec.params.integer("give_up_deficit"))),
         premine_(setup.spec.params.flag("premine")),
-        table_(setup.recorder.table(attempt_schema())) {}
+        table_(setup.recorder.table(attempt_schema())),
+        layer_(setup.spec.params.choice("payment") == "transaction" ? consensus.transactions() : nullptr),
+        merchant_(static_cast<NodeId>(setup.spec.params.integer("merchant"))),
+        payment_bytes_(static_cast<std::uint32_t>(setup.spec.params.number("payment_size"))),
+        payment_fee_rate_(setup.spec.params.number("payment_fee_rate")) {
+    if (setup.spec.params.choice("payment") == "transaction" && layer_ == nullptr)
+      throw Error("double_spending: payment: transaction needs the ledger's transactions section");
+  }
 
   std::uint64_t attempts = 0;           ///< finished attempts (after payment)
   std::uint64_t successes = 0;          ///< successful ones
@@ -63,14 +77,48 @@ class DoubleSpendPool final : public attacks::PrivateChainPool {
   void next_attempt() {
     premining_ = premine_;
     start_s_ = now_s();
+    if (layer_ != nullptr) prepare_conflict();
+    if (!premining_) pay();
   }
 
   void after_pool_block() override {
     if (premining_) {  // the double-spending block is ready: pay the merchant now
       premining_ = false;
       start_s_ = now_s();
+      pay();
     }
     check();
+  }
+
+  // The conflicting spend goes into every member's mempool, not relayed: the pool's next block holds
+  // it. It counts as made a template refresh ago, so that even the oldest template has it (the pool
+  // builds its own template around it).
+  void prepare_conflict() {
+    const double made_s = std::max(0.0, now_s() - layer_->spec().template_refresh_s);
+    conflict_ = layer_->create(member_ids().front(), made_s, payment_bytes_, 2 * payment_fee_rate_);
+    for (const NodeId m : member_ids()) layer_->receive(m, conflict_, kNoNode, now_s());
+    payment_ = kNoTx;
+  }
+
+  // The payment reaches the merchant's node directly (its deposit address), at a lower fee than the
+  // conflict so that no member's mempool takes it in place of the conflict.
+  void pay() {
+    if (layer_ == nullptr) return;
+    payment_ = layer_->create(member_ids().front(), now_s(), payment_bytes_, payment_fee_rate_, conflict_,
+                              merchant_);
+    consensus_.deliver(runtime(), merchant_, payment_);
+  }
+
+  // Confirmations of the payment on the public chain: blocks on the public head from the one holding it.
+  std::uint32_t payment_confirmations(const attacks::RaceState& s) const {
+    if (payment_ == kNoTx) return 0;
+    const BlockTree& tree = consensus_.tree();
+    BlockId b = public_head_;
+    for (std::uint32_t d = 1; d <= s.h; ++d, b = tree.get(b).parent) {
+      const std::vector<TxId>& txs = layer_->block(b);
+      if (std::find(txs.begin(), txs.end(), payment_) != txs.end()) return d;
+    }
+    return 0;
   }
 
   void after_public_block(BlockId, bool) override {
@@ -83,7 +131,8 @@ class DoubleSpendPool final : public attacks::PrivateChainPool {
 
   void check() {
     const attacks::RaceState s = state();
-    if (s.h >= k_ && s.a > s.h) {
+    const std::uint32_t confirmed = layer_ != nullptr ? payment_confirmations(s) : s.h;
+    if (confirmed >= k_ && s.a > s.h) {
       publish_all();
       finish_attempt(true, s);
     } else if (s.h >= s.a + give_up_) {
@@ -112,6 +161,12 @@ class DoubleSpendPool final : public attacks::PrivateChainPool {
   TableWriter* table_;
   bool premining_ = false;
   double start_s_ = 0;
+  TransactionLayer* layer_;  // payment: transaction; else null
+  NodeId merchant_;
+  std::uint32_t payment_bytes_;
+  double payment_fee_rate_;
+  TxId conflict_ = kNoTx;
+  TxId payment_ = kNoTx;
 };
 
 class DoubleSpendAttack final : public attacks::PoolAttack<DoubleSpendPool> {
@@ -187,6 +242,21 @@ void register_double_spending(AttackRegistry& registry) {
           "premine", true,
           "mine the double-spending block before paying (Rosenfeld's and Nakamoto's model: catching up "
           "is enough); false: fork at payment time and need a strictly longer branch"),
+      param::choice(
+          "payment", "abstract", {"abstract", "transaction"},
+          "abstract: the payment is implied (Rosenfeld's model); transaction: a real transaction to "
+          "`merchant`, and a conflicting one in the pool's first block (needs transactions)"),
+      param::only_when(
+          param::integer("merchant", 0, between(0, 1e9),
+                         "the node the payment goes to (an exchange's node: its deposit address)"),
+          "payment", {"transaction"}),
+      param::only_when(
+          param::size("payment_size", "250 B", between(60, 100000), "virtual size of the payment"), "payment",
+          {"transaction"}),
+      param::only_when(
+          param::real("payment_fee_rate", 20, greater_than(0),
+                      "fee rate of the payment, satoshi per virtual byte (the conflict pays twice it)"),
+          "payment", {"transaction"}),
   };
   info.tables = {"double_spend_attempts"};
   info.power_param = "q";
@@ -196,6 +266,13 @@ void register_double_spending(AttackRegistry& registry) {
                ? std::string()
                : "give_up_deficit must exceed confirmations (the attacker would give up before the merchant "
                  "delivers)";
+  };
+  info.check_network = [](const ParamValues& v, const NetworkSpec& network) -> std::string {
+    if (v.choice("payment") == "transaction" &&
+        v.integer("merchant") >= static_cast<std::int64_t>(network.nodes))
+      return fmt::format("merchant: node {} does not exist; the network has nodes 0 to {}",
+                         v.integer("merchant"), network.nodes - 1);
+    return "";
   };
   info.make = [](const AttackSetup& setup) { return std::make_unique<DoubleSpendAttack>(setup); };
   registry.add(std::move(info));

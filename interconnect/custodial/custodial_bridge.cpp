@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -37,6 +38,7 @@ struct TransferRow {
   double final_s;
   std::uint8_t reverted;
   std::uint8_t stolen;
+  std::uint8_t external;
   double value;
 };
 
@@ -69,6 +71,7 @@ struct Transfer {
   double final_s = std::numeric_limits<double>::quiet_NaN();
   BlockId deposit_block = kNoBlock;  // where the exchange's node last found them
   BlockId credit_block = kNoBlock;
+  bool external = false;  // paid by another wallet than the bridge's depositors (an attacker's)
 };
 
 class CustodialBridge final : public Bridge {
@@ -96,12 +99,11 @@ class CustodialBridge final : public Bridge {
   void on_start() override {
     source_.layer().observe_head(exchange_,
                                  [this](NodeId, BlockId head, double now_s) { on_source_head(head, now_s); });
-    // Without confirmations the exchange credits what reaches its node's mempool.
-    if (k_ == 0) {
-      source_.layer().observe_arrivals([this](TxId tx, NodeId node, NodeId, double now_s) {
-        if (node == exchange_) on_source_arrival(tx, now_s);
-      });
-    }
+    // Payments to the exchange that other wallets make (an attack's) are deposits too, from when its
+    // node first has them; without confirmations the exchange credits what reaches that node.
+    source_.layer().observe_arrivals([this](TxId tx, NodeId node, NodeId, double now_s) {
+      if (node == exchange_) on_source_arrival(tx, now_s);
+    });
     destination_.layer().observe_head(exchange_destination_, [this](NodeId, BlockId head, double now_s) {
       on_destination_head(head, now_s);
     });
@@ -111,6 +113,7 @@ class CustodialBridge final : public Bridge {
   void finish(Summary& summary, double /*end_time_s*/) override {
     const std::unordered_map<TxId, std::uint32_t> on_main = source_.main_chain_txs();
     std::uint64_t credited = 0, finalised = 0, reverted_credited = 0;
+    std::uint64_t external = 0, external_credited = 0, external_thefts = 0;
     double stolen_value = 0;
     std::vector<double> credit_delay_s, finality_s;
     for (std::size_t i = 0; i < transfers_.size(); ++i) {
@@ -131,6 +134,11 @@ class CustodialBridge final : public Bridge {
         ++reverted_credited;
         stolen_value += value_;
       }
+      if (t.external) {
+        ++external;
+        external_credited += is_credited ? 1 : 0;
+        external_thefts += stolen ? 1 : 0;
+      }
       TransferRow row{};
       row.bridge = index_;
       row.transfer = static_cast<std::uint32_t>(i);
@@ -141,6 +149,7 @@ class CustodialBridge final : public Bridge {
       row.final_s = t.final_s;
       row.reverted = reverted ? 1 : 0;
       row.stolen = stolen ? 1 : 0;
+      row.external = t.external ? 1 : 0;
       row.value = value_;
       Recorder::append(table_, row);
     }
@@ -160,6 +169,19 @@ class CustodialBridge final : public Bridge {
     summary.set_number(key("theft_rate_ci_low"), rate.ci_low, "", "Wilson 95 % interval, low end", none);
     summary.set_number(key("theft_rate_ci_high"), rate.ci_high, "", "Wilson 95 % interval, high end", none);
     summary.mark_proportions({key("theft_rate"), key("theft_rate_ci_low"), key("theft_rate_ci_high")});
+    summary.set(key("external_deposits"), static_cast<std::int64_t>(external), "",
+                "payments to the exchange by other wallets than the bridge's depositors (an attack's)");
+    summary.set(key("external_credited"), static_cast<std::int64_t>(external_credited), "",
+                "of them credited");
+    summary.set(key("external_thefts"), static_cast<std::int64_t>(external_thefts), "",
+                "of them credited and then reverted on the source");
+    const ProportionEstimate ext = proportion(external_thefts, external_credited);
+    const std::string no_ext = "no external deposit was credited";
+    summary.set_number(key("external_theft_rate"), ext.value, "", "external thefts / external credited",
+                       no_ext);
+    summary.set_number(key("external_theft_rate_se"), ext.standard_error, "", "binomial standard error of it",
+                       "no external deposit was credited, or all or none were stolen");
+    summary.mark_proportions({key("external_theft_rate")});
     summary.set(key("value_stolen"), stolen_value, "", "value of the credited deposits that were reverted");
     const Estimate delay = sample_mean(credit_delay_s);
     summary.set_number(key("credit_delay_mean_s"), delay.value, "s",
@@ -193,7 +215,9 @@ class CustodialBridge final : public Bridge {
     Transfer t;
     t.depositor = depositor;
     t.created_s = now_s;
-    t.deposit = source_.layer().create(depositor, now_s, static_cast<std::uint32_t>(size_bytes_), fee_rate_);
+    t.deposit = source_.layer().create(depositor, now_s, static_cast<std::uint32_t>(size_bytes_), fee_rate_,
+                                       kNoTx, exchange_);
+    made_.insert(t.deposit);
     pending_.push_back(transfers_.size());
     transfers_.push_back(t);
     source_.deliver(depositor, t.deposit);
@@ -215,6 +239,19 @@ class CustodialBridge final : public Bridge {
   }
 
   void on_source_arrival(TxId tx, double now_s) {
+    const Transaction& paid = source_.layer().table().get(tx);
+    if (paid.payee != exchange_) return;
+    if (!made_.count(tx)) {
+      Transfer t;
+      t.depositor = paid.origin;
+      t.created_s = paid.created_s;
+      t.deposit = tx;
+      t.external = true;
+      made_.insert(tx);
+      pending_.push_back(transfers_.size());
+      transfers_.push_back(t);
+    }
+    if (k_ > 0) return;
     for (std::size_t p = 0; p < pending_.size(); ++p) {
       Transfer& t = transfers_[pending_[p]];
       if (t.deposit != tx) continue;
@@ -272,6 +309,7 @@ class CustodialBridge final : public Bridge {
   std::vector<Transfer> transfers_;
   std::vector<std::size_t> pending_;    // deposits not yet credited
   std::vector<std::size_t> crediting_;  // credits not yet final
+  std::unordered_set<TxId> made_;       // deposits already tracked
 };
 
 }  // namespace

@@ -47,13 +47,14 @@ bool TransactionLayer::v2(NodeId a, NodeId b) const {
 }
 
 TxId TransactionLayer::create(NodeId origin, double now_s, std::uint32_t size_bytes, double fee_rate_sat_vb,
-                              TxId conflict) {
+                              TxId conflict, NodeId payee) {
   Transaction tx;
   tx.origin = origin;
   tx.created_s = now_s;
   tx.size_bytes = size_bytes;
   tx.fee_rate_sat_vb = fee_rate_sat_vb;
   tx.conflict = conflict;
+  tx.payee = payee;
   const TxId id = table_.add(tx);
   if (conflict != kNoTx) table_.get(conflict).conflict = id;
   return id;

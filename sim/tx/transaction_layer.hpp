@@ -68,9 +68,10 @@ class TransactionLayer {
   /// The records.
   TxMetrics& metrics() { return metrics_; }
 
-  /// Creates a transaction (not yet at any node); returns its id.
+  /// Creates a transaction (not yet at any node) that pays `payee`'s owner (kNoNode: nobody the run
+  /// tracks); returns its id.
   TxId create(NodeId origin, double now_s, std::uint32_t size_bytes, double fee_rate_sat_vb,
-              TxId conflict = kNoTx);
+              TxId conflict = kNoTx, NodeId payee = kNoNode);
 
   /// The node's flags for a transaction.
   std::uint8_t state(NodeId node, TxId tx) const {

@@ -32,6 +32,7 @@ struct Transaction {
   std::uint32_t size_bytes = 0;    ///< size on the wire and in the block
   double fee_rate_sat_vb = 0;      ///< fee rate, satoshi per virtual byte
   TxId conflict = kNoTx;           ///< the transaction it double-spends (both ways), or none
+  NodeId payee = kNoNode;          ///< node whose owner it pays (a merchant, an exchange), or none
   std::uint32_t in_pools = 0;      ///< mempools holding it now
   std::uint32_t reached = 0;       ///< nodes that received it (creator included)
   std::uint32_t evictions = 0;     ///< times a mempool dropped it for size or age
