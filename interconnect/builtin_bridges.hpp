@@ -7,5 +7,7 @@ namespace dltsim {
 
 /// The custodial (exchange) bridge: interconnect/custodial/.
 void register_custodial_bridge(BridgeRegistry& registry);
+/// Hash time-locked swaps: interconnect/swap/.
+void register_htlc_swap(BridgeRegistry& registry);
 
 }  // namespace dltsim

@@ -42,13 +42,16 @@ std::uint32_t ChainLedger::depth(NodeId node, TxId tx, BlockId head, BlockId& hi
   return 0;
 }
 
-std::unordered_map<TxId, std::uint32_t> ChainLedger::main_chain_txs() const {
-  std::unordered_map<TxId, std::uint32_t> txs;
-  const BlockTree& tree = consensus_->tree();
+std::unordered_map<TxId, BlockId> ChainLedger::main_chain_txs() const {
+  std::unordered_map<TxId, BlockId> txs;
   for (const BlockId b : consensus_->main_chain()) {
-    for (const TxId tx : layer_->block(b)) txs.emplace(tx, tree.get(b).height);
+    for (const TxId tx : layer_->block(b)) txs.emplace(tx, b);
   }
   return txs;
+}
+
+const Block& ChainLedger::block(BlockId id) const {
+  return consensus_->tree().get(id);
 }
 
 std::string check_chain_ledgers(const std::vector<const Scenario*>& ledgers,

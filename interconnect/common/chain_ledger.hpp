@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/chain/block_tree.hpp"
 #include "sim/interconnect/bridge.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/tx/transaction_layer.hpp"
@@ -32,8 +33,10 @@ class ChainLedger {
   /// Blocks from the one holding tx up to `head` (1: tx is in head), in node's chain ending at
   /// `head`; 0 when that chain lacks it. `hint` remembers where it was found (start with kNoBlock).
   std::uint32_t depth(NodeId node, TxId tx, BlockId head, BlockId& hint) const;
-  /// Transactions of the final main chain, with the height of the block holding each.
-  std::unordered_map<TxId, std::uint32_t> main_chain_txs() const;
+  /// Transactions of the final main chain, with the block holding each.
+  std::unordered_map<TxId, BlockId> main_chain_txs() const;
+  /// A block of the ledger.
+  const Block& block(BlockId id) const;
 
  private:
   Runtime* runtime_;

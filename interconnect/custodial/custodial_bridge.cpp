@@ -111,7 +111,7 @@ class CustodialBridge final : public Bridge {
   }
 
   void finish(Summary& summary, double /*end_time_s*/) override {
-    const std::unordered_map<TxId, std::uint32_t> on_main = source_.main_chain_txs();
+    const std::unordered_map<TxId, BlockId> on_main = source_.main_chain_txs();
     std::uint64_t credited = 0, finalised = 0, reverted_credited = 0;
     std::uint64_t external = 0, external_credited = 0, external_thefts = 0;
     double stolen_value = 0;
@@ -144,7 +144,7 @@ class CustodialBridge final : public Bridge {
       row.transfer = static_cast<std::uint32_t>(i);
       row.depositor = t.depositor;
       row.created_s = t.created_s;
-      row.deposit_height = reverted ? 0 : found->second;
+      row.deposit_height = reverted ? 0 : source_.block(found->second).height;
       row.credited_s = t.credited_s;
       row.final_s = t.final_s;
       row.reverted = reverted ? 1 : 0;
