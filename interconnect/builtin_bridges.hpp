@@ -7,6 +7,8 @@ namespace dltsim {
 
 /// The custodial (exchange) bridge: interconnect/custodial/.
 void register_custodial_bridge(BridgeRegistry& registry);
+/// The committee (m of n multisignature) bridge: interconnect/committee/.
+void register_committee_bridge(BridgeRegistry& registry);
 /// Hash time-locked swaps: interconnect/swap/.
 void register_htlc_swap(BridgeRegistry& registry);
 
