@@ -7,6 +7,7 @@ namespace dltsim {
 void register_builtin_bridges(BridgeRegistry& registry) {
   register_custodial_bridge(registry);
   register_committee_bridge(registry);
+  register_optimistic_bridge(registry);
   register_htlc_swap(registry);
 }
 

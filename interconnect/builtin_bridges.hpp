@@ -9,6 +9,8 @@ namespace dltsim {
 void register_custodial_bridge(BridgeRegistry& registry);
 /// The committee (m of n multisignature) bridge: interconnect/committee/.
 void register_committee_bridge(BridgeRegistry& registry);
+/// The optimistic bridge (challenge window, fraud proofs): interconnect/optimistic/.
+void register_optimistic_bridge(BridgeRegistry& registry);
 /// Hash time-locked swaps: interconnect/swap/.
 void register_htlc_swap(BridgeRegistry& registry);
 
