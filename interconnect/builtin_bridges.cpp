@@ -8,6 +8,7 @@ void register_builtin_bridges(BridgeRegistry& registry) {
   register_custodial_bridge(registry);
   register_committee_bridge(registry);
   register_optimistic_bridge(registry);
+  register_spv_relay(registry);
   register_htlc_swap(registry);
 }
 

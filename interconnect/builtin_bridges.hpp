@@ -11,6 +11,8 @@ void register_custodial_bridge(BridgeRegistry& registry);
 void register_committee_bridge(BridgeRegistry& registry);
 /// The optimistic bridge (challenge window, fraud proofs): interconnect/optimistic/.
 void register_optimistic_bridge(BridgeRegistry& registry);
+/// The light-client (SPV) relay: interconnect/spv/.
+void register_spv_relay(BridgeRegistry& registry);
 /// Hash time-locked swaps: interconnect/swap/.
 void register_htlc_swap(BridgeRegistry& registry);
 
