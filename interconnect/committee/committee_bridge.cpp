@@ -1,7 +1,7 @@
 // Committee (multisignature) bridge: n signers each run a node on the source ledger; a transfer's
 // lock there is minted on the destination once m signers, each having seen the lock `confirmations`
-// deep at its own node, have signed (published committees: Ronin 5 of 9, Multichain and Harmony's
-// Horizon 2 of 5 and 2 of 4, Wormhole 13 of 19). Safety rests on fewer than m keys being
+// deep at its own node, have signed (published committees: Wormhole 13 of 19, Ronin 5 of 9, Harmony's
+// Horizon 2 of 5). Safety rests on fewer than m keys being
 // compromised: `compromised` signers (the first ones) also sign the attacker's forged transfers,
 // which mint when compromised >= m (Ronin, March 2022: 5 of 9 keys, about $624 million). Liveness
 // rests on m signers seeing the source: cut off more than n - m (the partition, DoS or eclipse

@@ -1,7 +1,7 @@
 // Optimistic bridge: a relayer posts a claim on the destination for each lock it sees
 // `confirmations` deep on the source; the claim is accepted (minted) `window` after the block that
 // holds it unless a watcher's fraud proof is in a block before then (Optimism and Arbitrum: 7 days;
-// Nomad: 30 min; Across: 2 h). Watchers run a node on the destination: when their node sees a claim
+// Nomad: 30 min). Watchers run a node on the destination: when their node sees a claim
 // with no lock behind it in a block, they send a fraud proof. A forged claim (the attacker's relayer,
 // `forgeries_per_hour`) is stolen value when no proof makes it in time: watchers isolated (partition,
 // eclipse or DoS of their nodes on the destination) or their proofs kept out of blocks (censorship,

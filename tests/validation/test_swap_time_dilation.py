@@ -6,7 +6,7 @@ secret at least d after her redeem's block, and must get his redeem into a block
 exp(-(T1 - sent - tau) / 600 s) (memoryless blocks; tau, the relay of his redeem to the miners, is
 between 0 and 60 s). The test holds the losses against the sum of those probabilities with 4
 standard deviations at d = 0 (no loss beyond that), d = 50 min (some) and d = 75 min (more than the
-60 min gap less the 10 min margin: every swap is lost). Swaps whose redeems wait for the same block
+60 min gap plus her 10 min margin: he learns the secret after the first lock, every swap is lost). Swaps whose redeems wait for the same block
 share their fate, so the deviation is cluster-robust: outcomes grouped by the first main-chain block
 after the redeem was sent, sum over groups of (losses - expected)^2, and never below the independent
 Bernoulli sum.
@@ -92,7 +92,7 @@ for delay_min in (0, 50, 75):
     if delay_min > 0:
         check(np.nanmin(dilation) >= delay_min * 60 - 1, f"d = {delay_min} min: he learns at least d late")
     if delay_min == 75:
-        check(lost == len(t) and s["swap_loss_rate"] == 1, "d above the gap less the margin: every swap lost")
+        check(lost == len(t) and s["swap_loss_rate"] == 1, "d above the gap plus her margin: every swap lost")
     if delay_min == 0:
         check(lost <= 3, f"no dilation: {lost} lost")
 done()
