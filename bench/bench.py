@@ -36,7 +36,7 @@ import h5py
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def measure(dltsim, scenario, sets, out):
+def measure(dltsim, scenario, sets, out, keep=False):
     """Wall, CPU (user + sys) and peak RSS of one run, in a wrapper process so that RUSAGE_CHILDREN
     covers exactly this run, and its summary."""
     code = (
@@ -54,7 +54,8 @@ def measure(dltsim, scenario, sets, out):
     m = json.loads(r.stdout.strip().splitlines()[-1])
     with h5py.File(out, "r") as f:
         m["summary"] = {k: (v.decode() if isinstance(v, bytes) else v.item()) for k, v in f["summary"].attrs.items()}
-    os.remove(out)
+    if not keep:
+        os.remove(out)
     return m
 
 
@@ -313,6 +314,46 @@ def bench_transactions(args):
     print(f"\nwritten: {out}")
 
 
+def bench_interconnect(args):
+    """Two 1,000-node ledgers with a bridge for 24 simulated hours (issue 25) against the two run
+    alone: scenarios/interconnect/custodial-exchange.yaml at --interconnect-nodes per ledger and
+    --interconnect-tx transactions per second on each, then each ledger file alone with the seed and
+    settings it had in the pair."""
+    tmp = tempfile.mkdtemp(prefix="dltsim-bench-")
+    folder = os.path.join(ROOT, "scenarios", "interconnect")
+    pair = os.path.join(folder, "custodial-exchange.yaml")
+    n, tx, hours = args.interconnect_nodes, args.interconnect_tx, args.interconnect_hours
+    common = [f"general.stop.time={hours} h"]
+    ledger_sets = [f"network.nodes={n}", f"transactions.tx_per_s={tx}"]
+    print("| configuration | nodes | simulated h | wall s | CPU s | peak RSS MB | events | events/s |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = []
+    out = os.path.join(tmp, "pair.h5")
+    sets = common + [f"ledgers.{name}.{x}" for name in ("source", "destination") for x in ledger_sets]
+    m = measure(args.dltsim, pair, sets, out, keep=True)
+    with h5py.File(out, "r") as f:
+        seeds = {name: int(f[f"ledgers/{name}/provenance"].attrs["seed"]) for name in ("source", "destination")}
+    os.remove(out)
+    runs = [("two ledgers and a custodial bridge", m, 2 * n)]
+    for name, file in (("source", "small-pow-chain.yaml"), ("destination", "exchange-chain.yaml")):
+        alone = measure(args.dltsim, os.path.join(folder, file),
+                        common + ledger_sets + [f"general.seed={seeds[name]}"], os.path.join(tmp, "alone.h5"))
+        runs.append((f"{name} ledger alone ({file})", alone, n))
+    total = {"wall_s": runs[1][1]["wall_s"] + runs[2][1]["wall_s"], "cpu_s": runs[1][1]["cpu_s"] + runs[2][1]["cpu_s"],
+             "rss_mb": max(runs[1][1]["rss_mb"], runs[2][1]["rss_mb"]),
+             "summary": {"events": runs[1][1]["summary"]["events"] + runs[2][1]["summary"]["events"]}}
+    runs.append(("the two alone, one after the other (RSS: the larger)", total, 2 * n))
+    for name, r, nodes in runs:
+        row = {"configuration": name, "nodes": nodes, "hours": hours, "wall_s": round(r["wall_s"], 1),
+               "cpu_s": round(r["cpu_s"], 1), "rss_mb": round(r["rss_mb"]), "events": r["summary"]["events"],
+               "events_per_s": round(r["summary"]["events"] / r["wall_s"])}
+        rows.append(row)
+        print(f"| {name} | {nodes} | {hours} | {row['wall_s']} | {row['cpu_s']} | {row['rss_mb']} | {row['events']} | "
+              f"{row['events_per_s']} |", flush=True)
+    with open(args.json.replace(".json", "-interconnect.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+
+
 def bench_privacy(args):
     """deanonymise-2019 (a supernode on every node, three estimators) beside the same run with the
     attack switched off (issue 23: within 1.5 times the time and memory), at each --privacy-sizes count."""
@@ -433,6 +474,11 @@ def main():
                    help="deanonymise-2019 with and without its supernode (issue 23) at each --privacy-sizes count")
     p.add_argument("--privacy-sizes", type=int, nargs="+", default=[10000])
     p.add_argument("--atlas", choices=("ci", "full"), help="time the threat atlas from nothing at this size")
+    p.add_argument("--interconnect", action="store_true",
+                   help="two ledgers and a bridge against the two alone (scenarios/interconnect/custodial-exchange.yaml)")
+    p.add_argument("--interconnect-nodes", type=int, default=1000, help="nodes per ledger (default 1000)")
+    p.add_argument("--interconnect-tx", type=float, default=0.2, help="transactions per second per ledger (default 0.2)")
+    p.add_argument("--interconnect-hours", type=float, default=24, help="simulated hours (default 24)")
     p.add_argument("--families", action="store_true",
                    help="GHOST on bitcoin-2019 10,000 x 100, Praos 1,000 x 100,000 slots, ethereum-2019")
     p.add_argument("--scaling", nargs="+", metavar="NODESxBLOCKS",
@@ -464,6 +510,9 @@ def main():
         return
     if args.families:
         bench_families(args)
+        return
+    if args.interconnect:
+        bench_interconnect(args)
         return
     if args.transactions:
         bench_transactions(args)

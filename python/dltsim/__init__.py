@@ -20,7 +20,7 @@ from .shipped import scenario, scenarios, study_file
 
 _LAZY = {
     "run": "api", "validate": "api", "protocols": "api", "attacks": "api", "presets": "api", "theories": "api",
-    "describe": "api", "scenario_sections": "api", "Result": "result", "load": "result", "collect": "collect", "report": "report_html",
+    "bridges": "api", "describe": "api", "scenario_sections": "api", "Result": "result", "load": "result", "collect": "collect", "report": "report_html",
     "study": "study_api", "StudyResult": "study_collect", "load_study": "study_collect",
 }
 
@@ -38,7 +38,7 @@ def __dir__():
 
 
 __all__ = [
-    "run", "load", "validate", "protocols", "attacks", "presets", "theories", "describe", "scenario_sections", "theory",
+    "run", "load", "validate", "protocols", "attacks", "presets", "theories", "bridges", "describe", "scenario_sections", "theory",
     "Result", "DltsimError", "ScenarioError", "ScenarioWarning", "SimulationError", "StudyError", "OutputError", "git_commit",
     "schema_version", "study", "load_study", "StudyResult", "report", "scenario", "scenarios", "study_file",
     "collect",

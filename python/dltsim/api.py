@@ -206,6 +206,11 @@ def theories():
     return _catalog("theories")
 
 
+def bridges():
+    """Registered bridge mechanisms (links between the ledgers of a run): name, summary, roles, params, tables."""
+    return _catalog("bridges")
+
+
 def scenario_sections():
     """The scenario schema: one entry per section (name is its key path, params its keys with
     type, unit, default, allowed values and doc), as `dltsim describe SECTION` prints them."""
@@ -213,9 +218,9 @@ def scenario_sections():
 
 
 def describe(name):
-    """The registry entry (protocol, attack, preset, theory or scenario section) with that name, as
+    """The registry entry (protocol, attack, preset, theory, bridge mechanism or scenario section) with that name, as
     a dict; its "text" is what `dltsim describe NAME` prints (print(dltsim.describe("pbft")["text"]))."""
-    for kind in ("protocols", "attacks", "presets", "theories", "sections"):
+    for kind in ("protocols", "attacks", "presets", "theories", "bridges", "sections"):
         for entry in _catalog(kind):
             if entry["name"] == name:
                 return entry

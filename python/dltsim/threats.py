@@ -53,7 +53,7 @@ THREAT_KEYS = {
     "sources": "a list of references (authors, title, venue, year)",
     "protocols": "protocols the entry runs on (registered names)",
     "networks": "the reference network(s), as text (a preset name or 'idealised')",
-    "attacks": "the attack(s) that realise it (registered names, as in the scenario)",
+    "attacks": "the attack(s) that realise it (registered names, as in the scenario), or bridge mechanisms",
     "base": "the scenario the studies start from, relative to this file",
     "scenario": "the scenario inline (instead of base)",
     "set": "overrides for every run, {key.path: value}",
@@ -145,7 +145,10 @@ def catalogue_dir():
 
 def _registered():
     cat = _dltsim.catalog()
-    return ({p["name"] for p in cat["protocols"]}, {a["name"]: a for a in cat["attacks"]})
+    # What realises a threat: a registered attack, or a bridge mechanism run under attack (its
+    # parameters hold the attacker's means, as a committee's compromised keys).
+    return ({p["name"] for p in cat["protocols"]},
+            {a["name"]: a for a in cat["attacks"] + cat["bridges"]})
 
 
 def _strict(source, node, key_path, allowed):

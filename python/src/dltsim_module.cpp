@@ -62,8 +62,10 @@ py::list entries(const Registry<Entry>& registry, const char* kind) {
       for (const auto& p : e.params) params.append(param_dict(p));
       d["params"] = params;
     }
-    if constexpr (std::is_same_v<Entry, ProtocolInfo> || std::is_same_v<Entry, AttackInfo>)
+    if constexpr (std::is_same_v<Entry, ProtocolInfo> || std::is_same_v<Entry, AttackInfo> ||
+                  std::is_same_v<Entry, BridgeInfo>)
       d["tables"] = e.tables;
+    if constexpr (std::is_same_v<Entry, BridgeInfo>) d["roles"] = e.roles;
     if constexpr (std::is_same_v<Entry, AttackInfo>) d["protocols"] = e.protocols;  // empty: any
     if constexpr (std::is_same_v<Entry, NetworkPreset>) {
       d["sources"] = e.sources;
@@ -293,6 +295,7 @@ PYBIND11_MODULE(_dltsim, m) {
         d["attacks"] = entries(c.attacks, "attack");
         d["presets"] = entries(c.presets, "preset");
         d["theories"] = entries(c.theories, "theory");
+        d["bridges"] = entries(c.bridges, "bridge");  // mechanisms between ledgers (multi-ledger runs)
         d["runtime_tables"] = runtime_table_names();  // written by every run, whatever its protocol
         py::list sections;
         for (const SectionDoc& sd : scenario_sections()) {

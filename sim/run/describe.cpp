@@ -104,6 +104,11 @@ std::string describe_text(const Catalog& c, const std::string& name) {
         a->protocols.empty() ? std::string("any") : fmt::format("{}", fmt::join(a->protocols, ", ")));
     return out;
   }
+  if (const BridgeInfo* b = c.bridges.find(name)) {
+    std::string out = extension_text("bridge mechanism", *b);
+    fmt::format_to(std::back_inserter(out), "roles (keys naming ledgers): {}\n", fmt::join(b->roles, ", "));
+    return out;
+  }
   if (const NetworkPreset* n = c.presets.find(name)) {
     std::string out = fmt::format("network preset {}: {}\nsources: {}\n\n", n->name, n->summary, n->sources);
     auto it = std::back_inserter(out);

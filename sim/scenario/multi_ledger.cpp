@@ -197,9 +197,17 @@ MultiLedgerScenario load_multi_ledger(const ScenarioInput& input, const Catalog&
     if (ms.ledger_index(ledger.name) != ms.ledgers.size())
       name.fail(fmt::format("ledger {} is declared twice", quote_value(ledger.name)));
     const YamlValue file = item.at("scenario");
-    const std::string rel = file.scalar();
-    const std::string path = !rel.empty() && rel[0] == '/' ? rel : dir_of(input.name) + rel;
-    ScenarioInput ledger_input{path, read_ledger_file(file, path), {}};
+    ScenarioInput ledger_input;
+    if (file.is_map()) {
+      // Inline (what the effective document of a run writes, so that it needs no other file): errors
+      // are located in the ledger's text as re-emitted, named after its place here.
+      ledger_input.name = fmt::format("{} ledgers[{}].scenario", input.name, ms.ledgers.size());
+      ledger_input.text = YAML::Dump(doc["ledgers"][ms.ledgers.size()]["scenario"]);
+    } else {
+      const std::string rel = file.scalar();
+      const std::string path = !rel.empty() && rel[0] == '/' ? rel : dir_of(input.name) + rel;
+      ledger_input = ScenarioInput{path, read_ledger_file(file, path), {}};
+    }
     if (const auto set = item.get("set")) {
       for (const auto& [key, value] : set->entries()) {
         if (!value.is_scalar() && !value.is_sequence() && !value.is_map()) value.fail("expected a value");
@@ -225,6 +233,11 @@ MultiLedgerScenario load_multi_ledger(const ScenarioInput& input, const Catalog&
     }
     // One clock: the run's end replaces the ledger file's own.
     ledger.scenario.stop = ms.stop;
+    // The effective document holds the ledger as it runs (its file's base resolved, its overrides
+    // applied), so that it runs again from itself alone (study runs, provenance).
+    YAML::Node entry = doc["ledgers"][ms.ledgers.size()];
+    entry["scenario"] = YAML::Load(ledger.scenario.effective_yaml);
+    entry.remove("set");
     ms.ledgers.push_back(std::move(ledger));
   }
   for (const auto& [name, sets] : routed) {
