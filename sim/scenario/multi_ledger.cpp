@@ -33,15 +33,17 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
-std::string read_ledger_file(const YamlValue& where, const std::string& path) {
+// `written` is the path as the scenario gives it (relative to the scenario's folder): messages show it.
+std::string read_ledger_file(const YamlValue& where, const std::string& path, const std::string& written) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(std::filesystem::status(path, ec)) || ec)
-    where.fail(fmt::format("cannot read the ledger's scenario {}: not a regular file", quote_value(path)));
+    where.fail(fmt::format("cannot read the ledger's scenario {} (relative to this file): not a regular file",
+                           quote_value(written)));
   if (std::filesystem::file_size(path, ec) > kMaxLedgerFileBytes || ec)
-    where.fail(fmt::format("the ledger's scenario {} is larger than {} bytes", quote_value(path),
+    where.fail(fmt::format("the ledger's scenario {} is larger than {} bytes", quote_value(written),
                            kMaxLedgerFileBytes));
   std::ifstream in(path);
-  if (!in) where.fail(fmt::format("cannot read the ledger's scenario {}", quote_value(path)));
+  if (!in) where.fail(fmt::format("cannot read the ledger's scenario {}", quote_value(written)));
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -206,7 +208,7 @@ MultiLedgerScenario load_multi_ledger(const ScenarioInput& input, const Catalog&
     } else {
       const std::string rel = file.scalar();
       const std::string path = !rel.empty() && rel[0] == '/' ? rel : dir_of(input.name) + rel;
-      ledger_input = ScenarioInput{path, read_ledger_file(file, path), {}};
+      ledger_input = ScenarioInput{path, read_ledger_file(file, path, rel), {}};
     }
     if (const auto set = item.get("set")) {
       for (const auto& [key, value] : set->entries()) {

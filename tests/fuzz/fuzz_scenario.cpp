@@ -1,8 +1,8 @@
 // libFuzzer target: the scenario loader and the --set parser, on arbitrary bytes. An input is a
 // scenario document, optionally preceded by override lines "@set key.path=value". Every input
-// must either load or be rejected with a ScenarioError (or Error); anything else (a crash, a
-// sanitizer report, another exception, a hang) is a bug. Small networks that load are also built,
-// as `dltsim validate` builds them.
+// must either load or be rejected (a document with `ledgers` goes to the multi-ledger loader) with a
+// ScenarioError (or Error); anything else (a crash, a sanitizer report, another exception, a hang) is a bug.
+// Small networks that load are also built, as `dltsim validate` builds them.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/run/builtin_extensions.hpp"
 #include "sim/run/run_plan.hpp"
+#include "sim/scenario/multi_ledger.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
 namespace {
@@ -34,6 +35,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   in.text = input.substr(pos);
   try {
+    if (dltsim::declares_ledgers(in)) {
+      // Several ledgers (inline ones, or files the fuzzer cannot name) and bridges between them.
+      const dltsim::MultiLedgerScenario ms = dltsim::load_multi_ledger(in, dltsim::builtin_catalog());
+      for (const dltsim::LedgerSpec& l : ms.ledgers) {
+        if (l.scenario.network.nodes <= kMaxBuiltNodes)
+          dltsim::make_run_plan(l.scenario, dltsim::builtin_catalog(), dltsim::SeedTree(l.scenario.seed));
+      }
+      return 0;
+    }
     const dltsim::Scenario sc = dltsim::load_scenario(in, dltsim::builtin_catalog());
     if (sc.network.nodes <= kMaxBuiltNodes) {
       dltsim::make_run_plan(sc, dltsim::builtin_catalog(), dltsim::SeedTree(sc.seed));
