@@ -18,7 +18,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "interconnect/builtin_bridges.hpp"
-#include "interconnect/common/chain_ledger.hpp"
+#include "interconnect/common/chain_bridge.hpp"
 #include "interconnect/common/confirmation_watcher.hpp"
 #include "interconnect/common/poisson_process.hpp"
 #include "sim/metrics/statistics.hpp"
@@ -71,16 +71,12 @@ struct Transfer {
   double final_s = kNaN;
 };
 
-class CommitteeBridge final : public Bridge {
+class CommitteeBridge final : public ChainBridge {
  public:
   explicit CommitteeBridge(const BridgeSetup& setup)
-      : links_(setup.links),
-        label_(setup.label),
-        index_(setup.index),
-        source_index_(setup.ledger_of_role[0]),
-        destination_index_(setup.ledger_of_role[1]),
-        source_(links_.ledgers()[source_index_]),
-        destination_(links_.ledgers()[destination_index_]),
+      : ChainBridge(setup),
+        source_(ledger(0)),
+        destination_(ledger(1)),
         n_(static_cast<std::uint32_t>(setup.spec.params.integer("signers"))),
         m_(static_cast<std::uint32_t>(setup.spec.params.integer("threshold"))),
         compromised_(static_cast<std::uint32_t>(setup.spec.params.integer("compromised"))),
@@ -90,9 +86,6 @@ class CommitteeBridge final : public Bridge {
         aggregator_(static_cast<NodeId>(setup.spec.params.integer("aggregator"))),
         rate_per_s_(setup.spec.params.number("transfers_per_hour") / 3600.0),
         forge_rate_per_s_(setup.spec.params.number("forgeries_per_hour") / 3600.0),
-        size_(static_cast<std::uint32_t>(setup.spec.params.number("tx_size"))),
-        fee_rate_(setup.spec.params.number("fee_rate")),
-        reaction_s_(setup.spec.params.number("reaction")),
         rng_(setup.seeds.child("transfers").rng()),
         forge_rng_(setup.seeds.child("forgeries").rng()),
         table_(setup.recorder.table(committee_schema())),
@@ -143,7 +136,6 @@ class CommitteeBridge final : public Bridge {
                              static_cast<std::uint8_t>(stolen)};
       Recorder::append(table_, row);
     }
-    const auto key = [this](const char* name) { return label_ + "_" + name; };
     summary.set(key("signers"), static_cast<std::int64_t>(n_), "", "committee size n");
     summary.set(key("threshold"), static_cast<std::int64_t>(m_), "", "signatures a mint needs, m");
     summary.set(key("compromised"), static_cast<std::int64_t>(compromised_), "",
@@ -171,12 +163,6 @@ class CommitteeBridge final : public Bridge {
   }
 
  private:
-  TxId send(const ChainLedger& ledger, NodeId from, NodeId to, double now_s) {
-    const TxId tx = ledger.layer().create(from, now_s, size_, fee_rate_, kNoTx, to);
-    ledger.deliver(from, tx);
-    return tx;
-  }
-
   void transfer(double now_s) {
     // Users are the nodes outside the committee.
     const std::uint32_t nodes = source_.runtime().network().size();
@@ -185,7 +171,7 @@ class CommitteeBridge final : public Bridge {
     const std::size_t i = transfers_.size();
     transfers_.push_back(Transfer{});
     transfers_.back().created_s = now_s;
-    transfers_.back().lock = send(source_, from, first_signer_, now_s);
+    transfers_.back().lock = send(0, from, first_signer_);
     for (std::uint32_t s = 0; s < n_; ++s) {
       signer_watch_[s]->watch(transfers_[i].lock, k_, [this, i](double) { sign(i); });
     }
@@ -202,24 +188,18 @@ class CommitteeBridge final : public Bridge {
 
   // A signature travels to the aggregator on the destination.
   void sign(std::size_t i) {
-    links_.hand_off(source_index_, destination_index_, reaction_s_, [this, i] {
+    hand_off(0, 1, [this, i] {
       Transfer& t = transfers_[i];
       if (++t.signatures != m_) return;
-      const double now_s = destination_.runtime().now_s();
-      t.minted_s = now_s;
-      t.mint = send(destination_, aggregator_, aggregator_, now_s);
+      t.minted_s = destination_.runtime().now_s();
+      t.mint = send(1, aggregator_, aggregator_);
       aggregator_watch_.watch(t.mint, k_destination_,
                               [this, i](double final_s) { transfers_[i].final_s = final_s; });
     });
   }
 
-  const LedgerLinks& links_;
-  std::string label_;
-  std::uint16_t index_;
-  std::size_t source_index_;
-  std::size_t destination_index_;
-  ChainLedger source_;
-  ChainLedger destination_;
+  const ChainLedger& source_;
+  const ChainLedger& destination_;
   std::uint32_t n_;
   std::uint32_t m_;
   std::uint32_t compromised_;
@@ -229,9 +209,6 @@ class CommitteeBridge final : public Bridge {
   NodeId aggregator_;
   double rate_per_s_;
   double forge_rate_per_s_;
-  std::uint32_t size_;
-  double fee_rate_;
-  double reaction_s_;
   Rng rng_;
   Rng forge_rng_;
   TableWriter* table_;
@@ -267,11 +244,8 @@ void register_committee_bridge(BridgeRegistry& registry) {
       param::real(
           "forgeries_per_hour", 1, at_least(0),
           "forged transfers the attacker tries when it holds keys (compromised > 0), a Poisson process"),
-      param::size("tx_size", "300 B", between(60, 100000), "virtual size of a lock and of a mint"),
-      param::real("fee_rate", 20, greater_than(0), "fee rate of locks and mints, satoshi per virtual byte"),
-      param::duration("reaction", "1 s", at_least(0),
-                      "from a signer seeing the lock deep enough to its signature's arrival"),
   };
+  for (ParamSpec& p : chain_bridge_params("locks and mints")) info.params.push_back(std::move(p));
   info.check = [](const ParamValues& p) -> std::string {
     if (p.integer("threshold") > p.integer("signers"))
       return fmt::format("threshold {} exceeds signers {}: no mint could ever happen", p.integer("threshold"),

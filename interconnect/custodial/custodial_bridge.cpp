@@ -16,11 +16,11 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <boost/random/exponential_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "interconnect/builtin_bridges.hpp"
-#include "interconnect/common/chain_ledger.hpp"
+#include "interconnect/common/chain_bridge.hpp"
+#include "interconnect/common/poisson_process.hpp"
 #include "sim/metrics/statistics.hpp"
 #include "sim/scenario/multi_ledger.hpp"
 
@@ -74,25 +74,18 @@ struct Transfer {
   bool external = false;  // paid by another wallet than the bridge's depositors (an attacker's)
 };
 
-class CustodialBridge final : public Bridge {
+class CustodialBridge final : public ChainBridge {
  public:
   explicit CustodialBridge(const BridgeSetup& setup)
-      : links_(setup.links),
-        label_(setup.label),
-        index_(setup.index),
-        source_index_(setup.ledger_of_role[0]),
-        destination_index_(setup.ledger_of_role[1]),
-        source_(links_.ledgers()[source_index_]),
-        destination_(links_.ledgers()[destination_index_]),
+      : ChainBridge(setup),
+        source_(ledger(0)),
+        destination_(ledger(1)),
         k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
         k_destination_(static_cast<std::uint32_t>(setup.spec.params.integer("destination_confirmations"))),
         exchange_(static_cast<NodeId>(setup.spec.params.integer("exchange_node"))),
         exchange_destination_(static_cast<NodeId>(setup.spec.params.integer("exchange_node_destination"))),
         rate_per_s_(setup.spec.params.number("deposits_per_hour") / 3600.0),
-        size_bytes_(setup.spec.params.number("deposit_size")),
-        fee_rate_(setup.spec.params.number("fee_rate")),
         value_(setup.spec.params.number("deposit_value")),
-        reaction_s_(setup.spec.params.number("reaction")),
         rng_(setup.seeds.child("deposits").rng()),
         table_(setup.recorder.table(transfer_schema())) {}
 
@@ -107,7 +100,8 @@ class CustodialBridge final : public Bridge {
     destination_.layer().observe_head(exchange_destination_, [this](NodeId, BlockId head, double now_s) {
       on_destination_head(head, now_s);
     });
-    schedule_deposit(0.0);
+    make_deposit_ = [this](double now_s) { make_deposit(now_s); };
+    schedule_poisson(source_.runtime(), rng_, rate_per_s_, 0.0, make_deposit_);
   }
 
   void finish(Summary& summary, double /*end_time_s*/) override {
@@ -153,7 +147,6 @@ class CustodialBridge final : public Bridge {
       row.value = value_;
       Recorder::append(table_, row);
     }
-    const auto key = [this](const char* name) { return label_ + "_" + name; };
     summary.set(key("confirmations"), static_cast<std::int64_t>(k_), "blocks",
                 "source confirmations the exchange waits for before crediting");
     summary.set(key("deposits"), static_cast<std::int64_t>(transfers_.size()), "", "deposits made");
@@ -196,17 +189,6 @@ class CustodialBridge final : public Bridge {
   }
 
  private:
-  void schedule_deposit(double after_s) {
-    if (rate_per_s_ <= 0) return;
-    const double gap_s = boost::random::exponential_distribution<double>(rate_per_s_)(rng_);
-    Runtime& runtime = source_.runtime();
-    runtime.call_at(after_s + gap_s, [this, &runtime] {
-      if (!runtime.producing()) return;
-      make_deposit(runtime.now_s());
-      schedule_deposit(runtime.now_s());
-    });
-  }
-
   void make_deposit(double now_s) {
     const std::uint32_t n = source_.runtime().network().size();
     // Depositors are the other nodes' wallets, drawn uniformly.
@@ -215,12 +197,10 @@ class CustodialBridge final : public Bridge {
     Transfer t;
     t.depositor = depositor;
     t.created_s = now_s;
-    t.deposit = source_.layer().create(depositor, now_s, static_cast<std::uint32_t>(size_bytes_), fee_rate_,
-                                       kNoTx, exchange_);
+    t.deposit = send(0, depositor, exchange_);
     made_.insert(t.deposit);
     pending_.push_back(transfers_.size());
     transfers_.push_back(t);
-    source_.deliver(depositor, t.deposit);
   }
 
   // The exchange's source node has a new head: credit every pending deposit now k deep.
@@ -265,13 +245,9 @@ class CustodialBridge final : public Bridge {
 
   // The credit: a transaction the exchange's destination node sends after its reaction time.
   void credit(std::size_t transfer) {
-    links_.hand_off(source_index_, destination_index_, reaction_s_, [this, transfer] {
-      Transfer& t = transfers_[transfer];
-      const double now_s = destination_.runtime().now_s();
-      t.credit = destination_.layer().create(exchange_destination_, now_s,
-                                             static_cast<std::uint32_t>(size_bytes_), fee_rate_);
+    hand_off(0, 1, [this, transfer] {
+      transfers_[transfer].credit = send(1, exchange_destination_, exchange_destination_);
       crediting_.push_back(transfer);
-      destination_.deliver(exchange_destination_, t.credit);
     });
   }
 
@@ -288,23 +264,16 @@ class CustodialBridge final : public Bridge {
     }
   }
 
-  const LedgerLinks& links_;
-  std::string label_;
-  std::uint16_t index_;
-  std::size_t source_index_;
-  std::size_t destination_index_;
-  ChainLedger source_;
-  ChainLedger destination_;
+  const ChainLedger& source_;
+  const ChainLedger& destination_;
   std::uint32_t k_;
   std::uint32_t k_destination_;
   NodeId exchange_;
   NodeId exchange_destination_;
   double rate_per_s_;
-  double size_bytes_;
-  double fee_rate_;
   double value_;
-  double reaction_s_;
   Rng rng_;
+  std::function<void(double)> make_deposit_;
   TableWriter* table_;
   std::vector<Transfer> transfers_;
   std::vector<std::size_t> pending_;    // deposits not yet credited
@@ -332,15 +301,10 @@ void register_custodial_bridge(BridgeRegistry& registry) {
       param::integer("exchange_node_destination", 0, between(0, 1e9),
                      "the destination node the exchange runs"),
       param::real("deposits_per_hour", 6, at_least(0), "deposits made, a Poisson process over the run"),
-      param::size("deposit_size", "250 B", between(60, 100000), "virtual size of a deposit and of a credit"),
-      param::real("fee_rate", 20, greater_than(0),
-                  "fee rate of deposits and credits, satoshi per virtual byte"),
       param::real("deposit_value", 1, greater_than(0),
                   "value of a deposit (what a theft takes), source units"),
-      param::duration(
-          "reaction", "1 s", at_least(0),
-          "from seeing k confirmations to sending the credit (at least the networks' smallest latency)"),
   };
+  for (ParamSpec& p : chain_bridge_params("deposits and credits")) info.params.push_back(std::move(p));
   info.check = [](const ParamValues& p) -> std::string {
     if (p.integer("confirmations") == 0 && !p.flag("unconfirmed"))
       return "confirmations: 0 credits unconfirmed deposits; set unconfirmed: true to study that";

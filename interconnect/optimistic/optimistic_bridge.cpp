@@ -18,7 +18,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "interconnect/builtin_bridges.hpp"
-#include "interconnect/common/chain_ledger.hpp"
+#include "interconnect/common/chain_bridge.hpp"
 #include "interconnect/common/confirmation_watcher.hpp"
 #include "interconnect/common/poisson_process.hpp"
 #include "sim/metrics/statistics.hpp"
@@ -76,25 +76,18 @@ struct Claim {
   std::vector<TxId> proofs;
 };
 
-class OptimisticBridge final : public Bridge {
+class OptimisticBridge final : public ChainBridge {
  public:
   explicit OptimisticBridge(const BridgeSetup& setup)
-      : links_(setup.links),
-        label_(setup.label),
-        index_(setup.index),
-        source_index_(setup.ledger_of_role[0]),
-        destination_index_(setup.ledger_of_role[1]),
-        source_(links_.ledgers()[source_index_]),
-        destination_(links_.ledgers()[destination_index_]),
+      : ChainBridge(setup),
+        source_(ledger(0)),
+        destination_(ledger(1)),
         window_s_(setup.spec.params.number("window")),
         k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
         relayer_(static_cast<NodeId>(setup.spec.params.integer("relayer"))),
         relayer_destination_(static_cast<NodeId>(setup.spec.params.integer("relayer_destination"))),
         rate_per_s_(setup.spec.params.number("transfers_per_hour") / 3600.0),
         forge_rate_per_s_(setup.spec.params.number("forgeries_per_hour") / 3600.0),
-        size_(static_cast<std::uint32_t>(setup.spec.params.number("tx_size"))),
-        fee_rate_(setup.spec.params.number("fee_rate")),
-        reaction_s_(setup.spec.params.number("reaction")),
         rng_(setup.seeds.child("transfers").rng()),
         forge_rng_(setup.seeds.child("forgeries").rng()),
         table_(setup.recorder.table(claim_schema())),
@@ -154,7 +147,6 @@ class OptimisticBridge final : public Bridge {
                          static_cast<std::uint8_t>(outcome)};
       Recorder::append(table_, row);
     }
-    const auto key = [this](const char* name) { return label_ + "_" + name; };
     summary.set(key("window_s"), window_s_, "s", "challenge window");
     summary.set(key("claims_accepted"), static_cast<std::int64_t>(counts[0][0]), "", "honest claims minted");
     summary.set(key("claims_unfinished"), static_cast<std::int64_t>(counts[0][2]), "",
@@ -180,22 +172,14 @@ class OptimisticBridge final : public Bridge {
   }
 
  private:
-  TxId send(const ChainLedger& ledger, NodeId from, double now_s) {
-    const TxId tx = ledger.layer().create(from, now_s, size_, fee_rate_, kNoTx, from);
-    ledger.deliver(from, tx);
-    return tx;
-  }
-
   void transfer(double now_s) {
     const std::uint32_t nodes = source_.runtime().network().size();
     const NodeId from = boost::random::uniform_int_distribution<NodeId>(0, nodes - 1)(rng_);
     const std::size_t i = claims_.size();
     claims_.push_back(Claim{});
     claims_.back().created_s = now_s;
-    claims_.back().lock = send(source_, from, now_s);
-    relayer_watch_.watch(claims_[i].lock, k_, [this, i](double) {
-      links_.hand_off(source_index_, destination_index_, reaction_s_, [this, i] { post(i); });
-    });
+    claims_.back().lock = send(0, from, from);
+    relayer_watch_.watch(claims_[i].lock, k_, [this, i](double) { hand_off(0, 1, [this, i] { post(i); }); });
   }
 
   void forge(double now_s) {
@@ -209,34 +193,26 @@ class OptimisticBridge final : public Bridge {
   // The claim on the destination; the watchers challenge a forged one once their node has it in a block.
   void post(std::size_t i) {
     Claim& c = claims_[i];
-    c.claim = send(destination_, relayer_destination_, destination_.runtime().now_s());
+    c.claim = send(1, relayer_destination_, relayer_destination_);
     if (!c.forged) return;
     for (auto& w : watcher_watch_) {
       ConfirmationWatcher* watcher = w.get();
       watcher->watch(c.claim, 1, [this, i, watcher](double seen_s) {
         destination_.runtime().call_at(seen_s + reaction_s_, [this, i, watcher] {
-          claims_[i].proofs.push_back(send(destination_, watcher->node(), destination_.runtime().now_s()));
+          claims_[i].proofs.push_back(send(1, watcher->node(), watcher->node()));
         });
       });
     }
   }
 
-  const LedgerLinks& links_;
-  std::string label_;
-  std::uint16_t index_;
-  std::size_t source_index_;
-  std::size_t destination_index_;
-  ChainLedger source_;
-  ChainLedger destination_;
+  const ChainLedger& source_;
+  const ChainLedger& destination_;
   double window_s_;
   std::uint32_t k_;
   NodeId relayer_;
   NodeId relayer_destination_;
   double rate_per_s_;
   double forge_rate_per_s_;
-  std::uint32_t size_;
-  double fee_rate_;
-  double reaction_s_;
   Rng rng_;
   Rng forge_rng_;
   TableWriter* table_;
@@ -269,10 +245,9 @@ void register_optimistic_bridge(BridgeRegistry& registry) {
       param::real("transfers_per_hour", 6, at_least(0), "honest transfers, a Poisson process"),
       param::real("forgeries_per_hour", 0, at_least(0),
                   "forged claims the attacker posts, a Poisson process"),
-      param::size("tx_size", "300 B", between(60, 100000), "virtual size of locks, claims and fraud proofs"),
-      param::real("fee_rate", 20, greater_than(0), "their fee rate, satoshi per virtual byte"),
-      param::duration("reaction", "1 s", at_least(0), "from seeing what a party waits for to acting on it"),
   };
+  for (ParamSpec& p : chain_bridge_params("locks, claims and fraud proofs"))
+    info.params.push_back(std::move(p));
   info.check_ledgers = [](const ParamValues& p, const std::vector<const Scenario*>& ledgers) -> std::string {
     return check_chain_ledgers(
         ledgers, {{"relayer", p.integer("relayer"), 0},

@@ -20,7 +20,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "interconnect/builtin_bridges.hpp"
-#include "interconnect/common/chain_ledger.hpp"
+#include "interconnect/common/chain_bridge.hpp"
 #include "interconnect/common/confirmation_watcher.hpp"
 #include "interconnect/common/poisson_process.hpp"
 #include "sim/metrics/statistics.hpp"
@@ -65,23 +65,16 @@ struct Transfer {
   double minted_s = kNaN;
 };
 
-class SpvRelay final : public Bridge {
+class SpvRelay final : public ChainBridge {
  public:
   explicit SpvRelay(const BridgeSetup& setup)
-      : links_(setup.links),
-        label_(setup.label),
-        index_(setup.index),
-        source_index_(setup.ledger_of_role[0]),
-        destination_index_(setup.ledger_of_role[1]),
-        source_(links_.ledgers()[source_index_]),
-        destination_(links_.ledgers()[destination_index_]),
+      : ChainBridge(setup),
+        source_(ledger(0)),
+        destination_(ledger(1)),
         k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
         lock_address_(static_cast<NodeId>(setup.spec.params.integer("lock_address"))),
         minter_(static_cast<NodeId>(setup.spec.params.integer("minter"))),
         header_bytes_(static_cast<std::uint32_t>(setup.spec.params.number("header_tx_size"))),
-        size_(static_cast<std::uint32_t>(setup.spec.params.number("tx_size"))),
-        fee_rate_(setup.spec.params.number("fee_rate")),
-        reaction_s_(setup.spec.params.number("reaction")),
         rate_per_s_(setup.spec.params.number("transfers_per_hour") / 3600.0),
         rng_(setup.seeds.child("transfers").rng()),
         table_(setup.recorder.table(spv_schema())),
@@ -108,15 +101,14 @@ class SpvRelay final : public Bridge {
       add_transfer(tx, source_.layer().table().get(tx).created_s, true);
     });
     make_transfer_ = [this](double now_s) {
-      // Users are the nodes that relay no headers.
+      // Users are the nodes that relay no headers and hold no lock address.
       const std::uint32_t nodes = source_.runtime().network().size();
       NodeId from = 0;
       do {
         from = boost::random::uniform_int_distribution<NodeId>(0, nodes - 1)(rng_);
-      } while (is_relayer(from));
-      const TxId tx = source_.layer().create(from, now_s, size_, fee_rate_, kNoTx, lock_address_);
+      } while (is_relayer(from) || from == lock_address_);
+      const TxId tx = send(0, from, lock_address_);
       add_transfer(tx, now_s, false);
-      source_.deliver(from, tx);
     };
     schedule_poisson(source_.runtime(), rng_, rate_per_s_, 0.0, make_transfer_);
   }
@@ -143,7 +135,6 @@ class SpvRelay final : public Bridge {
           t.minted_s, static_cast<std::uint8_t>(reverted), static_cast<std::uint8_t>(stolen)};
       Recorder::append(table_, row);
     }
-    const auto key = [this](const char* name) { return label_ + "_" + name; };
     summary.set(key("headers_submitted"), static_cast<std::int64_t>(header_txs_.size()), "",
                 "source headers the relayers submitted to the destination");
     summary.set(key("light_client_height"), static_cast<std::int64_t>(lc_height_), "blocks",
@@ -194,7 +185,7 @@ class SpvRelay final : public Bridge {
     for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) {
       const BlockId b = *it;
       submitted_.insert(b);
-      links_.hand_off(source_index_, destination_index_, reaction_s_, [this, r, b] {
+      hand_off(0, 1, [this, r, b] {
         const TxId tx = destination_.layer().create(r.destination_node, destination_.runtime().now_s(),
                                                     header_bytes_, fee_rate_);
         header_txs_.emplace(tx, b);
@@ -247,8 +238,7 @@ class SpvRelay final : public Bridge {
       Transfer& t = transfers_[pending_[p]];
       if (deep_enough_or_more.count(t.lock)) {
         t.minted_s = now_s;
-        const TxId mint = destination_.layer().create(minter_, now_s, size_, fee_rate_);
-        destination_.deliver(minter_, mint);
+        send(1, minter_, minter_);
         pending_[p] = pending_.back();
         pending_.pop_back();
       } else {
@@ -257,20 +247,12 @@ class SpvRelay final : public Bridge {
     }
   }
 
-  const LedgerLinks& links_;
-  std::string label_;
-  std::uint16_t index_;
-  std::size_t source_index_;
-  std::size_t destination_index_;
-  ChainLedger source_;
-  ChainLedger destination_;
+  const ChainLedger& source_;
+  const ChainLedger& destination_;
   std::uint32_t k_;
   NodeId lock_address_;
   NodeId minter_;
   std::uint32_t header_bytes_;
-  std::uint32_t size_;
-  double fee_rate_;
-  double reaction_s_;
   double rate_per_s_;
   Rng rng_;
   TableWriter* table_;
@@ -313,11 +295,9 @@ void register_spv_relay(BridgeRegistry& registry) {
                      "destination node whose view of the light client decides mints and sends them"),
       param::real("transfers_per_hour", 6, at_least(0), "locks by the bridge's users, a Poisson process"),
       param::size("header_tx_size", "200 B", between(60, 100000), "virtual size of a header submission"),
-      param::size("tx_size", "300 B", between(60, 100000), "virtual size of a lock and of a mint"),
-      param::real("fee_rate", 20, greater_than(0),
-                  "fee rate of all its transactions, satoshi per virtual byte"),
-      param::duration("reaction", "1 s", at_least(0), "from a relayer's new head to its submission"),
   };
+  for (ParamSpec& p : chain_bridge_params("locks and mints (header submissions pay it too)"))
+    info.params.push_back(std::move(p));
   info.check_ledgers = [](const ParamValues& p, const std::vector<const Scenario*>& ledgers) -> std::string {
     const std::int64_t last = std::max<std::int64_t>(p.integer("relayers") - 1, 0);
     if (p.integer("relayers") >= static_cast<std::int64_t>(ledgers[0]->network.nodes))

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <boost/random/exponential_distribution.hpp>
 
 #include "interconnect/builtin_bridges.hpp"
-#include "interconnect/common/chain_ledger.hpp"
+#include "interconnect/common/chain_bridge.hpp"
 #include "interconnect/common/confirmation_watcher.hpp"
+#include "interconnect/common/poisson_process.hpp"
 #include "sim/metrics/statistics.hpp"
 #include "sim/scenario/multi_ledger.hpp"
 
@@ -87,25 +87,18 @@ struct Swap {
   double responder_redeem_sent_s = kNaN;
 };
 
-class HtlcSwap final : public Bridge {
+class HtlcSwap final : public ChainBridge {
  public:
   explicit HtlcSwap(const BridgeSetup& setup)
-      : links_(setup.links),
-        label_(setup.label),
-        index_(setup.index),
-        first_index_(setup.ledger_of_role[0]),
-        second_index_(setup.ledger_of_role[1]),
-        first_(links_.ledgers()[first_index_]),
-        second_(links_.ledgers()[second_index_]),
+      : ChainBridge(setup),
+        first_(ledger(0)),
+        second_(ledger(1)),
         p_(setup.spec.params),
         k_(static_cast<std::uint32_t>(p_.integer("confirmations"))),
         first_lock_s_(p_.number("first_lock")),
         second_lock_s_(p_.number("second_lock")),
         margin_s_(p_.number("redeem_margin")),
         late_(p_.choice("initiator") == "late"),
-        reaction_s_(p_.number("reaction")),
-        size_(static_cast<std::uint32_t>(p_.number("tx_size"))),
-        fee_rate_(p_.number("fee_rate")),
         rate_per_s_(p_.number("swaps_per_hour") / 3600.0),
         rng_(setup.seeds.child("swaps").rng()),
         table_(setup.recorder.table(swap_schema())),
@@ -117,7 +110,8 @@ class HtlcSwap final : public Bridge {
     responder_first_.start();
     initiator_second_.start();
     responder_second_.start();
-    schedule_swap(0.0);
+    start_swap_ = [this](double now_s) { start_swap(now_s); };
+    schedule_poisson(first_.runtime(), rng_, rate_per_s_, 0.0, start_swap_);
   }
 
   void finish(Summary& summary, double end_time_s) override {
@@ -162,7 +156,6 @@ class HtlcSwap final : public Bridge {
                         static_cast<std::uint8_t>(outcome)};
       Recorder::append(table_, row);
     }
-    const auto key = [this](const char* name) { return label_ + "_" + name; };
     summary.set(key("swaps"), static_cast<std::int64_t>(swaps_.size()), "", "swaps started");
     summary.set(key("completed"), static_cast<std::int64_t>(counts[0]), "", "both redeems counted");
     summary.set(key("responder_losses"), static_cast<std::int64_t>(counts[1]), "",
@@ -188,34 +181,16 @@ class HtlcSwap final : public Bridge {
  private:
   NodeId node(const char* name) const { return static_cast<NodeId>(p_.integer(name)); }
 
-  void schedule_swap(double after_s) {
-    if (rate_per_s_ <= 0) return;
-    const double gap_s = boost::random::exponential_distribution<double>(rate_per_s_)(rng_);
-    Runtime& runtime = first_.runtime();
-    runtime.call_at(after_s + gap_s, [this, &runtime] {
-      if (!runtime.producing()) return;
-      start_swap(runtime.now_s());
-      schedule_swap(runtime.now_s());
-    });
-  }
-
-  TxId send(const ChainLedger& ledger, NodeId from, NodeId to, double now_s) {
-    const TxId tx = ledger.layer().create(from, now_s, size_, fee_rate_, kNoTx, to);
-    ledger.deliver(from, tx);
-    return tx;
-  }
-
   void start_swap(double now_s) {
     const std::size_t i = swaps_.size();
     swaps_.push_back(Swap{});
     Swap& s = swaps_.back();
     s.start_s = now_s;
-    s.initiator_lock = send(first_, node("initiator_first"), node("responder_first"), now_s);
+    s.initiator_lock = send(0, node("initiator_first"), node("responder_first"));
     // The responder locks once her lock is k deep at his first-ledger node, if his lock can still
     // expire after he locks.
-    responder_first_.watch(s.initiator_lock, k_, [this, i](double) {
-      links_.hand_off(first_index_, second_index_, reaction_s_, [this, i] { responder_lock(i); });
-    });
+    responder_first_.watch(s.initiator_lock, k_,
+                           [this, i](double) { hand_off(0, 1, [this, i] { responder_lock(i); }); });
   }
 
   void responder_lock(std::size_t i) {
@@ -223,7 +198,7 @@ class HtlcSwap final : public Bridge {
     const double now_s = second_.runtime().now_s();
     if (now_s >= s.start_s + second_lock_s_) return;  // too late: he does not lock
     s.responder_locked_s = now_s;
-    s.responder_lock = send(second_, node("responder_second"), node("initiator_second"), now_s);
+    s.responder_lock = send(1, node("responder_second"), node("initiator_second"));
     initiator_second_.watch(s.responder_lock, k_, [this, i](double seen_s) {
       Swap& sw = swaps_[i];
       const double at_s = late_ ? std::max(seen_s + reaction_s_, sw.start_s + second_lock_s_ - margin_s_)
@@ -234,41 +209,32 @@ class HtlcSwap final : public Bridge {
 
   void initiator_redeem(std::size_t i) {
     Swap& s = swaps_[i];
-    const double now_s = second_.runtime().now_s();
-    s.initiator_redeem_sent_s = now_s;
-    s.initiator_redeem = send(second_, node("initiator_second"), node("initiator_second"), now_s);
+    s.initiator_redeem_sent_s = second_.runtime().now_s();
+    s.initiator_redeem = send(1, node("initiator_second"), node("initiator_second"));
     // He learns the secret from her redeem in a block his node has.
     responder_second_.watch(s.initiator_redeem, 1, [this, i](double learned_s) {
       swaps_[i].responder_learned_s = learned_s;
-      links_.hand_off(second_index_, first_index_, reaction_s_, [this, i] { responder_redeem(i); });
+      hand_off(1, 0, [this, i] { responder_redeem(i); });
     });
   }
 
   void responder_redeem(std::size_t i) {
     Swap& s = swaps_[i];
-    const double now_s = first_.runtime().now_s();
-    s.responder_redeem_sent_s = now_s;
-    s.responder_redeem = send(first_, node("responder_first"), node("responder_first"), now_s);
+    s.responder_redeem_sent_s = first_.runtime().now_s();
+    s.responder_redeem = send(0, node("responder_first"), node("responder_first"));
   }
 
-  const LedgerLinks& links_;
-  std::string label_;
-  std::uint16_t index_;
-  std::size_t first_index_;
-  std::size_t second_index_;
-  ChainLedger first_;
-  ChainLedger second_;
+  const ChainLedger& first_;
+  const ChainLedger& second_;
   const ParamValues& p_;
   std::uint32_t k_;
   double first_lock_s_;
   double second_lock_s_;
   double margin_s_;
   bool late_;
-  double reaction_s_;
-  std::uint32_t size_;
-  double fee_rate_;
   double rate_per_s_;
   Rng rng_;
+  std::function<void(double)> start_swap_;
   TableWriter* table_;
   ConfirmationWatcher responder_first_;
   ConfirmationWatcher initiator_second_;
@@ -298,15 +264,12 @@ void register_htlc_swap(BridgeRegistry& registry) {
       param::only_when(param::duration("redeem_margin", "1 h", at_least(0),
                                        "a late initiator redeems this long before the second lock expires"),
                        "initiator", {"late"}),
-      param::duration("reaction", "1 s", at_least(0), "from seeing what a party waits for to acting on it"),
       param::integer("initiator_first", 0, between(0, 1e9), "the initiator's node on the first ledger"),
       param::integer("initiator_second", 0, between(0, 1e9), "the initiator's node on the second ledger"),
       param::integer("responder_first", 1, between(0, 1e9), "the responder's node on the first ledger"),
       param::integer("responder_second", 1, between(0, 1e9), "the responder's node on the second ledger"),
-      param::size("tx_size", "300 B", between(60, 100000), "virtual size of each lock and redeem"),
-      param::real("fee_rate", 20, greater_than(0),
-                  "fee rate of each lock and redeem, satoshi per virtual byte"),
   };
+  for (ParamSpec& p : chain_bridge_params("each lock and redeem")) info.params.push_back(std::move(p));
   info.check = [](const ParamValues& p) -> std::string {
     if (p.number("second_lock") >= p.number("first_lock"))
       return fmt::format(
