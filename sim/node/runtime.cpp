@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 
 #include <simgrid/kernel/Timer.hpp>
@@ -229,6 +230,39 @@ bool Runtime::stop_requested() const {
   return (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) || recorder_.failed();
 }
 
+// Several runtimes on one engine share one SimGrid timer, armed at the earliest time any of them
+// asks for; at each wake-up every runtime handles what it has due within its lookahead. One runtime
+// thus takes its events in the rounds another's events cause, instead of SimGrid turning once more
+// for each, and the order of each runtime's own events stays what it is alone.
+class RuntimeGroup {
+ public:
+  explicit RuntimeGroup(std::vector<Runtime*> members) : members_(std::move(members)) {
+    for (Runtime* r : members_) r->group_ = this;
+  }
+  ~RuntimeGroup() {
+    if (armed_ != nullptr) armed_->remove();
+    for (Runtime* r : members_) r->group_ = nullptr;
+  }
+  RuntimeGroup(const RuntimeGroup&) = delete;
+  RuntimeGroup& operator=(const RuntimeGroup&) = delete;
+  void arm(double t) {
+    if (armed_ != nullptr) {
+      if (armed_time_s_ <= t) return;
+      armed_->remove();
+    }
+    armed_time_s_ = t;
+    armed_ = simgrid::kernel::timer::Timer::set(t, [this] {
+      armed_ = nullptr;
+      for (Runtime* r : members_) r->drain();
+    });
+  }
+
+ private:
+  std::vector<Runtime*> members_;
+  simgrid::kernel::timer::Timer* armed_ = nullptr;
+  double armed_time_s_ = 0;
+};
+
 void Runtime::arm() {
   if (stopped_) return;
   const double next_flow_s = transport_.next_flow_start_s();
@@ -237,6 +271,10 @@ void Runtime::arm() {
   const double t = stop_requested()
                        ? sim_clock_s()
                        : std::min(queue_.empty() ? next_flow_s : queue_.top().time_s, next_flow_s);
+  if (group_ != nullptr) {
+    group_->arm(t);
+    return;
+  }
   if (armed_ != nullptr) {
     if (armed_time_s_ <= t) return;
     armed_->remove();
@@ -333,6 +371,8 @@ std::vector<RunStats> Runtime::run_together(const std::vector<Runtime*>& runtime
                                             const std::function<void(const RunProgress&)>& progress,
                                             const std::atomic<bool>* interrupt) {
   if (runtimes.empty()) throw std::logic_error("run_together: no runtime");
+  std::unique_ptr<RuntimeGroup> group;
+  if (runtimes.size() > 1) group = std::make_unique<RuntimeGroup>(runtimes);
   for (Runtime* r : runtimes) {
     for (NodeId i = 0; i < r->protocols_.size(); ++i) {
       if (!r->protocols_[i]) throw std::logic_error("node without protocol");
@@ -403,6 +443,7 @@ std::vector<RunStats> Runtime::run_together(const std::vector<Runtime*>& runtime
     }
   }
   sg4::Activity::set_vetoed_activities(nullptr);
+  group.reset();
   std::vector<RunStats> all;
   for (Runtime* r : runtimes) {
     RunStats stats;

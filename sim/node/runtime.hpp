@@ -38,6 +38,7 @@ namespace dltsim {
 
 class Recorder;
 class PeerManager;
+class RuntimeGroup;
 
 /// Why a run ended.
 enum class EndReason { time_limit, drained, drain_limit, idle, interrupted, output_failed };
@@ -147,6 +148,7 @@ class Runtime final : public DeliverySink {
   std::uint64_t push(double time_s, EventKind kind, std::uint32_t node, std::uint64_t data);
   void arm();
   void drain();
+  friend class RuntimeGroup;
   bool stop_requested() const;
   void dispatch(const Event& e);
   std::optional<EndReason> finished() const;
@@ -172,6 +174,7 @@ class Runtime final : public DeliverySink {
   // DLTSIM_NO_LOOKAHEAD=1 handles each event time in its own SimGrid round, as before the lookahead:
   // the reference that tests/cli/test_lookahead.py compares with.
   bool use_lookahead_ = true;
+  RuntimeGroup* group_ = nullptr;  // several ledgers: one SimGrid timer wakes them all (run_together)
   double lookahead_cap_s_ = std::numeric_limits<double>::infinity();
   std::vector<Message> messages_;  // messages awaiting delivery, by slot
   std::vector<std::uint64_t> free_messages_;
