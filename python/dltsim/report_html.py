@@ -179,11 +179,43 @@ def run_report(path):
     for name, owners in _attack_tables(r, scen).items():
         if name not in _PRIVACY_TABLES:
             _attack_section(page, r, name, owners, windows, go)
+    if r.ledgers:
+        _ledger_sections(page, r, go)
 
     _scenario_section(page, r, resolved, prov.get("overrides", ""))
     page.heading("Provenance")
     page.table([(k, v) for k, v in prov.items()], ["key", "value"])
     return page.render()
+
+
+def _ledger_sections(page, r, go):
+    """A run of several ledgers (docs/interconnect.md): the bridges' tables, then each ledger's
+    figures in turn, as a one-ledger run's page has them."""
+    bridges = [t for t in r.tables]
+    if bridges:
+        page.heading("Bridges")
+        for name in bridges:
+            t = r.table(name)
+            page.heading(f"{name} ({len(t)} rows)", 3)
+            doc = r._meta.get(name, {}).get("doc", "")
+            if doc:
+                page.text(doc, "doc")
+            page.table([tuple(row) for row in t.head(20).itertuples(index=False)], list(t.columns))
+    for name in r.ledgers:
+        ledger = r.ledger(name)
+        scen = _scenario_dict(ledger.resolved_yaml or ledger.effective_yaml)
+        page.heading(f"Ledger {name}")
+        page.text(f"seed {ledger.provenance.get('seed')}, scenario {ledger.provenance.get('scenario_name')}; "
+                  "its summary values are the run's with the prefix " + name + "_")
+        tables = set(ledger.tables)
+        windows = _attack_windows(scen, ledger.summary.get("end_time_s"))
+        if tables & {"blocks", "miners", "arrivals"}:
+            _chain_figures(page, ledger, tables, _region_names(ledger, tables, scen), windows, go)
+        if "transactions" in tables or "mempool" in tables:
+            _transaction_figures(page, ledger, tables, windows, go)
+        for table, owners in _attack_tables(ledger, scen).items():
+            if table not in _PRIVACY_TABLES:
+                _attack_section(page, ledger, table, owners, windows, go)
 
 
 def _file_extras(path):

@@ -115,6 +115,14 @@ with h5py.File(bout, "r") as f:
     final = credited[~np.isnan(credited["final_s"])]
     check(len(final) > 0 and np.all(final["final_s"] >= final["credited_s"] + 2), "final after credit and reaction")
 
+# --- The report shows the ledgers one after the other and the bridge's table ------------------
+page = os.path.join(w, "bridge.html")
+dltsim("report", bout, "-o", page)
+with open(page) as f:
+    html = f.read()
+check(all(x in html for x in ("Ledger source", "Ledger destination", "bridge_transfers")),
+      "dltsim report: a section per ledger and the bridge's table")
+
 # --- Bad input: located errors -------------------------------------------------------------------
 def bad(name, text, pattern):
     path = write(name, text)
