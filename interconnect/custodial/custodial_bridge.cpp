@@ -12,7 +12,6 @@
 #include <limits>
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -20,6 +19,7 @@
 
 #include "interconnect/builtin_bridges.hpp"
 #include "interconnect/common/chain_bridge.hpp"
+#include "interconnect/common/confirmation_watcher.hpp"
 #include "interconnect/common/poisson_process.hpp"
 #include "sim/metrics/statistics.hpp"
 #include "sim/scenario/multi_ledger.hpp"
@@ -69,8 +69,6 @@ struct Transfer {
   double created_s = 0;
   double credited_s = std::numeric_limits<double>::quiet_NaN();
   double final_s = std::numeric_limits<double>::quiet_NaN();
-  BlockId deposit_block = kNoBlock;  // where the exchange's node last found them
-  BlockId credit_block = kNoBlock;
   bool external = false;  // paid by another wallet than the bridge's depositors (an attacker's)
 };
 
@@ -87,18 +85,17 @@ class CustodialBridge final : public ChainBridge {
         rate_per_s_(setup.spec.params.number("deposits_per_hour") / 3600.0),
         value_(setup.spec.params.number("deposit_value")),
         rng_(setup.seeds.child("deposits").rng()),
-        table_(setup.recorder.table(transfer_schema())) {}
+        table_(setup.recorder.table(transfer_schema())),
+        exchange_watch_(source_, exchange_),
+        payout_watch_(destination_, exchange_destination_) {}
 
   void on_start() override {
-    source_.layer().observe_head(exchange_,
-                                 [this](NodeId, BlockId head, double now_s) { on_source_head(head, now_s); });
+    exchange_watch_.start();
+    payout_watch_.start();
     // Payments to the exchange that other wallets make (an attack's) are deposits too, from when its
     // node first has them; without confirmations the exchange credits what reaches that node.
     source_.layer().observe_arrivals([this](TxId tx, NodeId node, NodeId, double now_s) {
       if (node == exchange_) on_source_arrival(tx, now_s);
-    });
-    destination_.layer().observe_head(exchange_destination_, [this](NodeId, BlockId head, double now_s) {
-      on_destination_head(head, now_s);
     });
     make_deposit_ = [this](double now_s) { make_deposit(now_s); };
     schedule_poisson(source_.runtime(), rng_, rate_per_s_, 0.0, make_deposit_);
@@ -194,74 +191,38 @@ class CustodialBridge final : public ChainBridge {
     // Depositors are the other nodes' wallets, drawn uniformly.
     NodeId depositor = boost::random::uniform_int_distribution<NodeId>(0, n - 2)(rng_);
     if (depositor >= exchange_) ++depositor;
-    Transfer t;
-    t.depositor = depositor;
-    t.created_s = now_s;
-    t.deposit = send(0, depositor, exchange_);
-    made_.insert(t.deposit);
-    pending_.push_back(transfers_.size());
-    transfers_.push_back(t);
+    track(send(0, depositor, exchange_), depositor, now_s, false);
   }
 
-  // The exchange's source node has a new head: credit every pending deposit now k deep.
-  void on_source_head(BlockId head, double now_s) {
-    for (std::size_t p = 0; p < pending_.size();) {
-      Transfer& t = transfers_[pending_[p]];
-      if (source_.depth(exchange_, t.deposit, head, t.deposit_block) >= k_) {
-        t.credited_s = now_s;
-        credit(pending_[p]);
-        pending_[p] = pending_.back();
-        pending_.pop_back();
-      } else {
-        ++p;
-      }
-    }
+  // A deposit: credited once the exchange's node has it k deep (k = 0: on its arrival there).
+  void track(TxId deposit, NodeId depositor, double created_s, bool external) {
+    const std::size_t i = transfers_.size();
+    Transfer t;
+    t.depositor = depositor;
+    t.created_s = created_s;
+    t.deposit = deposit;
+    t.external = external;
+    transfers_.push_back(t);
+    transfer_of_.emplace(deposit, i);
+    if (k_ > 0) exchange_watch_.watch(deposit, k_, [this, i](double now_s) { credit(i, now_s); });
   }
 
   void on_source_arrival(TxId tx, double now_s) {
     const Transaction& paid = source_.layer().table().get(tx);
     if (paid.payee != exchange_) return;
-    if (!made_.count(tx)) {
-      Transfer t;
-      t.depositor = paid.origin;
-      t.created_s = paid.created_s;
-      t.deposit = tx;
-      t.external = true;
-      made_.insert(tx);
-      pending_.push_back(transfers_.size());
-      transfers_.push_back(t);
-    }
-    if (k_ > 0) return;
-    for (std::size_t p = 0; p < pending_.size(); ++p) {
-      Transfer& t = transfers_[pending_[p]];
-      if (t.deposit != tx) continue;
-      t.credited_s = now_s;
-      credit(pending_[p]);
-      pending_[p] = pending_.back();
-      pending_.pop_back();
-      return;
-    }
+    if (!transfer_of_.count(tx)) track(tx, paid.origin, paid.created_s, true);
+    if (k_ == 0) credit(transfer_of_.at(tx), now_s);
   }
 
-  // The credit: a transaction the exchange's destination node sends after its reaction time.
-  void credit(std::size_t transfer) {
+  // The credit: a transaction the exchange's destination node sends after its reaction time, final
+  // once that node has it destination_confirmations deep.
+  void credit(std::size_t transfer, double now_s) {
+    transfers_[transfer].credited_s = now_s;
     hand_off(0, 1, [this, transfer] {
       transfers_[transfer].credit = send(1, exchange_destination_, exchange_destination_);
-      crediting_.push_back(transfer);
+      payout_watch_.watch(transfers_[transfer].credit, k_destination_,
+                          [this, transfer](double final_s) { transfers_[transfer].final_s = final_s; });
     });
-  }
-
-  void on_destination_head(BlockId head, double now_s) {
-    for (std::size_t p = 0; p < crediting_.size();) {
-      Transfer& t = transfers_[crediting_[p]];
-      if (destination_.depth(exchange_destination_, t.credit, head, t.credit_block) >= k_destination_) {
-        t.final_s = now_s;
-        crediting_[p] = crediting_.back();
-        crediting_.pop_back();
-      } else {
-        ++p;
-      }
-    }
   }
 
   const ChainLedger& source_;
@@ -276,9 +237,9 @@ class CustodialBridge final : public ChainBridge {
   std::function<void(double)> make_deposit_;
   TableWriter* table_;
   std::vector<Transfer> transfers_;
-  std::vector<std::size_t> pending_;    // deposits not yet credited
-  std::vector<std::size_t> crediting_;  // credits not yet final
-  std::unordered_set<TxId> made_;       // deposits already tracked
+  ConfirmationWatcher exchange_watch_;                 // deposits, at the exchange's source node
+  ConfirmationWatcher payout_watch_;                   // credits, at its destination node
+  std::unordered_map<TxId, std::size_t> transfer_of_;  // deposits tracked
 };
 
 }  // namespace

@@ -107,11 +107,7 @@ py::dict validate(const std::string& text, const std::string& name,
       const MultiLedgerScenario ms = load_multi_ledger(input, builtin_catalog());
       py::list warnings;
       for (const LedgerSpec& l : ms.ledgers) {
-        try {
-          make_run_plan(l.scenario, builtin_catalog(), SeedTree(l.scenario.seed));
-        } catch (const ScenarioError& e) {
-          throw in_ledger(e, l.name);
-        }
+        make_ledger_plan(l, builtin_catalog());
         for (const ScenarioWarning& w : l.scenario.warnings) warnings.append(w.message());
       }
       result["ok"] = true;

@@ -264,11 +264,7 @@ int cmd_validate(const std::string& path, const std::vector<std::string>& sets,
     if (resolved) throw Error("--resolved prints one ledger's scenario: validate each ledger's file instead");
     const MultiLedgerScenario ms = load_ledgers_for_output(input, out);
     for (const LedgerSpec& l : ms.ledgers) {
-      try {
-        make_run_plan(l.scenario, builtin_catalog(), SeedTree(l.scenario.seed));
-      } catch (const ScenarioError& e) {
-        throw in_ledger(e, l.name);
-      }
+      make_ledger_plan(l, builtin_catalog());
       print_warnings(l.scenario);
     }
     std::printf("ok\n");

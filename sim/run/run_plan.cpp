@@ -117,4 +117,12 @@ RunPlan make_run_plan(const Scenario& sc, const Catalog& catalog, const SeedTree
   return plan;
 }
 
+RunPlan make_ledger_plan(const LedgerSpec& ledger, const Catalog& catalog) {
+  try {
+    return make_run_plan(ledger.scenario, catalog, SeedTree(ledger.scenario.seed));
+  } catch (const ScenarioError& e) {
+    throw in_ledger(e, ledger.name);
+  }
+}
+
 }  // namespace dltsim

@@ -13,6 +13,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/net/network.hpp"
 #include "sim/scenario/catalog.hpp"
+#include "sim/scenario/multi_ledger.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace dltsim {
@@ -28,5 +29,9 @@ struct RunPlan {
 
 /// Builds the plan from the seed tree of the run; throws ScenarioError located in the scenario.
 RunPlan make_run_plan(const Scenario& scenario, const Catalog& catalog, const SeedTree& seeds);
+
+/// The plan of one ledger of a multi-ledger run (its own seed); an error's key path is under
+/// ledgers.NAME.
+RunPlan make_ledger_plan(const LedgerSpec& ledger, const Catalog& catalog);
 
 }  // namespace dltsim

@@ -467,11 +467,7 @@ RunResult run_multi_ledger(const MultiLedgerScenario& ms, const Catalog& catalog
     LedgerRun& l = *o.ledgers.back();
     l.sc = &spec.scenario;
     l.seeds = SeedTree(spec.scenario.seed);
-    try {
-      l.plan = make_run_plan(spec.scenario, catalog, l.seeds);
-    } catch (const ScenarioError& e) {
-      throw in_ledger(e, spec.name);
-    }
+    l.plan = make_ledger_plan(spec, catalog);
   }
   o.engine = make_engine();
   if (options.handle_signals) install_interrupt_handlers();
