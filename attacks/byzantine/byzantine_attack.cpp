@@ -8,10 +8,6 @@
 
 namespace dltsim::byzantine {
 
-std::vector<std::string> bft_protocols() {
-  return {"pbft", "hotstuff", "tendermint"};
-}
-
 bft::BftConsensus& require_bft(Consensus& consensus, const std::string& attack) {
   auto* c = dynamic_cast<bft::BftConsensus*>(&consensus);
   if (c == nullptr)

@@ -12,9 +12,6 @@
 
 namespace dltsim::byzantine {
 
-/// The protocols these attacks act on.
-std::vector<std::string> bft_protocols();
-
 /// The BFT consensus of a run, or an Error naming the attack if the protocol is another one.
 bft::BftConsensus& require_bft(Consensus& consensus, const std::string& attack);
 

@@ -22,7 +22,7 @@ void register_crash(AttackRegistry& registry) {
   AttackInfo info;
   info.name = "crash";
   info.summary = "replicas stop at the attack's start and recover at its end, if it has one";
-  info.protocols = bft_protocols();
+  info.families = {bft::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<CrashAttack>(setup); };
   registry.add(std::move(info));
 }

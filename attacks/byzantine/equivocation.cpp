@@ -29,7 +29,7 @@ void register_equivocation(AttackRegistry& registry) {
   AttackInfo info;
   info.name = "equivocation";
   info.summary = "replicas send conflicting proposals and votes to the two halves of the honest replicas";
-  info.protocols = bft_protocols();
+  info.families = {bft::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<EquivocationAttack>(setup); };
   registry.add(std::move(info));
 }

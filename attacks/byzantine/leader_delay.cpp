@@ -43,7 +43,7 @@ void register_leader_delay(AttackRegistry& registry) {
   info.summary = "the network delays every message of the current leader (among the attack's nodes)";
   info.params = {
       param::duration("delay", "5 s", at_least(0), "added to the delivery of each of the leader's messages")};
-  info.protocols = bft_protocols();
+  info.families = {bft::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<LeaderDelayAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -22,7 +22,7 @@ void register_silent_leader(AttackRegistry& registry) {
   AttackInfo info;
   info.name = "silent_leader";
   info.summary = "replicas withhold their proposals when they are leader";
-  info.protocols = bft_protocols();
+  info.families = {bft::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<SilentLeaderAttack>(setup); };
   registry.add(std::move(info));
 }

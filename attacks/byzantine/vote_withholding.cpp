@@ -22,7 +22,7 @@ void register_vote_withholding(AttackRegistry& registry) {
   AttackInfo info;
   info.name = "vote_withholding";
   info.summary = "replicas send no votes";
-  info.protocols = bft_protocols();
+  info.families = {bft::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<VoteWithholdingAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -11,21 +11,21 @@ namespace dltsim::attacks {
 
 // ---- PoolNode ----
 
-PoolNode::PoolNode(nakamoto::NakamotoConsensus& consensus, NodeId id, PrivateChainPool& pool)
-    : NakamotoNode(consensus, id), pool_(pool) {}
+PoolNode::PoolNode(longest_chain::LongestChainConsensus& consensus, NodeId id, PrivateChainPool& pool)
+    : ChainNode(consensus, id), pool_(pool) {}
 
 void PoolNode::on_start(NodeContext& ctx) {
   ctx_ = &ctx;
-  NakamotoNode::on_start(ctx);
+  ChainNode::on_start(ctx);
 }
 
 void PoolNode::on_mined(NodeContext& ctx) {
-  if (!pool_.active()) return NakamotoNode::on_mined(ctx);
+  if (!pool_.active()) return ChainNode::on_mined(ctx);
   pool_.on_mined(*this);
 }
 
 void PoolNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
-  if (!pool_.active()) return NakamotoNode::on_block(ctx, block, from);
+  if (!pool_.active()) return ChainNode::on_block(ctx, block, from);
   if (pool_.captured(from)) {
     // A captured miner's block: the pool's if it extends the private chain; else a stale block this
     // member records (so that it does not fetch it again) and nobody builds on.
@@ -41,7 +41,7 @@ void PoolNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
 void PoolNode::publish_to_captured(BlockId block) {
   const PayloadPtr& ref = consensus_.ref(block);
   for (const PeerLink& p : ctx_->peers()) {
-    if (pool_.captured(p.peer)) ctx_->send(p.peer, consensus_.types().inv, nakamoto::kInvSizeBytes, ref);
+    if (pool_.captured(p.peer)) ctx_->send(p.peer, consensus_.types().inv, longest_chain::kInvSizeBytes, ref);
   }
 }
 
@@ -55,11 +55,11 @@ void PoolNode::follow(BlockId block) {
 
 // ---- PrivateChainPool ----
 
-PrivateChainPool::PrivateChainPool(nakamoto::NakamotoConsensus& consensus, const AttackSpec& spec)
+PrivateChainPool::PrivateChainPool(longest_chain::LongestChainConsensus& consensus, const AttackSpec& spec)
     : consensus_(consensus), start_s_(spec.start_s), end_s_(spec.end_s) {}
 
 std::unique_ptr<Protocol> PrivateChainPool::make_member(NodeId id, std::unique_ptr<Protocol> honest) {
-  const auto* plain = dynamic_cast<const nakamoto::NakamotoNode*>(honest.get());
+  const auto* plain = dynamic_cast<const longest_chain::ChainNode*>(honest.get());
   if (plain == nullptr || dynamic_cast<const PoolNode*>(honest.get()) != nullptr) {
     throw Error(
         fmt::format("node {} is controlled by two private-chain attacks; give them disjoint nodes", id));
@@ -214,14 +214,6 @@ void PrivateChainPool::restart_from(BlockId block) {
   private_head_ = block;
   published_height_ = consensus_.tree().get(block).height;
   fork_label_ = Fork::irrelevant;
-}
-
-nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack) {
-  auto* n = dynamic_cast<nakamoto::NakamotoConsensus*>(&consensus);
-  if (n == nullptr) {
-    throw Error(fmt::format("attack '{}' needs a longest-chain protocol (nakamoto, praos)", attack));
-  }
-  return *n;
 }
 
 }  // namespace dltsim::attacks

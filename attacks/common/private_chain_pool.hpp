@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "attacks/common/race_state.hpp"
-#include "protocols/nakamoto/nakamoto_node.hpp"
+#include "protocols/longest_chain/chain_node.hpp"
 #include "sim/adversary/attack.hpp"
 
 namespace dltsim::attacks {
@@ -20,10 +20,10 @@ class PrivateChainPool;
 
 /// A pool member: a Nakamoto node whose mining and block handling go to the pool while the attack
 /// is active, and that behaves honestly outside the attack's time window.
-class PoolNode : public nakamoto::NakamotoNode {
+class PoolNode : public longest_chain::ChainNode {
  public:
   /// A member of `pool`.
-  PoolNode(nakamoto::NakamotoConsensus& consensus, NodeId id, PrivateChainPool& pool);
+  PoolNode(longest_chain::LongestChainConsensus& consensus, NodeId id, PrivateChainPool& pool);
   void on_start(NodeContext& ctx) override;
   /// This member's context (set at start).
   NodeContext& context() { return *ctx_; }
@@ -53,7 +53,7 @@ class PoolNode : public nakamoto::NakamotoNode {
 class PrivateChainPool {
  public:
   /// A pool of the given members, active in [start_s, end_s).
-  PrivateChainPool(nakamoto::NakamotoConsensus& consensus, const AttackSpec& spec);
+  PrivateChainPool(longest_chain::LongestChainConsensus& consensus, const AttackSpec& spec);
   virtual ~PrivateChainPool() = default;
 
   /// Makes the member node for `id`, replacing its honest behaviour.
@@ -113,10 +113,10 @@ class PrivateChainPool {
   /// The member nodes, in the order they joined.
   const std::vector<NodeId>& member_ids() const { return member_ids_; }
 
-  nakamoto::NakamotoConsensus& consensus_;  ///< protocol state
-  BlockId private_head_ = 0;                ///< the pool's chain head
-  BlockId public_head_ = 0;                 ///< the best public chain the pool knows
-  Fork fork_label_ = Fork::irrelevant;      ///< label of the race
+  longest_chain::LongestChainConsensus& consensus_;  ///< protocol state
+  BlockId private_head_ = 0;                         ///< the pool's chain head
+  BlockId public_head_ = 0;                          ///< the best public chain the pool knows
+  Fork fork_label_ = Fork::irrelevant;               ///< label of the race
 
  private:
   void publish_up_to(std::uint32_t height);
@@ -135,9 +135,6 @@ class PrivateChainPool {
   Runtime* runtime_ = nullptr;
 };
 
-/// The Nakamoto consensus of a run, or an Error naming the attack if the protocol is another one.
-nakamoto::NakamotoConsensus& require_nakamoto(Consensus& consensus, const std::string& attack);
-
 /// An attack carried out by one private-chain pool: its nodes get the pool's behaviour and the pool's
 /// time window is scheduled. Derived attacks make pool_ and report in finish().
 template <class Pool>
@@ -151,13 +148,13 @@ class PoolAttack : public Attack {
  protected:
   /// Checks the protocol and keeps the summary label.
   explicit PoolAttack(const AttackSetup& setup)
-      : consensus_(require_nakamoto(setup.consensus, setup.spec.name)), label_(setup.label) {}
+      : consensus_(longest_chain::require(setup.consensus, setup.spec.name)), label_(setup.label) {}
   /// Summary key: the attack's label, "_", name.
   std::string key(const char* name) const { return label_ + "_" + name; }
 
-  nakamoto::NakamotoConsensus& consensus_;  ///< protocol state
-  std::string label_;                       ///< summary prefix
-  std::unique_ptr<Pool> pool_;              ///< the pool
+  longest_chain::LongestChainConsensus& consensus_;  ///< protocol state
+  std::string label_;                                ///< summary prefix
+  std::unique_ptr<Pool> pool_;                       ///< the pool
 };
 
 }  // namespace dltsim::attacks

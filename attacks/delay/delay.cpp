@@ -27,7 +27,7 @@ namespace {
 class DelayAttack final : public Attack, public MessageFilter {
  public:
   explicit DelayAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, "delay")),
+      : consensus_(longest_chain::require(setup.consensus, "delay")),
         label_(setup.label),
         delay_s_(setup.spec.params.number("delay")),
         start_s_(setup.spec.start_s),
@@ -80,7 +80,7 @@ class DelayAttack final : public Attack, public MessageFilter {
   }
 
  private:
-  nakamoto::NakamotoConsensus& consensus_;
+  longest_chain::LongestChainConsensus& consensus_;
   std::string label_;
   double delay_s_;
   double start_s_;
@@ -106,7 +106,7 @@ void register_delay(AttackRegistry& registry) {
           "intercepted", 1.0,
           "share of each victim's connections the attacker is on (1: the victim's own provider)"),
   };
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<DelayAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -51,7 +51,7 @@ TableSchema attempt_schema() {
 
 class DoubleSpendPool final : public attacks::PrivateChainPool {
  public:
-  DoubleSpendPool(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup)
+  DoubleSpendPool(longest_chain::LongestChainConsensus& consensus, const AttackSetup& setup)
       : PrivateChainPool(consensus, setup.spec),
         index_(setup.index),
         k_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
@@ -260,7 +260,7 @@ void register_double_spending(AttackRegistry& registry) {
   };
   info.tables = {"double_spend_attempts"};
   info.power_param = "q";
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.check = [](const ParamValues& v) {
     return v.integer("give_up_deficit") > v.integer("confirmations")
                ? std::string()

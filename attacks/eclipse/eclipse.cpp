@@ -28,6 +28,7 @@
 #include <fmt/format.h>
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "attacks/common/attack_scope.hpp"
 #include "attacks/common/private_chain_pool.hpp"
 #include "attacks/eclipse/merchant_pool.hpp"
 #include "sim/core/error.hpp"
@@ -123,12 +124,8 @@ TableSchema sample_schema() {
 class EclipseAttack final : public Attack, public MessageFilter {
  public:
   explicit EclipseAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, "eclipse")),
-        network_(setup.network),
-        label_(setup.label),
-        index_(setup.index),
-        start_s_(setup.spec.start_s),
-        end_s_(setup.spec.end_s),
+      : consensus_(longest_chain::require(setup.consensus, "eclipse")),
+        scope_(setup),
         restart_s_(setup.spec.start_s + setup.spec.params.number("wait")),
         downtime_s_(setup.spec.params.number("downtime")),
         flood_interval_s_(setup.spec.params.number("flood_interval")),
@@ -139,22 +136,16 @@ class EclipseAttack final : public Attack, public MessageFilter {
         pass_(setup.spec.params.text("blocks") == "pass" || setup.spec.params.text("blocks") == "capture"),
         capture_(setup.spec.params.text("blocks") == "capture"),
         confirmations_(static_cast<std::uint32_t>(setup.spec.params.integer("confirmations"))),
-        attacker_(setup.nodes),
-        is_attacker_(setup.network.size(), false),
         is_victim_(setup.network.size(), false),
         is_merchant_(setup.network.size(), false),
         rng_(setup.seeds.child("draws").rng()),
         victim_table_(setup.recorder.table(victim_schema())),
         sample_table_(setup.recorder.table(sample_schema())) {
-    for (const NodeId a : attacker_) is_attacker_[a] = true;
-    std::vector<NodeId> honest;
-    for (NodeId i = 0; i < network_.size(); ++i) {
-      if (!is_attacker_[i]) honest.push_back(i);
-    }
+    std::vector<NodeId> honest = scope_.others();
     const auto count = static_cast<std::size_t>(setup.spec.params.integer("victims"));
     if (count > honest.size()) {
       throw Error(fmt::format("attack '{}': {} victims asked, but only {} nodes are not the attacker's",
-                              label_, count, honest.size()));
+                              scope_.label, count, honest.size()));
     }
     Rng pick_rng = setup.seeds.child("victims").rng();
     shuffle_front(honest, count, pick_rng);
@@ -163,17 +154,17 @@ class EclipseAttack final : public Attack, public MessageFilter {
     for (const NodeId v : victims_) is_victim_[v] = true;
     rows_.resize(victims_.size());
     for (std::size_t i = 0; i < victims_.size(); ++i) {
-      rows_[i].attack = index_;
+      rows_[i].attack = scope_.index;
       rows_[i].victim = victims_[i];
       rows_[i].eclipsed_at_s = std::numeric_limits<double>::quiet_NaN();
     }
     const auto& t = consensus_.types();
     block_ref_types_ = {t.inv, t.getdata, t.block, t.cmpctblock, t.getblocktxn, t.blocktxn};
-    if (restart_s_ + downtime_s_ >= end_s_) {
+    if (restart_s_ + downtime_s_ >= scope_.end_s) {
       throw Error(
           fmt::format("attack '{}': the victims come back from the restart at {} s (start + wait + "
                       "downtime), not before the attack's end at {} s",
-                      label_, restart_s_ + downtime_s_, end_s_));
+                      scope_.label, restart_s_ + downtime_s_, scope_.end_s));
     }
     if (confirmations_ > 0) {
       AttackSpec window = setup.spec;
@@ -194,18 +185,18 @@ class EclipseAttack final : public Attack, public MessageFilter {
     runtime_ = &runtime;
     peers_ = runtime.peer_manager();
     if (peers_ == nullptr)
-      throw Error(fmt::format("attack '{}' needs network.peers (address tables)", label_));
-    for (const NodeId a : attacker_) peers_->set_unlimited_inbound(a);
+      throw Error(fmt::format("attack '{}' needs network.peers (address tables)", scope_.label));
+    for (const NodeId a : scope_.nodes) peers_->set_unlimited_inbound(a);
     if (capture_) {
-      pool_member_ = dynamic_cast<attacks::PoolNode*>(&runtime.protocol(attacker_.front()));
+      pool_member_ = dynamic_cast<attacks::PoolNode*>(&runtime.protocol(scope_.nodes.front()));
       if (pool_member_ == nullptr) {
         throw Error(
             fmt::format("attack '{}': blocks: capture needs the attack's nodes to run a private-chain "
                         "attack too (selfish_mining on the same nodes)",
-                        label_));
+                        scope_.label));
       }
     }
-    runtime.call_at(start_s_, [this] {
+    runtime.call_at(scope_.start_s, [this] {
       for (const NodeId v : victims_) occupy_inbound(v);
       flood();
       sample_loop();
@@ -220,7 +211,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
   FilterVerdict on_send(Message& msg, double now_s) override {
     if (pool_) return double_spend_verdict(msg);
     FilterVerdict verdict;
-    if (now_s < start_s_ || now_s >= end_s_ || !is_victim_[msg.to] || !is_attacker_[msg.from]) return verdict;
+    if (!scope_.active_at(now_s) || !is_victim_[msg.to] || !scope_.controlled[msg.from]) return verdict;
     if (!consensus_.types().carries_block(msg.type)) return verdict;
     if (!eclipsed(msg.to)) return verdict;
     ++held_;
@@ -234,10 +225,10 @@ class EclipseAttack final : public Attack, public MessageFilter {
   FilterVerdict double_spend_verdict(const Message& msg) {
     FilterVerdict verdict;
     // Only the attacker's messages and the merchants' can carry the branch or reach a merchant.
-    if (!is_attacker_[msg.from] && !is_merchant_[msg.from] && !is_merchant_[msg.to]) return verdict;
+    if (!scope_.controlled[msg.from] && !is_merchant_[msg.from] && !is_merchant_[msg.to]) return verdict;
     if (std::find(block_ref_types_.begin(), block_ref_types_.end(), msg.type) == block_ref_types_.end())
       return verdict;
-    const BlockId block = msg.as<nakamoto::BlockRef>().block;
+    const BlockId block = msg.as<longest_chain::BlockRef>().block;
     if (pool_->is_private(block)) {
       verdict.drop = !is_merchant_[msg.to] && !is_merchant_[msg.from];  // a merchant fetches it too
     } else if (pool_->active() && is_merchant_[msg.to]) {
@@ -267,7 +258,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
       at_end += connections > 0 && attacker == connections ? 1 : 0;
       if (pool_ && is_merchant_[victims_[i]]) {
         r.merchant = 1;
-        const auto* node = dynamic_cast<const nakamoto::NakamotoNode*>(&runtime_->protocol(victims_[i]));
+        const auto* node = dynamic_cast<const longest_chain::ChainNode*>(&runtime_->protocol(victims_[i]));
         const BlockId confirming = pool_->confirming_block();
         r.payment_confirmed = node != nullptr && confirming != 0 && node->view().knows(confirming) ? 1 : 0;
         r.payment_reverted =
@@ -291,7 +282,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
                   "from the start of the branch to its last needed confirmation (NaN: not reached)");
     }
     summary.set(key("victims"), static_cast<std::int64_t>(victims_.size()), "nodes", "victims");
-    summary.set(key("attacker_nodes"), static_cast<std::int64_t>(attacker_.size()), "nodes",
+    summary.set(key("attacker_nodes"), static_cast<std::int64_t>(scope_.nodes.size()), "nodes",
                 "attacker nodes (their addresses flood the victims' tables)");
     summary.set(key("eclipsed_at_restart"), static_cast<std::int64_t>(at_restart), "nodes",
                 "victims whose outbound peers after the restart were all the attacker's");
@@ -318,12 +309,12 @@ class EclipseAttack final : public Attack, public MessageFilter {
   }
 
  private:
-  std::string key(const char* name) const { return label_ + "_" + name; }
+  std::string key(const char* name) const { return scope_.label + "_" + name; }
 
   std::pair<std::uint32_t, std::uint32_t> connections_of(NodeId v) const {
-    const auto& peers = network_.topology().peers(v);
+    const auto& peers = scope_.network.topology().peers(v);
     std::uint32_t attacker = 0;
-    for (const PeerLink& p : peers) attacker += is_attacker_[p.peer] ? 1 : 0;
+    for (const PeerLink& p : peers) attacker += scope_.controlled[p.peer] ? 1 : 0;
     return {static_cast<std::uint32_t>(peers.size()), attacker};
   }
 
@@ -342,7 +333,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
 
   // Attacker nodes in a fresh random order, until the victim's inbound slots are full.
   void occupy_inbound(NodeId v) {
-    std::vector<NodeId> order = attacker_;
+    std::vector<NodeId> order = scope_.nodes;
     for (std::size_t i = 0; i < order.size() && peers_->accepts(v); ++i) {
       boost::random::uniform_int_distribution<std::size_t> pick(i, order.size() - 1);
       std::swap(order[i], order[pick(rng_)]);
@@ -354,16 +345,16 @@ class EclipseAttack final : public Attack, public MessageFilter {
     if (runtime_->now_s() >= restart_s_ || !runtime_->producing()) return;
     for (const NodeId v : victims_) {
       for (std::uint32_t m = 0; m < addr_messages_; ++m) {
-        boost::random::uniform_int_distribution<std::size_t> sender(0, attacker_.size() - 1);
-        std::vector<NodeId> addresses = dltsim::sample(attacker_, PeerManager::kMaxAddrMessage, rng_);
-        peers_->send_addresses(attacker_[sender(rng_)], v, std::move(addresses));
+        boost::random::uniform_int_distribution<std::size_t> sender(0, scope_.nodes.size() - 1);
+        std::vector<NodeId> addresses = dltsim::sample(scope_.nodes, PeerManager::kMaxAddrMessage, rng_);
+        peers_->send_addresses(scope_.nodes[sender(rng_)], v, std::move(addresses));
       }
     }
     runtime_->call_at(runtime_->now_s() + flood_interval_s_, [this] { flood(); });
   }
 
   void sample_loop() {
-    if (!runtime_->producing() || runtime_->now_s() >= end_s_) return;
+    if (!runtime_->producing() || runtime_->now_s() >= scope_.end_s) return;
     sample();
     runtime_->call_at(runtime_->now_s() + sample_interval_s_, [this] { sample_loop(); });
   }
@@ -372,7 +363,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
     const double now_s = runtime_->now_s();
     for (std::size_t i = 0; i < victims_.size(); ++i) {
       const auto [connections, attacker] = connections_of(victims_[i]);
-      Recorder::append(sample_table_, SampleRow{now_s, index_, victims_[i], connections, attacker});
+      Recorder::append(sample_table_, SampleRow{now_s, scope_.index, victims_[i], connections, attacker});
       if (connections > 0 && attacker == connections && std::isnan(rows_[i].eclipsed_at_s))
         rows_[i].eclipsed_at_s = now_s;
     }
@@ -391,20 +382,20 @@ class EclipseAttack final : public Attack, public MessageFilter {
       if (!s.tried) {
         ++r.new_entries;
         if (reconnects(a)) return;
-        if (is_attacker_[a] && live) ++r.new_attacker;
-        if (!is_attacker_[a] && live) ++r.new_honest_live;
+        if (scope_.controlled[a] && live) ++r.new_attacker;
+        if (!scope_.controlled[a] && live) ++r.new_honest_live;
         return;
       }
       ++r.tried_entries;
-      if (is_attacker_[a] && live) ++r.tried_attacker;
+      if (scope_.controlled[a] && live) ++r.tried_attacker;
       if (reconnects(a)) return;
-      if (is_attacker_[a] && live) ++r.tried_attacker_free;
-      if (!is_attacker_[a] && live) ++r.tried_honest_live;
+      if (scope_.controlled[a] && live) ++r.tried_attacker_free;
+      if (!scope_.controlled[a] && live) ++r.tried_honest_live;
     });
     for (const NodeId a : anchors) {
       if (!reconnects(a)) continue;
       ++r.anchors;
-      if (is_attacker_[a]) ++r.anchors_attacker;
+      if (scope_.controlled[a]) ++r.anchors_attacker;
     }
   }
 
@@ -416,7 +407,7 @@ class EclipseAttack final : public Attack, public MessageFilter {
       runtime_->set_online(v, true);
       for (const NodeId p : peers_->outbound_peers(v)) {
         ++r.outbound;
-        if (is_attacker_[p]) ++r.outbound_attacker;
+        if (scope_.controlled[p]) ++r.outbound_attacker;
       }
       r.eclipsed_at_restart = r.outbound > 0 && r.outbound == r.outbound_attacker ? 1 : 0;
       occupy_inbound(v);  // at once, before the next victim (or anyone) connects to it
@@ -425,12 +416,8 @@ class EclipseAttack final : public Attack, public MessageFilter {
     sample();
   }
 
-  nakamoto::NakamotoConsensus& consensus_;
-  const Network& network_;
-  std::string label_;
-  std::uint16_t index_;
-  double start_s_;
-  double end_s_;
+  longest_chain::LongestChainConsensus& consensus_;
+  attacks::AttackScope scope_;
   double restart_s_;
   double downtime_s_;
   double flood_interval_s_;
@@ -441,8 +428,6 @@ class EclipseAttack final : public Attack, public MessageFilter {
   bool pass_;
   bool capture_;
   std::uint32_t confirmations_;
-  std::vector<NodeId> attacker_;
-  std::vector<bool> is_attacker_;
   std::vector<bool> is_victim_;
   std::vector<bool> is_merchant_;
   std::vector<NodeId> victims_;
@@ -490,7 +475,7 @@ void register_eclipse(AttackRegistry& registry) {
                       "time between samples of the victims' connections (table eclipse_connections)"),
   };
   info.tables = {"eclipse", "eclipse_connections"};
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.check_window = [](const ParamValues& v, double start_s, double end_s) -> std::string {
     const double back_s = start_s + v.number("wait") + v.number("downtime");
     if (back_s >= end_s) {

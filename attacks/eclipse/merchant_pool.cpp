@@ -4,7 +4,7 @@
 
 namespace dltsim::attacks {
 
-MerchantPool::MerchantPool(nakamoto::NakamotoConsensus& consensus, const AttackSpec& window,
+MerchantPool::MerchantPool(longest_chain::LongestChainConsensus& consensus, const AttackSpec& window,
                            std::uint32_t confirmations, std::function<void()> on_begin)
     : PrivateChainPool(consensus, window), confirmations_(confirmations), on_begin_(std::move(on_begin)) {}
 

@@ -18,8 +18,8 @@ namespace dltsim::attacks {
 class MerchantPool final : public PrivateChainPool {
  public:
   /// Active in spec's window; on_begin runs when it opens (the merchants are chosen then).
-  MerchantPool(nakamoto::NakamotoConsensus& consensus, const AttackSpec& window, std::uint32_t confirmations,
-               std::function<void()> on_begin);
+  MerchantPool(longest_chain::LongestChainConsensus& consensus, const AttackSpec& window,
+               std::uint32_t confirmations, std::function<void()> on_begin);
   /// True for a block of the private branch.
   bool is_private(BlockId block) const { return block < private_.size() && private_[block]; }
   /// When the branch started (NaN before).

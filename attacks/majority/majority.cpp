@@ -42,7 +42,7 @@ TableSchema rewrite_schema() {
 
 class MajorityPool final : public attacks::PrivateChainPool {
  public:
-  MajorityPool(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup)
+  MajorityPool(longest_chain::LongestChainConsensus& consensus, const AttackSetup& setup)
       : PrivateChainPool(consensus, setup.spec),
         index_(setup.index),
         depth_(static_cast<std::uint32_t>(setup.spec.params.integer("depth"))),
@@ -187,7 +187,7 @@ void register_majority(AttackRegistry& registry) {
   };
   info.tables = {"majority_attempts"};
   info.power_param = "alpha";
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.check = [](const ParamValues& v) {
     // The race starts depth blocks behind and an honest block can come first: giving up at depth + 1
     // or less ends every attempt at once.

@@ -14,10 +14,7 @@ std::unique_ptr<BftPartitionResults> bft_partition_results(Consensus& consensus,
                                                            const std::string& attack) {
   auto* bft = dynamic_cast<bft::BftConsensus*>(&consensus);
   if (bft == nullptr) {
-    throw Error(
-        fmt::format("attack '{}' needs a longest-chain protocol (nakamoto, praos) or a BFT one (pbft, "
-                    "hotstuff, tendermint)",
-                    attack));
+    throw Error(fmt::format("attack '{}' needs a protocol of the longest_chain or bft family", attack));
   }
   return std::make_unique<BftPartitionResults>(*bft, side_a);
 }

@@ -27,8 +27,10 @@
 #include <fmt/format.h>
 #include <boost/random/exponential_distribution.hpp>
 
+#include "attacks/common/attack_scope.hpp"
 #include "attacks/common/private_chain_pool.hpp"
 #include "attacks/partition/bft_partition.hpp"
+#include "protocols/bft/bft_consensus.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/metrics/summary.hpp"
@@ -69,12 +71,8 @@ TableSchema side_schema() {
 class PartitionAttack final : public Attack, public MessageFilter {
  public:
   explicit PartitionAttack(const AttackSetup& setup)
-      : consensus_(dynamic_cast<nakamoto::NakamotoConsensus*>(&setup.consensus)),
-        network_(setup.network),
-        label_(setup.label),
-        index_(setup.index),
-        start_s_(setup.spec.start_s),
-        end_s_(setup.spec.end_s),
+      : consensus_(dynamic_cast<longest_chain::LongestChainConsensus*>(&setup.consensus)),
+        scope_(setup),
         heal_s_(setup.spec.end_s),
         resync_(setup.spec.params.flag("resync")),
         more_specific_(setup.spec.params.flag("more_specific")),
@@ -82,11 +80,10 @@ class PartitionAttack final : public Attack, public MessageFilter {
         rov_(setup.spec.params.number("rov")),
         routes_seed_(setup.seeds.child("routes").seed()),
         rov_seed_(setup.seeds.child("rov").seed()),
-        side_a_(setup.network.size(), false),
         bridge_(setup.network.size(), false),
         table_(setup.recorder.table(side_schema())) {
-    for (const NodeId id : setup.nodes) side_a_[id] = true;
-    if (consensus_ == nullptr) bft_ = attacks::bft_partition_results(setup.consensus, side_a_, "partition");
+    if (consensus_ == nullptr)
+      bft_ = attacks::bft_partition_results(setup.consensus, scope_.controlled, "partition");
     // Detection: the withdrawal comes `detection` after the start (or a draw with that mean from the
     // attack's own stream), unless `end` comes first; either way the heal is the same.
     const ParamValues& params = setup.spec.params;
@@ -95,8 +92,8 @@ class PartitionAttack final : public Attack, public MessageFilter {
       Rng rng = setup.seeds.child("detection").rng();
       detection_s = boost::random::exponential_distribution<double>(1.0 / detection_s)(rng);
     }
-    if (start_s_ + detection_s < end_s_) {
-      heal_s_ = start_s_ + detection_s;
+    if (scope_.start_s + detection_s < scope_.end_s) {
+      heal_s_ = scope_.start_s + detection_s;
       detection_s_ = detection_s;
     }
     if (const auto it = setup.selections.find("bridges"); it != setup.selections.end()) {
@@ -108,14 +105,15 @@ class PartitionAttack final : public Attack, public MessageFilter {
 
   FilterVerdict on_send(Message& msg, double /*now_s*/) override {
     FilterVerdict v;
-    v.drop = active_ && side_a_[msg.from] != side_a_[msg.to] && captured(msg.from, msg.to);
+    v.drop =
+        active_ && scope_.controlled[msg.from] != scope_.controlled[msg.to] && captured(msg.from, msg.to);
     dropped_ += v.drop ? 1 : 0;
     return v;
   }
 
   void on_start(Runtime& runtime) override {
-    if (bft_) bft_->set_window(start_s_, heal_s_);
-    runtime.call_at(start_s_, [this] { activate(); });
+    if (bft_) bft_->set_window(scope_.start_s, heal_s_);
+    runtime.call_at(scope_.start_s, [this] { activate(); });
     runtime.call_at(heal_s_, [this, &runtime] { heal(runtime); });
   }
 
@@ -130,8 +128,8 @@ class PartitionAttack final : public Attack, public MessageFilter {
     std::uint32_t blocks[2] = {0, 0}, orphaned[2] = {0, 0}, depth[2] = {0, 0};
     for (BlockId b = 1; b < tree.size(); ++b) {
       const Block& block = tree.get(b);
-      if (block.time_s < start_s_ || block.time_s >= heal_s_) continue;
-      const int side = side_a_[block.producer] ? 0 : 1;
+      if (block.time_s < scope_.start_s || block.time_s >= heal_s_) continue;
+      const int side = scope_.controlled[block.producer] ? 0 : 1;
       ++blocks[side];
       if (on_main[b]) continue;
       ++orphaned[side];
@@ -141,16 +139,16 @@ class PartitionAttack final : public Attack, public MessageFilter {
     }
     double power[2] = {0, 0};
     std::uint32_t nodes[2] = {0, 0};
-    for (NodeId i = 0; i < side_a_.size(); ++i) {
-      const int side = side_a_[i] ? 0 : 1;
+    for (NodeId i = 0; i < scope_.controlled.size(); ++i) {
+      const int side = scope_.controlled[i] ? 0 : 1;
       ++nodes[side];
       power[side] += consensus_->power_share(i);
     }
     for (int side = 0; side < 2; ++side) {
-      Recorder::append(table_, SideRow{index_, static_cast<std::uint8_t>(side), nodes[side], power[side],
-                                       blocks[side], orphaned[side], depth[side]});
+      Recorder::append(table_, SideRow{scope_.index, static_cast<std::uint8_t>(side), nodes[side],
+                                       power[side], blocks[side], orphaned[side], depth[side]});
     }
-    const auto key = [this](const char* name) { return label_ + "_" + name; };
+    const auto key = [this](const char* name) { return scope_.label + "_" + name; };
     summary.set(key("dropped"), static_cast<std::int64_t>(dropped_), "messages",
                 "messages lost across the cut");
     summary.set(key("power_share_a"), power[0], "", "consensus power share of the attack's nodes (side A)");
@@ -184,7 +182,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
                 "connections the relay network added between bridge nodes not already peers");
     // The closed form holds for a complete cut: every connection across it captured, no relay network.
     const bool complete = healed_ && cut_ > 0 && captured_ == cut_ && bridges_ == 0;
-    const double window_blocks = (heal_s_ - start_s_) / consensus_->config().block_interval_s;
+    const double window_blocks = (heal_s_ - scope_.start_s) / consensus_->config().block_interval_s;
     summary.set_number(
         key("theory_orphaned"),
         complete ? expected_min_poisson(power[0] * window_blocks, power[1] * window_blocks) : std::nan(""),
@@ -222,10 +220,10 @@ class PartitionAttack final : public Attack, public MessageFilter {
 
   void activate() {
     active_ = true;
-    for (NodeId a = 0; a < side_a_.size(); ++a) {
-      if (!side_a_[a]) continue;
-      for (const PeerLink& p : network_.topology().peers(a)) {
-        if (side_a_[p.peer]) continue;
+    for (NodeId a = 0; a < scope_.controlled.size(); ++a) {
+      if (!scope_.controlled[a]) continue;
+      for (const PeerLink& p : scope_.network.topology().peers(a)) {
+        if (scope_.controlled[p.peer]) continue;
         ++cut_;
         captured_ += captured(a, p.peer) ? 1 : 0;
       }
@@ -236,10 +234,10 @@ class PartitionAttack final : public Attack, public MessageFilter {
   // (FIBRE and a pool's backbone exist before any hijack). A pair already connected keeps its link.
   void connect_bridges(const std::vector<NodeId>& nodes, double latency_s) {
     if (nodes.size() > kMaxBridges) {
-      throw Error(fmt::format("attack '{}': bridges selects {} nodes; a full mesh is limited to {}", label_,
-                              nodes.size(), kMaxBridges));
+      throw Error(fmt::format("attack '{}': bridges selects {} nodes; a full mesh is limited to {}",
+                              scope_.label, nodes.size(), kMaxBridges));
     }
-    Topology& topo = network_.topology();
+    Topology& topo = scope_.network.topology();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       bridge_[nodes[i]] = true;
       for (std::size_t j = i + 1; j < nodes.size(); ++j) {
@@ -256,10 +254,10 @@ class PartitionAttack final : public Attack, public MessageFilter {
     healed_ = true;
     if (!resync_) return;
     // Each cut connection once, from its side-A end, in node and peer order (reproducible).
-    for (NodeId a = 0; a < side_a_.size(); ++a) {
-      if (!side_a_[a]) continue;
-      for (const PeerLink& p : network_.topology().peers(a)) {
-        if (!side_a_[p.peer]) runtime.reconnected(a, p.peer);
+    for (NodeId a = 0; a < scope_.controlled.size(); ++a) {
+      if (!scope_.controlled[a]) continue;
+      for (const PeerLink& p : scope_.network.topology().peers(a)) {
+        if (!scope_.controlled[p.peer]) runtime.reconnected(a, p.peer);
       }
     }
   }
@@ -269,7 +267,7 @@ class PartitionAttack final : public Attack, public MessageFilter {
     // The winning chain's last block produced before the heal.
     BlockId w = main;
     while (w != 0 && tree.get(w).time_s >= heal_s_) w = tree.get(w).parent;
-    if (w == 0 || tree.get(w).time_s < start_s_) return 0.0;  // nothing mined during the partition
+    if (w == 0 || tree.get(w).time_s < scope_.start_s) return 0.0;  // nothing mined during the partition
     const double all_s = consensus_->metrics().held_by_all_s(w);
     return std::isnan(all_s) ? all_s : std::max(0.0, all_s - heal_s_);
   }
@@ -277,23 +275,20 @@ class PartitionAttack final : public Attack, public MessageFilter {
   // BFT consensus (decisions are final: what the cut costs is liveness, bft_partition.hpp).
   void finish_bft(Summary& summary) {
     for (int side = 0; side < 2; ++side) {
-      const double share = static_cast<double>(bft_->replicas(side)) / static_cast<double>(side_a_.size());
-      Recorder::append(table_, SideRow{index_, static_cast<std::uint8_t>(side), bft_->replicas(side), share,
-                                       bft_->committed(side), 0, 0});
+      const double share =
+          static_cast<double>(bft_->replicas(side)) / static_cast<double>(scope_.controlled.size());
+      Recorder::append(table_, SideRow{scope_.index, static_cast<std::uint8_t>(side), bft_->replicas(side),
+                                       share, bft_->committed(side), 0, 0});
     }
-    summary.set(label_ + "_dropped", static_cast<std::int64_t>(dropped_), "messages",
+    summary.set(scope_.label + "_dropped", static_cast<std::int64_t>(dropped_), "messages",
                 "messages lost across the cut");
-    bft_->finish(summary, label_, healed_);
+    bft_->finish(summary, scope_.label, healed_);
   }
 
-  nakamoto::NakamotoConsensus* consensus_;  // null for a BFT protocol
+  longest_chain::LongestChainConsensus* consensus_;  // null for a BFT protocol
   std::unique_ptr<attacks::BftPartitionResults> bft_;
-  Network& network_;
-  std::string label_;
-  std::uint16_t index_;
-  double start_s_;
-  double end_s_;
-  double heal_s_;  // the withdrawal: end, or the detection if it comes first
+  attacks::AttackScope scope_;  // side A: the nodes it controls
+  double heal_s_;               // the withdrawal: end, or the detection if it comes first
   double detection_s_ = std::numeric_limits<double>::quiet_NaN();  // NaN: not detected before end
   bool resync_;
   bool more_specific_;
@@ -301,7 +296,6 @@ class PartitionAttack final : public Attack, public MessageFilter {
   double rov_;
   std::uint64_t routes_seed_;
   std::uint64_t rov_seed_;
-  std::vector<bool> side_a_;
   std::vector<bool> bridge_;
   TableWriter* table_;
   bool active_ = false;
@@ -360,7 +354,7 @@ void register_partition(AttackRegistry& registry) {
            "would not know them";
   };
   info.tables = {"partition_sides"};
-  info.protocols = {"nakamoto", "praos", "pbft", "hotstuff", "tendermint"};
+  info.families = {longest_chain::kFamily, bft::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<PartitionAttack>(setup); };
   registry.add(std::move(info));
 }

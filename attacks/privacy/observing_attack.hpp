@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/longest_chain/longest_chain_consensus.hpp"
 #include "sim/adversary/attack.hpp"
 #include "sim/tx/origin_observer.hpp"
 
@@ -23,7 +23,7 @@ class ObservingAttack : public Attack {
 
  protected:
   /// The run's longest-chain state.
-  nakamoto::NakamotoConsensus& consensus_;
+  longest_chain::LongestChainConsensus& consensus_;
   /// The network.
   Network& network_;
   /// Reports and guesses.

@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "attacks/privacy/observing_attack.hpp"
-#include "protocols/nakamoto/tx_relay.hpp"
+#include "protocols/longest_chain/tx_relay.hpp"
 #include "sim/net/network.hpp"
 
 namespace dltsim {
@@ -38,20 +38,21 @@ class OnPathObserver final : public attacks::ObservingAttack, public MessageFilt
   MessageFilter* filter() override { return this; }
 
   FilterVerdict on_send(Message& msg, double now_s) override {
-    const nakamoto::MessageTypeIds& t = consensus_.types();
+    const longest_chain::MessageTypeIds& t = consensus_.types();
     if (now_s < start_s_ || now_s >= end_s_) return {};
     if (msg.type != t.tx_inv && msg.type != t.tx && msg.type != t.tx_stem) return {};
     if (!carries(msg.from, msg.to)) return {};
     const TransactionLayer& layer = *consensus_.transactions();
     if (!layer.v2(msg.from, msg.to)) {
       if (msg.type == t.tx_inv) {
-        for (const TxId tx : msg.as<nakamoto::TxList>().txs)
+        for (const TxId tx : msg.as<longest_chain::TxList>().txs)
           observer_.report(tx, msg.to, msg.from, now_s, ObservationKind::on_path);
       } else {
-        observer_.report(msg.as<nakamoto::TxRef>().tx, msg.to, msg.from, now_s, ObservationKind::on_path);
+        observer_.report(msg.as<longest_chain::TxRef>().tx, msg.to, msg.from, now_s,
+                         ObservationKind::on_path);
       }
     } else if (msg.type != t.tx_inv) {
-      sized_.push_back(Sized{now_s, msg.from, msg.to, msg.size_bytes - nakamoto::kMessageHeaderBytes});
+      sized_.push_back(Sized{now_s, msg.from, msg.to, msg.size_bytes - longest_chain::kMessageHeaderBytes});
     }
     return {};
   }
@@ -132,7 +133,7 @@ void register_on_path_observer(AttackRegistry& registry) {
                        "v2: an encrypted transaction message is matched to a transaction of its "
                        "size created this long before at most")});
   info.tables = origin_observer_tables();
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.make = [](const AttackSetup& s) { return std::make_unique<OnPathObserver>(s); };
   registry.add(std::move(info));

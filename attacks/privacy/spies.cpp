@@ -35,7 +35,7 @@ void register_spies(AttackRegistry& registry) {
       "precision";
   info.params = attacks::observer_params();
   info.tables = origin_observer_tables();
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.make = [](const AttackSetup& s) { return std::make_unique<SpiesAttack>(s); };
   registry.add(std::move(info));

@@ -11,7 +11,7 @@
 #include <boost/random/uniform_01.hpp>
 
 #include "attacks/privacy/observing_attack.hpp"
-#include "protocols/nakamoto/tx_relay.hpp"
+#include "protocols/longest_chain/tx_relay.hpp"
 #include "sim/core/sampling.hpp"
 #include "sim/net/network.hpp"
 #include "sim/node/runtime.hpp"
@@ -23,21 +23,21 @@ namespace {
 // A node that only listens for transactions.
 class ListeningNode final : public Protocol {
  public:
-  ListeningNode(NodeId id, const nakamoto::MessageTypeIds& types, OriginObserver& observer)
+  ListeningNode(NodeId id, const longest_chain::MessageTypeIds& types, OriginObserver& observer)
       : id_(id), types_(types), observer_(observer) {}
   void on_message(NodeContext& ctx, const Message& msg) override {
     if (msg.type == types_.tx_inv) {
-      for (const TxId tx : msg.as<nakamoto::TxList>().txs)
+      for (const TxId tx : msg.as<longest_chain::TxList>().txs)
         observer_.report(tx, id_, msg.from, ctx.now_s(), ObservationKind::announced);
     } else if (msg.type == types_.tx || msg.type == types_.tx_stem) {
-      observer_.report(msg.as<nakamoto::TxRef>().tx, id_, msg.from, ctx.now_s(),
+      observer_.report(msg.as<longest_chain::TxRef>().tx, id_, msg.from, ctx.now_s(),
                        msg.type == types_.tx ? ObservationKind::body : ObservationKind::stem);
     }
   }
 
  private:
   NodeId id_;
-  const nakamoto::MessageTypeIds& types_;
+  const longest_chain::MessageTypeIds& types_;
   OriginObserver& observer_;
 };
 
@@ -117,7 +117,7 @@ void register_supernode(AttackRegistry& registry) {
       param::real("reach", 1, between(0, 1),
                   "share of the honest nodes each supernode connects to (0: none, a control)"));
   info.tables = origin_observer_tables();
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.check_network = [](const ParamValues&, const NetworkSpec& net) -> std::string {
     if (!net.peers.enabled) return "";

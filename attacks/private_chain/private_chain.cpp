@@ -67,7 +67,7 @@ struct Attempt {
 
 class PrivateChainRace final : public attacks::PrivateChainPool {
  public:
-  PrivateChainRace(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup)
+  PrivateChainRace(longest_chain::LongestChainConsensus& consensus, const AttackSetup& setup)
       : PrivateChainPool(consensus, setup.spec),
         depth_(static_cast<std::uint32_t>(setup.spec.params.integer("fork_depth"))),
         give_up_(static_cast<std::uint32_t>(setup.spec.params.integer("give_up_deficit"))),
@@ -215,7 +215,7 @@ class PrivateChainAttack final : public attacks::PoolAttack<PrivateChainRace> {
                        "public chain growth while racing: honest blocks only (blocks per second)", no_race);
     // The closed form holds in the idealised network with a fixed delay and many honest miners.
     const NetworkSpec& net = network_.spec();
-    nakamoto::BlockProduction& production = consensus_.production();
+    longest_chain::BlockProduction& production = consensus_.production();
     const bool closed_form = net.idealised && net.delay_law == DelayLaw::fixed;
     summary.set_number(
         key("theory_public_growth_per_s"),
@@ -260,7 +260,7 @@ void register_private_chain(AttackRegistry& registry) {
   };
   info.tables = {"private_chain_attempts"};
   info.power_param = "alpha";
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<PrivateChainAttack>(setup); };
   registry.add(std::move(info));
 }

@@ -83,7 +83,7 @@ std::vector<ParamSpec> selfish_params() {
 // Strategy execution on the network, gamma measurement and the lead time series.
 class SelfishPool final : public attacks::PrivateChainPool {
  public:
-  SelfishPool(nakamoto::NakamotoConsensus& consensus, const AttackSetup& setup,
+  SelfishPool(longest_chain::LongestChainConsensus& consensus, const AttackSetup& setup,
               std::unique_ptr<selfish::Strategy> strategy)
       : PrivateChainPool(consensus, setup.spec),
         strategy_(std::move(strategy)),
@@ -144,7 +144,7 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
         spec_(setup.spec),
         alpha_(setup.spec.params.number("alpha")),
         theory_alpha_(consensus_.production().block_share(alpha_)) {
-    const nakamoto::Config& c = consensus_.config();
+    const longest_chain::Config& c = consensus_.config();
     idealised_gamma_ = c.tie_rule.kind == TieBreak::gamma;
     const double gamma = idealised_gamma_ ? c.tie_rule.gamma : setup.spec.params.number("mdp_gamma");
     const std::string name = setup.spec.params.choice("strategy");
@@ -269,25 +269,26 @@ class SelfishMiningAttack final : public attacks::PoolAttack<SelfishPool> {
     std::vector<double> pool, all;  // per main-chain block of the window, by height
     double pool_uncle = 0, pool_nephew = 0, honest_uncle = 0;
     BlockId current = kNoBlock;
-    nakamoto::for_each_reward(tree, consensus_.metrics().main_head(), consensus_.reward_rules(),
-                              [&](const nakamoto::Reward& r) {
-                                const double t = tree.get(r.main).time_s;
-                                if (t < spec_.start_s || t >= spec_.end_s) return;
-                                if (r.main != current) {
-                                  current = r.main;
-                                  pool.push_back(0);
-                                  all.push_back(0);
-                                }
-                                const bool ours = is_member(r.node);
-                                all.back() += r.amount;
-                                if (!ours) {
-                                  if (r.kind == nakamoto::RewardKind::uncle) honest_uncle += r.amount;
-                                  return;
-                                }
-                                pool.back() += r.amount;
-                                if (r.kind == nakamoto::RewardKind::uncle) pool_uncle += r.amount;
-                                if (r.kind == nakamoto::RewardKind::nephew) pool_nephew += r.amount;
-                              });
+    longest_chain::for_each_reward(tree, consensus_.metrics().main_head(), consensus_.reward_rules(),
+                                   [&](const longest_chain::Reward& r) {
+                                     const double t = tree.get(r.main).time_s;
+                                     if (t < spec_.start_s || t >= spec_.end_s) return;
+                                     if (r.main != current) {
+                                       current = r.main;
+                                       pool.push_back(0);
+                                       all.push_back(0);
+                                     }
+                                     const bool ours = is_member(r.node);
+                                     all.back() += r.amount;
+                                     if (!ours) {
+                                       if (r.kind == longest_chain::RewardKind::uncle)
+                                         honest_uncle += r.amount;
+                                       return;
+                                     }
+                                     pool.back() += r.amount;
+                                     if (r.kind == longest_chain::RewardKind::uncle) pool_uncle += r.amount;
+                                     if (r.kind == longest_chain::RewardKind::nephew) pool_nephew += r.amount;
+                                   });
     const Estimate share = batch_ratio(pool, all);
     summary.set_number(key("reward_share"), share.value, "",
                        "the pool's share of all rewards paid by the main-chain blocks of the attack window "
@@ -328,7 +329,7 @@ void register_selfish_mining(AttackRegistry& registry) {
   info.params = selfish_params();
   info.tables = {"private_lead"};
   info.power_param = "alpha";
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<SelfishMiningAttack>(setup); };
   registry.add(std::move(info));
 }

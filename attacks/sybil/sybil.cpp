@@ -21,6 +21,7 @@
 
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "attacks/common/attack_scope.hpp"
 #include "attacks/common/private_chain_pool.hpp"
 #include "sim/core/sampling.hpp"
 #include "sim/metrics/recorder.hpp"
@@ -52,24 +53,15 @@ TableSchema share_schema() {
 class SybilAttack final : public Attack, public MessageFilter {
  public:
   explicit SybilAttack(const AttackSetup& setup)
-      : consensus_(attacks::require_nakamoto(setup.consensus, "sybil")),
-        network_(setup.network),
-        label_(setup.label),
-        index_(setup.index),
-        start_s_(setup.spec.start_s),
-        end_s_(setup.spec.end_s),
+      : consensus_(longest_chain::require(setup.consensus, "sybil")),
+        scope_(setup),
         rule_(setup.spec.params.text("blocks")),
         delay_s_(setup.spec.params.number("delay")),
         advertise_(static_cast<std::uint32_t>(setup.spec.params.integer("advertise"))),
         advertise_interval_s_(setup.spec.params.number("advertise_interval")),
-        sybils_(setup.nodes),
-        is_sybil_(setup.network.size(), false),
+        honest_(scope_.others()),
         rng_(setup.seeds.child("draws").rng()),
         table_(setup.recorder.table(share_schema())) {
-    for (const NodeId s : sybils_) is_sybil_[s] = true;
-    for (NodeId i = 0; i < network_.size(); ++i) {
-      if (!is_sybil_[i]) honest_.push_back(i);
-    }
     const auto& t = consensus_.types();
     announce_types_ = {t.inv, t.cmpctblock};  // what tells a peer that a block exists
   }
@@ -80,19 +72,20 @@ class SybilAttack final : public Attack, public MessageFilter {
     runtime_ = &runtime;
     peers_ = runtime.peer_manager();
     if (peers_ != nullptr) {
-      for (const NodeId s : sybils_) peers_->set_unlimited_inbound(s);
+      for (const NodeId s : scope_.nodes) peers_->set_unlimited_inbound(s);
     }
-    runtime.call_at(start_s_, [this] { tick(); });
+    runtime.call_at(scope_.start_s, [this] { tick(); });
   }
 
   FilterVerdict on_send(Message& msg, double now_s) override {
     FilterVerdict verdict;
-    if (now_s < start_s_ || now_s >= end_s_ || !is_sybil_[msg.from] || is_sybil_[msg.to]) return verdict;
+    if (!scope_.active_at(now_s) || !scope_.controlled[msg.from] || scope_.controlled[msg.to]) return verdict;
     const bool data = consensus_.types().carries_block(msg.type);
     const bool announce =
         std::find(announce_types_.begin(), announce_types_.end(), msg.type) != announce_types_.end();
     if (!data && !announce) return verdict;
-    if (is_sybil_[consensus_.tree().get(msg.as<nakamoto::BlockRef>().block).producer]) return verdict;
+    if (scope_.controlled[consensus_.tree().get(msg.as<longest_chain::BlockRef>().block).producer])
+      return verdict;
     if (rule_ == "silent") {
       verdict.drop = true;
     } else if (data && rule_ == "withhold") {
@@ -107,7 +100,7 @@ class SybilAttack final : public Attack, public MessageFilter {
   }
 
   void finish(Summary& summary) override {
-    summary.set(key("nodes"), static_cast<std::int64_t>(sybils_.size()), "nodes", "Sybil nodes");
+    summary.set(key("nodes"), static_cast<std::int64_t>(scope_.nodes.size()), "nodes", "Sybil nodes");
     summary.set(key("blocks_held"), static_cast<std::int64_t>(held_), "messages",
                 "block messages (and, when silent, announcements) the Sybil nodes withheld or delayed");
     const auto [ends, to_sybils] = honest_ends();
@@ -117,50 +110,44 @@ class SybilAttack final : public Attack, public MessageFilter {
   }
 
  private:
-  std::string key(const char* name) const { return label_ + "_" + name; }
+  std::string key(const char* name) const { return scope_.label + "_" + name; }
 
   std::pair<std::uint64_t, std::uint64_t> honest_ends() const {
     std::uint64_t ends = 0;
     std::uint64_t to_sybils = 0;
     for (const NodeId h : honest_) {
-      for (const PeerLink& p : network_.topology().peers(h)) {
+      for (const PeerLink& p : scope_.network.topology().peers(h)) {
         ++ends;
-        to_sybils += is_sybil_[p.peer] ? 1 : 0;
+        to_sybils += scope_.controlled[p.peer] ? 1 : 0;
       }
     }
     return {ends, to_sybils};
   }
 
   void tick() {
-    if (!runtime_->producing() || runtime_->now_s() >= end_s_) return;
+    if (!runtime_->producing() || runtime_->now_s() >= scope_.end_s) return;
     const auto [ends, to_sybils] = honest_ends();
-    Recorder::append(table_, ShareRow{runtime_->now_s(), index_, ends, to_sybils});
+    Recorder::append(table_, ShareRow{runtime_->now_s(), scope_.index, ends, to_sybils});
     if (peers_ != nullptr && !honest_.empty()) advertise();
     runtime_->call_at(runtime_->now_s() + advertise_interval_s_, [this] { tick(); });
   }
 
   void advertise() {
     boost::random::uniform_int_distribution<std::size_t> any_honest(0, honest_.size() - 1);
-    boost::random::uniform_int_distribution<std::size_t> any_sybil(0, sybils_.size() - 1);
+    boost::random::uniform_int_distribution<std::size_t> any_sybil(0, scope_.nodes.size() - 1);
     for (std::uint32_t m = 0; m < advertise_; ++m) {
-      std::vector<NodeId> addresses = sample(sybils_, PeerManager::kMaxAddrMessage, rng_);
-      const NodeId from = sybils_[any_sybil(rng_)];
+      std::vector<NodeId> addresses = sample(scope_.nodes, PeerManager::kMaxAddrMessage, rng_);
+      const NodeId from = scope_.nodes[any_sybil(rng_)];
       peers_->send_addresses(from, honest_[any_honest(rng_)], std::move(addresses));
     }
   }
 
-  nakamoto::NakamotoConsensus& consensus_;
-  const Network& network_;
-  std::string label_;
-  std::uint16_t index_;
-  double start_s_;
-  double end_s_;
+  longest_chain::LongestChainConsensus& consensus_;
+  attacks::AttackScope scope_;
   std::string rule_;
   double delay_s_;
   std::uint32_t advertise_;
   double advertise_interval_s_;
-  std::vector<NodeId> sybils_;
-  std::vector<bool> is_sybil_;
   std::vector<NodeId> honest_;
   std::vector<MessageType> announce_types_;
   Rng rng_;
@@ -189,7 +176,7 @@ void register_sybil(AttackRegistry& registry) {
                       "time between advertising rounds and samples of table sybil_connections"),
   };
   info.tables = {"sybil_connections"};
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.make = [](const AttackSetup& setup) { return std::make_unique<SybilAttack>(setup); };
   registry.add(std::move(info));
 }

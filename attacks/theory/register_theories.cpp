@@ -4,8 +4,8 @@
 
 #include "attacks/selfish_mining/optimal_policy.hpp"
 #include "attacks/theory/longest_chain_theory.hpp"
-#include "sim/tx/bulk_service_queue.hpp"
 #include "sim/run/builtin_extensions.hpp"
+#include "sim/tx/bulk_service_queue.hpp"
 
 namespace dltsim {
 
@@ -74,7 +74,8 @@ void register_builtin_theories(TheoryRegistry& registry) {
         const BulkQueue q = solve_bulk_queue(lambda, mu, b);
         s.set("root", q.r, "", "r: P(N = n) = (1 - r) r^n");
         s.set("mean_waiting", q.mean_waiting, "", "mean transactions waiting, r / (1 - r)");
-        s.set("mean_delay_s", q.mean_delay_s, "s", "mean time from arrival to the block that takes it (Little)");
+        s.set("mean_delay_s", q.mean_delay_s, "s",
+              "mean time from arrival to the block that takes it (Little)");
         s.set("empty_block", q.empty_block, "", "probability that a block is empty, 1 - r");
         s.set("full_block", q.full_block, "", "probability that a block is full, r^b");
         return s;

@@ -19,7 +19,7 @@
 #include <fmt/format.h>
 
 #include "attacks/transactions/tx_attack_common.hpp"
-#include "protocols/nakamoto/nakamoto_node.hpp"
+#include "protocols/longest_chain/chain_node.hpp"
 #include "sim/adversary/attack.hpp"
 #include "sim/metrics/statistics.hpp"
 #include "sim/metrics/summary.hpp"
@@ -30,10 +30,10 @@ namespace {
 
 class CensorshipAttack;
 
-class CensoringNode final : public nakamoto::NakamotoNode {
+class CensoringNode final : public longest_chain::ChainNode {
  public:
-  CensoringNode(nakamoto::NakamotoConsensus& consensus, NodeId id, const CensorshipAttack& attack)
-      : NakamotoNode(consensus, id), miner_(id), attack_(attack) {}
+  CensoringNode(longest_chain::LongestChainConsensus& consensus, NodeId id, const CensorshipAttack& attack)
+      : ChainNode(consensus, id), miner_(id), attack_(attack) {}
 
  protected:
   bool leaves_out(TxId tx, double now_s) const override;
@@ -123,7 +123,7 @@ class CensorshipAttack final : public Attack {
 
  private:
   std::string key(const char* name) const { return label_ + "_" + name; }
-  nakamoto::NakamotoConsensus& consensus_;
+  longest_chain::LongestChainConsensus& consensus_;
   std::string label_;
   std::vector<NodeId> nodes_;
   NodeId victim_, victims_;
@@ -153,7 +153,7 @@ void register_censorship(AttackRegistry& registry) {
           "share of the pool's blocks whose template its miners build themselves (Stratum V2 job "
           "declaration), which the pool cannot filter"),
   };
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.check_network = [](const ParamValues& v, const NetworkSpec& net) -> std::string {
     const auto last = v.integer("victim") + v.integer("victims") - 1;

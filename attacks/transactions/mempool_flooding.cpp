@@ -103,7 +103,7 @@ class FloodingAttack final : public Attack {
     runtime.call_at(now + gap(), [this, &runtime] { spam(runtime); });
   }
 
-  nakamoto::NakamotoConsensus& consensus_;
+  longest_chain::LongestChainConsensus& consensus_;
   std::string label_;
   std::vector<NodeId> nodes_;
   double tx_per_s_, fee_rate_;
@@ -124,7 +124,7 @@ void register_mempool_flooding(AttackRegistry& registry) {
       param::real("fee_rate_sat_vb", 5, between(0, 1e7), "their fee rate, satoshi per vbyte"),
       param::size("size", "250 B", between(60, 1e5), "their size (virtual bytes)"),
   };
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.make = [](const AttackSetup& s) { return std::make_unique<FloodingAttack>(s); };
   registry.add(std::move(info));

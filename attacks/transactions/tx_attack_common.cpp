@@ -8,8 +8,8 @@
 
 namespace dltsim::attacks {
 
-nakamoto::NakamotoConsensus& require_transactions(Consensus& consensus, const std::string& attack) {
-  auto* n = dynamic_cast<nakamoto::NakamotoConsensus*>(&consensus);
+longest_chain::LongestChainConsensus& require_transactions(Consensus& consensus, const std::string& attack) {
+  auto* n = dynamic_cast<longest_chain::LongestChainConsensus*>(&consensus);
   if (n == nullptr || n->transactions() == nullptr) {
     throw Error(
         fmt::format("attack '{}' needs a longest-chain protocol with a transactions section", attack));
@@ -25,7 +25,7 @@ std::size_t MainChainView::blocks_after(double from_s, std::uint32_t height) con
   return n;
 }
 
-MainChainView main_chain_view(nakamoto::NakamotoConsensus& consensus) {
+MainChainView main_chain_view(longest_chain::LongestChainConsensus& consensus) {
   MainChainView v;
   const std::vector<BlockId> chain = consensus.main_chain();
   for (const BlockId b : chain) v.block_times_s.push_back(consensus.tree().get(b).time_s);

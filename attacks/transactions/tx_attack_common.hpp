@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/longest_chain/longest_chain_consensus.hpp"
 #include "sim/tx/transaction_layer.hpp"
 
 namespace dltsim::attacks {
 
 /// The consensus as a longest-chain protocol with transactions; throws Error naming the attack otherwise.
-nakamoto::NakamotoConsensus& require_transactions(Consensus& consensus, const std::string& attack);
+longest_chain::LongestChainConsensus& require_transactions(Consensus& consensus, const std::string& attack);
 
 /// The main chain at the end: each block's time, in chain order, and each transaction's place on it.
 struct MainChainView {
@@ -22,6 +22,6 @@ struct MainChainView {
 };
 
 /// The main chain of the run as it ends.
-MainChainView main_chain_view(nakamoto::NakamotoConsensus& consensus);
+MainChainView main_chain_view(longest_chain::LongestChainConsensus& consensus);
 
 }  // namespace dltsim::attacks

@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "attacks/transactions/tx_attack_common.hpp"
-#include "protocols/nakamoto/tx_relay.hpp"
+#include "protocols/longest_chain/tx_relay.hpp"
 #include "sim/adversary/attack.hpp"
 #include "sim/metrics/summary.hpp"
 
@@ -45,7 +45,7 @@ class TxWithholding final : public Attack, public MessageFilter {
     const bool announcement = msg.type == t.tx_inv;
     if (!body && !announcement) return verdict;
     const TransactionLayer& layer = *consensus_.transactions();
-    if (body && mine_[layer.table().get(msg.as<nakamoto::TxRef>().tx).origin]) return verdict;
+    if (body && mine_[layer.table().get(msg.as<longest_chain::TxRef>().tx).origin]) return verdict;
     if (rule_ == "silent" || (body && rule_ == "withhold")) {
       verdict.drop = true;
     } else if (body && rule_ == "delay") {
@@ -63,7 +63,7 @@ class TxWithholding final : public Attack, public MessageFilter {
   }
 
  private:
-  nakamoto::NakamotoConsensus& consensus_;
+  longest_chain::LongestChainConsensus& consensus_;
   std::string label_;
   std::string rule_;
   double delay_s_, start_s_, end_s_;
@@ -85,7 +85,7 @@ void register_tx_withholding(AttackRegistry& registry) {
           param::duration("delay", "60 s", at_least(0), "added to each transaction they deliver"), "rule",
           {"delay"}),
   };
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.make = [](const AttackSetup& s) { return std::make_unique<TxWithholding>(s); };
   registry.add(std::move(info));

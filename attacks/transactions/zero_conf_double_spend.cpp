@@ -19,7 +19,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 
 #include "attacks/transactions/tx_attack_common.hpp"
-#include "protocols/nakamoto/tx_relay.hpp"
+#include "protocols/longest_chain/tx_relay.hpp"
 #include "sim/adversary/attack.hpp"
 #include "sim/core/sampling.hpp"
 #include "sim/metrics/recorder.hpp"
@@ -175,7 +175,7 @@ class ZeroConfAttack final : public Attack {
     layer.set(attacker_, d, kTxSeen);
     NodeContext& ctx = runtime.context(attacker_);
     const MessageType tx = consensus_.types().tx;
-    const std::uint32_t bytes = nakamoto::kMessageHeaderBytes + size_bytes_;
+    const std::uint32_t bytes = longest_chain::kMessageHeaderBytes + size_bytes_;
     ctx.send(merchant_, tx, bytes, consensus_.tx_ref(p));
     for (const NodeId h : helpers(runtime)) ctx.send(h, tx, bytes, consensus_.tx_ref(d));
   }
@@ -221,7 +221,7 @@ class ZeroConfAttack final : public Attack {
     return sample(std::move(pool), helpers_, rng_);
   }
 
-  nakamoto::NakamotoConsensus& consensus_;
+  longest_chain::LongestChainConsensus& consensus_;
   std::string label_;
   std::uint16_t index_;
   NodeId attacker_;
@@ -267,7 +267,7 @@ void register_zero_conf_double_spend(AttackRegistry& registry) {
       param::integer("attempts", 1, between(1, 1e6), "attempts, one every interval from start"),
       param::duration("interval", "30 min", greater_than(0), "time between attempts"),
   };
-  info.protocols = {"nakamoto", "praos"};
+  info.families = {longest_chain::kFamily};
   info.needs_transactions = true;
   info.tables = {"zero_conf_attempts"};
   info.check_network = [](const ParamValues& v, const NetworkSpec& net) -> std::string {

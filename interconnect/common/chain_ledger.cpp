@@ -4,12 +4,13 @@
 
 #include <fmt/format.h>
 
-#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/longest_chain/longest_chain_consensus.hpp"
 
 namespace dltsim {
 
 ChainLedger::ChainLedger(const LedgerHandle& ledger)
-    : runtime_(ledger.runtime), consensus_(dynamic_cast<nakamoto::NakamotoConsensus*>(ledger.consensus)) {
+    : runtime_(ledger.runtime),
+      consensus_(dynamic_cast<longest_chain::LongestChainConsensus*>(ledger.consensus)) {
   if (consensus_ == nullptr)
     throw Error(fmt::format("ledger {}: a chain bridge needs a longest-chain protocol (nakamoto, praos)",
                             quote_value(ledger.name)));

@@ -15,8 +15,8 @@
 
 namespace dltsim {
 
-namespace nakamoto {
-class NakamotoConsensus;
+namespace longest_chain {
+class LongestChainConsensus;
 }
 
 /// One chain ledger of the run.
@@ -40,7 +40,7 @@ class ChainLedger {
 
  private:
   Runtime* runtime_;
-  nakamoto::NakamotoConsensus* consensus_;
+  longest_chain::LongestChainConsensus* consensus_;
   TransactionLayer* layer_;
 };
 

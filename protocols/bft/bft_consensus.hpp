@@ -20,6 +20,9 @@ class Runtime;
 
 namespace dltsim::bft {
 
+/// The family's name (ProtocolInfo::family; attacks name it in AttackInfo::families).
+inline constexpr const char* kFamily = "bft";
+
 /// The BFT family's Consensus: protocols derive from it and make their replicas.
 class BftConsensus : public Consensus {
  public:
@@ -85,6 +88,7 @@ void register_protocol(ProtocolRegistry& registry, std::string name, std::string
                        std::vector<ParamSpec> own_params) {
   ProtocolInfo info;
   info.name = std::move(name);
+  info.family = kFamily;
   info.summary = std::move(summary);
   info.params = std::move(own_params);
   for (ParamSpec& s : bft_param_specs()) info.params.push_back(std::move(s));

@@ -2,12 +2,12 @@
 // Proof of work: a node holding a share s of the hashrate finds blocks as a Poisson process of rate
 // s / block interval; by memorylessness a node keeps its timer when its head changes.
 
-#include "protocols/nakamoto/block_production.hpp"
+#include "protocols/longest_chain/block_production.hpp"
 
 namespace dltsim::nakamoto {
 
 /// Poisson mining.
-class ProofOfWork final : public BlockProduction {
+class ProofOfWork final : public longest_chain::BlockProduction {
  public:
   /// Mining with the network's mean block interval.
   explicit ProofOfWork(double block_interval_s) : interval_s_(block_interval_s) {}

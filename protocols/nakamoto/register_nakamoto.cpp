@@ -1,3 +1,4 @@
+#include "protocols/nakamoto/nakamoto_config.hpp"
 #include "protocols/nakamoto/nakamoto_consensus.hpp"
 #include "sim/chain/chain_metrics.hpp"
 
@@ -9,6 +10,7 @@ void register_nakamoto(ProtocolRegistry& registry) {
   info.summary =
       "Nakamoto proof-of-work: Poisson mining, longest chain or GHOST, uncles, inv/getdata and compact-block "
       "relay";
+  info.family = longest_chain::kFamily;
   info.params = nakamoto::param_specs();
   info.tables = chain_table_names();
   info.tables.push_back("rewards");

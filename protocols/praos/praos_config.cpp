@@ -32,7 +32,7 @@ std::vector<ParamSpec> param_specs() {
                      "k: a block with k blocks on top of it is settled; a reorg deeper than k at an honest "
                      "node is a settlement failure (Cardano mainnet: securityParam 2160)"),
   };
-  std::vector<ParamSpec> relay = nakamoto::relay_param_specs();
+  std::vector<ParamSpec> relay = longest_chain::relay_param_specs();
   redefault(relay, "block_size", "65536 B",
             "block size (Cardano's maxBlockBodySize at Shelley, 65,536 bytes: full blocks, an upper bound "
             "on the average)");
@@ -54,11 +54,11 @@ SlotParams read_slots(const ParamValues& v) {
   return SlotParams{v.number("slot_length"), v.number("active_slot_coefficient")};
 }
 
-nakamoto::Config read_config(const ParamValues& v) {
-  nakamoto::Config c{};
+longest_chain::Config read_config(const ParamValues& v) {
+  longest_chain::Config c{};
   const SlotParams slots = read_slots(v);
   c.block_interval_s = slots.slot_s / slots.f;  // one slot in 1/f has a leader when all stake takes part
-  nakamoto::read_relay_config(v, c);
+  longest_chain::read_relay_config(v, c);
   c.settlement_depth = static_cast<std::uint32_t>(v.integer("settlement_depth"));
   return c;
 }

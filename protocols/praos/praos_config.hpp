@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "protocols/nakamoto/nakamoto_config.hpp"
+#include "protocols/longest_chain/chain_config.hpp"
 
 namespace dltsim::praos {
 
@@ -19,6 +19,6 @@ std::vector<ParamSpec> param_specs();
 /// The slot parameters from resolved values.
 SlotParams read_slots(const ParamValues& values);
 /// The relay and chain rules from resolved values (longest chain, block interval = slot / f).
-nakamoto::Config read_config(const ParamValues& values);
+longest_chain::Config read_config(const ParamValues& values);
 
 }  // namespace dltsim::praos

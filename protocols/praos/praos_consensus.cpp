@@ -44,12 +44,12 @@ PraosConsensus::PraosConsensus(const ProtocolSetup& setup)
     : PraosConsensus(setup, read_slots(setup.params)) {}
 
 PraosConsensus::PraosConsensus(const ProtocolSetup& setup, const SlotParams& slots)
-    : NakamotoConsensus(setup, read_config(setup.params),
-                        std::make_unique<SlotLottery>(slots.slot_s, slots.f)),
+    : LongestChainConsensus(setup, read_config(setup.params),
+                            std::make_unique<SlotLottery>(slots.slot_s, slots.f)),
       lottery_(static_cast<SlotLottery&>(production())) {}
 
 void PraosConsensus::finish(Summary& summary, double end_time_s) {
-  NakamotoConsensus::finish(summary, end_time_s);
+  LongestChainConsensus::finish(summary, end_time_s);
   const double slot_s = lottery_.slot_s();
   const double f = lottery_.f();
   // Slots observed whole: those that started before production stopped (a stop by block count

@@ -4,14 +4,14 @@
 // slot occupancy (slots holding a main-chain block), forks per slot, and settlement failures at
 // depth k (the shared chain metrics).
 
-#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/longest_chain/longest_chain_consensus.hpp"
 #include "protocols/praos/praos_config.hpp"
 #include "protocols/praos/slot_lottery.hpp"
 
 namespace dltsim::praos {
 
 /// Praos consensus.
-class PraosConsensus final : public nakamoto::NakamotoConsensus {
+class PraosConsensus final : public longest_chain::LongestChainConsensus {
  public:
   /// Reads parameters, sets up the lottery.
   explicit PraosConsensus(const ProtocolSetup& setup);

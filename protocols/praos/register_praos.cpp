@@ -9,6 +9,7 @@ void register_praos(ProtocolRegistry& registry) {
   info.summary =
       "Praos-style proof of stake: slot leader lottery phi_f, longest chain, settlement depth k, "
       "Nakamoto's relay";
+  info.family = longest_chain::kFamily;
   info.params = praos::param_specs();
   info.tables = praos::praos_table_names();
   info.make = [](const ProtocolSetup& setup) { return std::make_unique<praos::PraosConsensus>(setup); };

@@ -13,7 +13,7 @@
 #include <limits>
 #include <vector>
 
-#include "protocols/nakamoto/block_production.hpp"
+#include "protocols/longest_chain/block_production.hpp"
 
 namespace dltsim::praos {
 
@@ -27,7 +27,7 @@ struct SlotLeaders {
 };
 
 /// The slot lottery, and a count of the leaders of every slot.
-class SlotLottery final : public nakamoto::BlockProduction {
+class SlotLottery final : public longest_chain::BlockProduction {
  public:
   /// Slots of slot_s seconds, active slot coefficient f in (0, 1].
   SlotLottery(double slot_s, double f) : slot_s_(slot_s), f_(f) {}

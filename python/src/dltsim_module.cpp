@@ -66,7 +66,11 @@ py::list entries(const Registry<Entry>& registry, const char* kind) {
                   std::is_same_v<Entry, BridgeInfo>)
       d["tables"] = e.tables;
     if constexpr (std::is_same_v<Entry, BridgeInfo>) d["roles"] = e.roles;
-    if constexpr (std::is_same_v<Entry, AttackInfo>) d["protocols"] = e.protocols;  // empty: any
+    if constexpr (std::is_same_v<Entry, AttackInfo>) {
+      d["families"] = e.families;  // empty: any
+      d["protocols"] = builtin_catalog().protocols_for(e);
+    }
+    if constexpr (std::is_same_v<Entry, ProtocolInfo>) d["family"] = e.family;
     if constexpr (std::is_same_v<Entry, NetworkPreset>) {
       d["sources"] = e.sources;
       py::list regions;

@@ -64,8 +64,9 @@ struct AttackInfo {
   /// Parameter holding the total share of consensus power its nodes take (split equally), e.g. a
   /// pool's "alpha"; empty if the attack leaves power as the scenario set it.
   std::string power_param;
-  /// Protocols it can attack (empty: any).
-  std::vector<std::string> protocols;
+  /// Protocol families it can attack (ProtocolInfo::family; empty: any protocol): a new member of a
+  /// family gets the family's attacks without editing them.
+  std::vector<std::string> families;
   /// It acts on transactions: the scenario needs a `transactions` section.
   bool needs_transactions = false;
   /// Checks that involve several parameters; returns what is wrong, or "" (may be empty).
@@ -75,7 +76,7 @@ struct AttackInfo {
   std::function<std::string(const ParamValues&, double start_s, double end_s)> check_window;
   /// Checks against the network it runs on (a model it needs); returns what is wrong, or "" (may be empty).
   std::function<std::string(const ParamValues&, const NetworkSpec&)> check_network;
-  /// Factory; throws Error if the protocol is not one it can attack.
+  /// Factory; throws Error if the protocol is not of a family it can attack.
   std::function<std::unique_ptr<Attack>(const AttackSetup&)> make;
 };
 

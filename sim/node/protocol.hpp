@@ -74,6 +74,9 @@ class Consensus {
 /// Registry entry of a protocol.
 struct ProtocolInfo {
   std::string name;                 ///< scenario name
+  /// Its family: protocols of one family share a run-wide base class (a Consensus subclass), so an
+  /// attack that names the family (AttackInfo::families) works on every member through that base.
+  std::string family;
   std::string summary;              ///< one line
   std::vector<ParamSpec> params;    ///< parameters
   std::vector<std::string> tables;  ///< tables it can record (for output.record)

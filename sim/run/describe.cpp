@@ -96,12 +96,13 @@ std::string scenario_schema_markdown() {
 }
 
 std::string describe_text(const Catalog& c, const std::string& name) {
-  if (const ProtocolInfo* p = c.protocols.find(name)) return extension_text("protocol", *p);
+  if (const ProtocolInfo* p = c.protocols.find(name))
+    return extension_text("protocol", *p) + fmt::format("family: {}\n", p->family);
   if (const AttackInfo* a = c.attacks.find(name)) {
     std::string out = extension_text("attack", *a);
     fmt::format_to(
-        std::back_inserter(out), "protocols: {}\n",
-        a->protocols.empty() ? std::string("any") : fmt::format("{}", fmt::join(a->protocols, ", ")));
+        std::back_inserter(out), "protocols: {} (families: {})\n", fmt::join(c.protocols_for(*a), ", "),
+        a->families.empty() ? std::string("any") : fmt::format("{}", fmt::join(a->families, ", ")));
     return out;
   }
   if (const BridgeInfo* b = c.bridges.find(name)) {

@@ -395,10 +395,11 @@ AttackSpec read_attack(const YamlValue& v, const Catalog& catalog, Scenario& sc)
   if (names.empty()) name.fail(fmt::format("unknown attack '{}': no attack is registered", name.scalar()));
   a.name = name.as_choice(names);
   const AttackInfo& info = catalog.attacks.get(a.name);
-  if (!info.protocols.empty() &&
-      std::find(info.protocols.begin(), info.protocols.end(), protocol) == info.protocols.end()) {
-    name.fail(fmt::format("attack '{}' works on protocols {}, not on '{}'", a.name,
-                          fmt::join(info.protocols, ", "), protocol));
+  const ProtocolInfo& protocol_info = catalog.protocols.get(protocol);
+  if (!catalog.attack_fits(info, protocol_info)) {
+    name.fail(fmt::format("attack '{}' works on the {} famil{} (protocols {}), not on '{}' ({} family)",
+                          a.name, fmt::join(info.families, ", "), info.families.size() == 1 ? "y" : "ies",
+                          fmt::join(catalog.protocols_for(info), ", "), protocol, protocol_info.family));
   }
   if (info.needs_transactions && !sc.transactions.enabled) {
     name.fail(

@@ -88,7 +88,10 @@ def test_describe_is_what_the_command_line_prints():
     for name in ("nakamoto", "pbft", "selfish_mining", "crash", "bitcoin-2019"):
         cli = subprocess.run([exe, "describe", name], capture_output=True, text=True, check=True).stdout
         assert dltsim.describe(name)["text"] == cli
-    assert dltsim.describe("crash")["protocols"] == ["pbft", "hotstuff", "tendermint"]
+    assert sorted(dltsim.describe("crash")["protocols"]) == ["hotstuff", "pbft", "tendermint"]
+    assert dltsim.describe("crash")["families"] == ["bft"]
+    assert dltsim.describe("selfish_mining")["families"] == ["longest_chain"]
+    assert dltsim.describe("praos")["family"] == "longest_chain"
     assert len(dltsim.describe("bitcoin-2019")["regions"]) == 6
 
 

@@ -2,9 +2,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "protocols/nakamoto/compact_block.hpp"
+#include "protocols/longest_chain/compact_block.hpp"
 
-using namespace dltsim::nakamoto;
+using namespace dltsim::longest_chain;
 
 TEST_CASE("CompactSize takes 1, 3, 5 or 9 bytes") {
   CHECK(compact_size_bytes(0) == 1);

@@ -10,7 +10,7 @@
 
 #include "sim/chain/block_tree.hpp"
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 /// What a reward is paid for.
 enum class RewardKind : std::uint8_t {
@@ -39,4 +39,4 @@ struct Reward {
 void for_each_reward(const BlockTree& tree, BlockId head, const RewardRules& rules,
                      const std::function<void(const Reward&)>& fn);
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

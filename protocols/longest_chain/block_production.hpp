@@ -8,7 +8,7 @@
 #include "sim/chain/block_tree.hpp"
 #include "sim/core/rng.hpp"
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 /// How and when blocks are produced.
 class BlockProduction {
@@ -35,4 +35,4 @@ class BlockProduction {
   virtual double chain_growth_per_s(double share, double delay_s) const = 0;
 };
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

@@ -23,9 +23,9 @@
 #include "sim/node/node_context.hpp"
 #include "sim/tx/tx_table.hpp"
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
-class NakamotoConsensus;
+class LongestChainConsensus;
 
 /// Payload of tx_inv and tx_getdata: the transactions announced or requested.
 struct TxList : Payload {
@@ -48,7 +48,7 @@ inline constexpr std::uint64_t kTxTimerMarker = 0x5a;
 class TxRelay {
  public:
   /// The relay of node `id`.
-  TxRelay(NakamotoConsensus& consensus, NodeId id);
+  TxRelay(LongestChainConsensus& consensus, NodeId id);
   /// This node's wallet created tx.
   void on_wallet(NodeContext& ctx, TxId tx);
   /// A tx_inv, tx_getdata or tx message arrived.
@@ -138,7 +138,7 @@ class TxRelay {
   void draw_epoch(NodeContext& ctx, std::int64_t epoch);
   void refresh_epoch(NodeContext& ctx);
 
-  NakamotoConsensus& consensus_;
+  LongestChainConsensus& consensus_;
   NodeId id_;
   std::vector<Link> links_;      // by peer id
   std::vector<NodeId> peer_of_;  // links_[i].peer, packed: the lookups touch one cache line
@@ -159,4 +159,4 @@ class TxRelay {
   Stem stem_;
 };
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

@@ -11,17 +11,17 @@
 #include <unordered_set>
 #include <vector>
 
-#include "protocols/nakamoto/nakamoto_consensus.hpp"
-#include "protocols/nakamoto/tx_relay.hpp"
+#include "protocols/longest_chain/longest_chain_consensus.hpp"
+#include "protocols/longest_chain/tx_relay.hpp"
 #include "sim/chain/chain_view.hpp"
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 /// Honest Nakamoto node.
-class NakamotoNode : public Protocol {
+class ChainNode : public Protocol {
  public:
   /// A node of the given consensus.
-  NakamotoNode(NakamotoConsensus& consensus, NodeId id);
+  ChainNode(LongestChainConsensus& consensus, NodeId id);
   void on_start(NodeContext& ctx) override;
   void on_message(NodeContext& ctx, const Message& msg) override;
   void on_timer(NodeContext& ctx, std::uint64_t tag) override;
@@ -56,7 +56,7 @@ class NakamotoNode : public Protocol {
   /// Sends inv for block to every peer except `except` and peers known to have it.
   void announce(NodeContext& ctx, BlockId block, NodeId except);
   /// The shared state.
-  NakamotoConsensus& consensus_;
+  LongestChainConsensus& consensus_;
   /// This node's chain view.
   ChainView view_;
 
@@ -105,4 +105,4 @@ class NakamotoNode : public Protocol {
   std::vector<NodeId> hb_listeners_;          // peers that asked us to push compact blocks to them
 };
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

@@ -1,4 +1,4 @@
-#include "protocols/nakamoto/nakamoto_node.hpp"
+#include "protocols/longest_chain/chain_node.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,13 +6,13 @@
 #include <boost/random/bernoulli_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
-#include "protocols/nakamoto/compact_block.hpp"
+#include "protocols/longest_chain/compact_block.hpp"
 #include "sim/core/sampling.hpp"
 #include "sim/node/node_context.hpp"
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
-NakamotoNode::NakamotoNode(NakamotoConsensus& consensus, NodeId id)
+ChainNode::ChainNode(LongestChainConsensus& consensus, NodeId id)
     : consensus_(consensus),
       view_(consensus.tree(), consensus.config().fork_choice),
       id_(id),
@@ -20,45 +20,45 @@ NakamotoNode::NakamotoNode(NakamotoConsensus& consensus, NodeId id)
   if (consensus.transactions() != nullptr) tx_relay_ = std::make_unique<TxRelay>(consensus, id);
 }
 
-void NakamotoNode::on_wallet(NodeContext& ctx, TxId tx) {
+void ChainNode::on_wallet(NodeContext& ctx, TxId tx) {
   if (tx_relay_) tx_relay_->on_wallet(ctx, tx);
 }
 
-void NakamotoNode::on_start(NodeContext& ctx) {
+void ChainNode::on_start(NodeContext& ctx) {
   mining_ = ctx.power_share() > 0;
   if (mining_) schedule_mining(ctx);
 }
 
-void NakamotoNode::schedule_mining(NodeContext& ctx) {
+void ChainNode::schedule_mining(NodeContext& ctx) {
   // The next chance does not depend on the head (a Poisson process is memoryless, a slot lottery
   // is drawn per slot), so the timer is never restarted when the head changes.
   const double wait_s = consensus_.production().next_wait_s(mining_rng_, ctx.power_share(), ctx.now_s());
   mining_timer_ = ctx.set_timer(wait_s, tag(kMine, 0));
 }
 
-void NakamotoNode::on_production_stopped(NodeContext& ctx) {
+void ChainNode::on_production_stopped(NodeContext& ctx) {
   if (mining_ && !offline_) ctx.cancel_timer(mining_timer_);
   mining_ = false;
   consensus_.production().on_stopped(ctx.now_s());
 }
 
-void NakamotoNode::on_reconnected(NodeContext& ctx, NodeId peer) {
+void ChainNode::on_reconnected(NodeContext& ctx, NodeId peer) {
   // The peer fetches what it lacks: the head, then each missing parent from us (orphan handling).
   if (view_.head() != 0)  // block 0 is genesis: everyone has it
     ctx.send(peer, consensus_.types().inv, kInvSizeBytes, consensus_.ref(view_.head()));
 }
 
-void NakamotoNode::on_offline(NodeContext& ctx) {
+void ChainNode::on_offline(NodeContext& ctx) {
   offline_ = true;
   if (mining_) ctx.cancel_timer(mining_timer_);
 }
 
-void NakamotoNode::on_online(NodeContext& ctx) {
+void ChainNode::on_online(NodeContext& ctx) {
   offline_ = false;
   if (mining_ && ctx.producing()) schedule_mining(ctx);
 }
 
-void NakamotoNode::on_peer_lost(NodeContext& ctx, NodeId peer) {
+void ChainNode::on_peer_lost(NodeContext& ctx, NodeId peer) {
   if (tx_relay_) tx_relay_->on_peer_lost(ctx, peer);
   // Block ids in increasing order: the order of the new requests does not depend on the hash map.
   std::vector<BlockId> stalled;
@@ -76,7 +76,7 @@ void NakamotoNode::on_peer_lost(NodeContext& ctx, NodeId peer) {
   }
 }
 
-void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
+void ChainNode::on_timer(NodeContext& ctx, std::uint64_t t) {
   if ((t >> 56) == kTxTimerMarker) return tx_relay_->on_timer(ctx, t);
   const auto kind = static_cast<TimerKind>(t >> 32);
   const auto block = static_cast<BlockId>(t & 0xffffffffu);
@@ -103,7 +103,7 @@ void NakamotoNode::on_timer(NodeContext& ctx, std::uint64_t t) {
   }
 }
 
-void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
+void ChainNode::on_message(NodeContext& ctx, const Message& msg) {
   const MessageTypeIds& t = consensus_.types();
   if (msg.type == t.sendcmpct) {
     on_sendcmpct(msg.from, msg.as<HighBandwidth>().on);
@@ -135,7 +135,7 @@ void NakamotoNode::on_message(NodeContext& ctx, const Message& msg) {
   }
 }
 
-void NakamotoNode::on_inv(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::on_inv(NodeContext& ctx, BlockId block, NodeId from) {
   if (has_or_validating(block)) return;
   auto it = requests_.find(block);
   if (it != requests_.end()) {
@@ -146,13 +146,13 @@ void NakamotoNode::on_inv(NodeContext& ctx, BlockId block, NodeId from) {
   request(ctx, block, from);
 }
 
-void NakamotoNode::request(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::request(NodeContext& ctx, BlockId block, NodeId from) {
   Request& req = requests_[block];
   req.announcers.push_back(from);
   ask_next(ctx, block, req);
 }
 
-void NakamotoNode::ask_next(NodeContext& ctx, BlockId block, Request& req) {
+void ChainNode::ask_next(NodeContext& ctx, BlockId block, Request& req) {
   if (req.asked >= req.announcers.size()) {
     requests_.erase(block);  // nobody left to ask; a later inv starts over
     return;
@@ -162,7 +162,7 @@ void NakamotoNode::ask_next(NodeContext& ctx, BlockId block, Request& req) {
   req.timeout = ctx.set_timer(download_timeout_s(peer), tag(kRequestTimeout, block));
 }
 
-double NakamotoNode::download_timeout_s(NodeId peer) const {
+double ChainNode::download_timeout_s(NodeId peer) const {
   // Bitcoin Core: base + per_peer x the other peers a block download is in flight from.
   std::vector<NodeId> others;
   for (const auto& [b, r] : requests_) {
@@ -174,7 +174,7 @@ double NakamotoNode::download_timeout_s(NodeId peer) const {
   return c.download_timeout_base_s + c.download_timeout_per_peer_s * static_cast<double>(others.size());
 }
 
-void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
   if (!view_.knows(block)) return;
   if (consensus_.speaks_compact(id_) && consensus_.speaks_compact(from)) {
     ctx.send(from, consensus_.types().cmpctblock, compact_bytes(block), consensus_.ref(block));
@@ -183,7 +183,7 @@ void NakamotoNode::on_getdata(NodeContext& ctx, BlockId block, NodeId from) {
   }
 }
 
-void NakamotoNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
   if (has_or_validating(block)) return;
   const Config& c = consensus_.config();
   if (TransactionLayer* layer = consensus_.transactions()) {
@@ -207,7 +207,7 @@ void NakamotoNode::on_compact(NodeContext& ctx, BlockId block, NodeId from) {
   on_block_data(ctx, block, from);
 }
 
-void NakamotoNode::on_block_data(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::on_block_data(NodeContext& ctx, BlockId block, NodeId from) {
   if (has_or_validating(block)) return;
   if (const auto it = requests_.find(block); it != requests_.end()) ctx.cancel_timer(it->second.timeout);
   const double delay_s = consensus_.config().validation_delay_s;
@@ -219,7 +219,7 @@ void NakamotoNode::on_block_data(NodeContext& ctx, BlockId block, NodeId from) {
   connect(ctx, block, from);
 }
 
-void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
   const BlockId parent = consensus_.tree().get(block).parent;
   if (!view_.knows(parent)) {
     // Arrived before its parent (a chain published at once): wait for the parent, fetch it from the
@@ -245,7 +245,7 @@ void NakamotoNode::connect(NodeContext& ctx, BlockId block, NodeId from) {
   }
 }
 
-void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
+void ChainNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
   const ViewUpdate u = accept(ctx, block);
   if (u.head_changed) promote_high_bandwidth(ctx, from);
   // Like Bitcoin Core, relay only blocks that become the head (a losing fork is not relayed). With
@@ -261,14 +261,14 @@ void NakamotoNode::on_block(NodeContext& ctx, BlockId block, NodeId from) {
     announce(ctx, block, from);
 }
 
-void NakamotoNode::on_mined(NodeContext& ctx) {
+void ChainNode::on_mined(NodeContext& ctx) {
   const BlockId block =
       produce_block(ctx, consensus_.production().parent_for(consensus_.tree(), view_.head(), ctx.now_s()));
   accept(ctx, block);
   announce(ctx, block, kNoNode);
 }
 
-BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adversarial) {
+BlockId ChainNode::produce_block(NodeContext& ctx, BlockId parent, bool adversarial) {
   auto size = static_cast<std::uint32_t>(consensus_.config().block_size_bytes);
   BlockTree& tree = consensus_.tree();
   const std::vector<BlockId> uncles = consensus_.uncles() ? pick_uncles(parent) : std::vector<BlockId>{};
@@ -293,7 +293,7 @@ BlockId NakamotoNode::produce_block(NodeContext& ctx, BlockId parent, bool adver
   return block;
 }
 
-std::vector<BlockId> NakamotoNode::pick_uncles(BlockId parent) const {
+std::vector<BlockId> ChainNode::pick_uncles(BlockId parent) const {
   // Ethereum's rule: an uncle is a known block d = 1..uncle_depth heights below the new block, not on
   // its chain, whose parent is; not referenced before by the chain. Closest first (the largest
   // reward), then in production order.
@@ -317,7 +317,7 @@ std::vector<BlockId> NakamotoNode::pick_uncles(BlockId parent) const {
   return picked;
 }
 
-ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
+ViewUpdate ChainNode::accept(NodeContext& ctx, BlockId block) {
   const ViewUpdate u = view_.add(block, consensus_.config().tie_rule, ctx.rng());
   if (tx_relay_ && u.head_changed) tx_relay_->on_head_changed(ctx, u.old_head, view_.head());
   consensus_.metrics().on_arrival(block, id_, ctx.now_s(), late_fetches_.erase(block) > 0);
@@ -327,7 +327,7 @@ ViewUpdate NakamotoNode::accept(NodeContext& ctx, BlockId block) {
   return u;
 }
 
-void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
+void ChainNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
   if (ctx.broadcast_network()) {
     // The textbook network: the block itself goes straight to every node (a complete graph).
     const PayloadPtr& ref = consensus_.ref(block);
@@ -353,7 +353,7 @@ void NakamotoNode::announce(NodeContext& ctx, BlockId block, NodeId except) {
   }
 }
 
-void NakamotoNode::push(NodeContext& ctx, BlockId block, NodeId except, const std::vector<NodeId>* holders) {
+void ChainNode::push(NodeContext& ctx, BlockId block, NodeId except, const std::vector<NodeId>* holders) {
   // geth 1.9 (eth/handler.go BroadcastBlock): the whole block to sqrt(n) of the n peers that lack it,
   // at least 4, chosen at random; a hash announcement to the others.
   std::vector<NodeId> lacking;
@@ -377,7 +377,7 @@ void NakamotoNode::push(NodeContext& ctx, BlockId block, NodeId except, const st
   }
 }
 
-void NakamotoNode::promote_high_bandwidth(NodeContext& ctx, NodeId from) {
+void ChainNode::promote_high_bandwidth(NodeContext& ctx, NodeId from) {
   // Bitcoin Core's rule: the peers that most recently gave us a new block first become (or stay)
   // our high-bandwidth peers; the oldest of them is told to stop when a new one comes in.
   const std::uint32_t k = consensus_.config().high_bandwidth_peers;
@@ -397,7 +397,7 @@ void NakamotoNode::promote_high_bandwidth(NodeContext& ctx, NodeId from) {
   }
 }
 
-std::uint32_t NakamotoNode::compact_bytes(BlockId block) const {
+std::uint32_t ChainNode::compact_bytes(BlockId block) const {
   const TransactionLayer* layer = consensus_.transactions();
   if (layer == nullptr) return consensus_.config().compact.cmpctblock_bytes;
   // HeaderAndShortIDs with the block's own transactions: a short id each, the coinbase prefilled.
@@ -407,10 +407,10 @@ std::uint32_t NakamotoNode::compact_bytes(BlockId block) const {
          kCoinbaseBytes;
 }
 
-void NakamotoNode::on_sendcmpct(NodeId from, bool on) {
+void ChainNode::on_sendcmpct(NodeId from, bool on) {
   const auto it = std::find(hb_listeners_.begin(), hb_listeners_.end(), from);
   if (on && it == hb_listeners_.end()) hb_listeners_.push_back(from);
   if (!on && it != hb_listeners_.end()) hb_listeners_.erase(it);
 }
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

@@ -1,9 +1,9 @@
-#include "protocols/nakamoto/compact_block.hpp"
+#include "protocols/longest_chain/compact_block.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 std::uint32_t compact_size_bytes(std::uint64_t n) {
   if (n < 253) return 1;
@@ -41,4 +41,4 @@ CompactBlock compact_block(double block_size_bytes, double transaction_bytes, do
   return c;
 }
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

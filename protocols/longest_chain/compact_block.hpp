@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 /// Bitcoin P2P message header: magic, command, length, checksum.
 inline constexpr std::uint32_t kMessageHeaderBytes = 24;
@@ -41,4 +41,4 @@ struct CompactBlock {
 /// (at least one when there is any).
 CompactBlock compact_block(double block_size_bytes, double transaction_bytes, double missing_fraction);
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

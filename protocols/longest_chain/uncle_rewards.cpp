@@ -1,8 +1,8 @@
-#include "protocols/nakamoto/uncle_rewards.hpp"
+#include "protocols/longest_chain/uncle_rewards.hpp"
 
 #include <algorithm>
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 void for_each_reward(const BlockTree& tree, BlockId head, const RewardRules& rules,
                      const std::function<void(const Reward&)>& fn) {
@@ -23,4 +23,4 @@ void for_each_reward(const BlockTree& tree, BlockId head, const RewardRules& rul
   }
 }
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain

@@ -1,4 +1,4 @@
-#include "protocols/nakamoto/tx_relay.hpp"
+#include "protocols/longest_chain/tx_relay.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,11 +9,11 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
-#include "protocols/nakamoto/compact_block.hpp"
-#include "protocols/nakamoto/nakamoto_consensus.hpp"
+#include "protocols/longest_chain/compact_block.hpp"
+#include "protocols/longest_chain/longest_chain_consensus.hpp"
 #include "sim/core/sampling.hpp"
 
-namespace dltsim::nakamoto {
+namespace dltsim::longest_chain {
 
 namespace {
 
@@ -67,7 +67,7 @@ bool TxRelay::KnownWindow::has(TxId tx) const {
   return (bits_[(tx % kSpan) / 64] >> (tx % 64)) & 1;
 }
 
-TxRelay::TxRelay(NakamotoConsensus& consensus, NodeId id) : consensus_(consensus), id_(id) {}
+TxRelay::TxRelay(LongestChainConsensus& consensus, NodeId id) : consensus_(consensus), id_(id) {}
 
 TxRelay::Link& TxRelay::link(NodeContext& ctx, NodeId peer) {
   const auto it = std::lower_bound(peer_of_.begin(), peer_of_.end(), peer);
@@ -485,4 +485,4 @@ void TxRelay::on_peer_lost(NodeContext& ctx, NodeId peer) {
   for (const TxId tx : stalled) ask(ctx, tx, requests_.at(tx), ctx.now_s());
 }
 
-}  // namespace dltsim::nakamoto
+}  // namespace dltsim::longest_chain
