@@ -6,6 +6,7 @@ namespace dltsim {
 
 void register_nakamoto(ProtocolRegistry& registry);
 void register_praos(ProtocolRegistry& registry);
+void register_gasper(ProtocolRegistry& registry);
 namespace pbft {
 void register_pbft(ProtocolRegistry& registry);
 }
@@ -19,6 +20,7 @@ void register_tendermint(ProtocolRegistry& registry);
 void register_builtin_protocols(ProtocolRegistry& registry) {
   register_nakamoto(registry);
   register_praos(registry);
+  register_gasper(registry);
   pbft::register_pbft(registry);
   hotstuff::register_hotstuff(registry);
   tendermint::register_tendermint(registry);

@@ -81,6 +81,8 @@ struct ProtocolInfo {
   std::vector<ParamSpec> params;    ///< parameters
   std::vector<std::string> tables;  ///< tables it can record (for output.record)
   std::function<std::unique_ptr<Consensus>(const ProtocolSetup&)> make;  ///< factory
+  /// Checks that involve several parameters; returns what is wrong, or "" (may be empty).
+  std::function<std::string(const ParamValues&)> check;
   /// Mean time between blocks for these parameters, for protocols whose blocks carry the scenario's
   /// transactions (the loader checks the workload against the capacity); null: no transactions.
   std::function<double(const ParamValues&)> block_interval_s;

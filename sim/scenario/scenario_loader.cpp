@@ -663,6 +663,9 @@ Scenario load_scenario(const ScenarioInput& input, const Catalog& catalog) {
   if (const auto p = consensus.get("params")) {
     sc.consensus.params = p->as_params(protocol.params);
     warn_inert_params(*p, protocol.params, sc.consensus.params, sc);
+    if (protocol.check) {
+      if (const std::string problem = protocol.check(sc.consensus.params); !problem.empty()) p->fail(problem);
+    }
   } else {
     sc.consensus.params = default_params(protocol.params);
   }

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocols/gasper/fork_choice_store.hpp"
+#include "protocols/gasper/vote_book.hpp"
 
 using namespace dltsim;
 using namespace dltsim::gasper;
@@ -114,4 +115,27 @@ TEST_CASE("a block before its parent and a boost outside [0 1] are errors") {
   CHECK_THROWS(ForkChoiceStore(blocks, kCommittee, 1.5));
   CHECK_THROWS(blocks.add(b, 1, 2, 24, 1000, FfgState{}));  // a slot not after its parent's
   CHECK_THROWS(BeaconBlocks(0));
+}
+
+TEST_CASE("a vote of the next epoch replaces its share of the class's previous votes") {
+  BeaconBlocks blocks(32);
+  const BlockId a = blocks.add(0, 1, 1, 12, 1000, FfgState{});
+  const BlockId b = blocks.add(a, 1, 33, 396, 1000, FfgState{});
+  ForkChoiceStore store(blocks, kCommittee, 0.4);
+  store.on_block(a);
+  store.on_block(b);
+  VoteBook book({100.0, 20.0});
+  book.add(store, 0, a, 100, 0);  // every honest validator voted for a in epoch 0
+  book.add(store, 0, a, 20, 1);   // and every adversarial one
+  CHECK(store.votes(a) == 120);
+  book.add(store, 1, b, 25, 0);  // a quarter of the honest ones vote again, for b
+  CHECK(store.votes(b) == 25);
+  CHECK(store.votes(a) == Approx(95));  // their epoch-0 votes are gone; the adversary's stay
+  book.add(store, 1, b, 75, 0);         // the other three quarters
+  CHECK(store.votes(a) == Approx(20));
+  book.add(store, 3, b, 10, 0);  // epoch 2 passed without votes: epoch 0 and 1 votes are too old
+  CHECK(store.votes(a) == Approx(0));
+  CHECK(store.votes(b) == Approx(10));
+  book.add(store, 1, a, 5, 0);  // older than the previous epoch: ignored
+  CHECK(store.votes(a) == Approx(0));
 }

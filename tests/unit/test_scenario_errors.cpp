@@ -119,7 +119,7 @@ TEST_CASE("unknown protocol lists the registered ones") {
   CHECK(e.where().line == 9);
   CHECK_THAT(e.detail(),
              Catch::Contains(
-                 "'nakamotto' is not allowed; allowed values: hotstuff, nakamoto, pbft, praos, tendermint"));
+                 "'nakamotto' is not allowed; allowed values: gasper, hotstuff, nakamoto, pbft, praos, tendermint"));
 }
 
 TEST_CASE("unknown protocol parameter lists the declared ones") {
