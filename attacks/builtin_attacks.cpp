@@ -21,6 +21,7 @@ void register_tx_withholding(AttackRegistry& registry);
 void register_spies(AttackRegistry& registry);
 void register_supernode(AttackRegistry& registry);
 void register_on_path_observer(AttackRegistry& registry);
+void register_ex_ante_reorg(AttackRegistry& registry);
 namespace byzantine {
 void register_crash(AttackRegistry& registry);
 void register_silent_leader(AttackRegistry& registry);
@@ -47,6 +48,7 @@ void register_builtin_attacks(AttackRegistry& registry) {
   register_spies(registry);
   register_supernode(registry);
   register_on_path_observer(registry);
+  register_ex_ante_reorg(registry);
   byzantine::register_crash(registry);
   byzantine::register_silent_leader(registry);
   byzantine::register_vote_withholding(registry);

@@ -5,7 +5,7 @@
 namespace dltsim::gasper {
 
 BeaconBlocks::BeaconBlocks(std::uint32_t slots_per_epoch)
-    : slots_per_epoch_(slots_per_epoch), slot_{0}, state_{FfgState{}} {
+    : slots_per_epoch_(slots_per_epoch), slot_{0}, state_{FfgState{}}, unrealized_{FfgState{}} {
   if (slots_per_epoch == 0) throw std::invalid_argument("slots_per_epoch must be positive");
 }
 
@@ -15,6 +15,7 @@ BlockId BeaconBlocks::add(BlockId parent, NodeId proposer, std::uint64_t slot, d
   const BlockId id = tree_.add(parent, proposer, time_s, size_bytes, 1, adversarial);
   slot_.push_back(slot);
   state_.push_back(state);
+  unrealized_.push_back(state);
   return id;
 }
 

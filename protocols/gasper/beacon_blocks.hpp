@@ -29,6 +29,11 @@ class BeaconBlocks {
   std::uint64_t epoch(BlockId b) const { return slot_[b] / slots_per_epoch_; }
   /// The FFG part of a block's post-state.
   const FfgState& state(BlockId b) const { return state_[b]; }
+  /// Its state as the end of its epoch would leave it with the votes its chain holds so far
+  /// (compute_pulled_up_tip's "unrealized" checkpoints); the post-state until set.
+  const FfgState& unrealized(BlockId b) const { return unrealized_[b]; }
+  /// Sets a block's unrealized checkpoints (right after adding it).
+  void set_unrealized(BlockId b, const FfgState& s) { unrealized_[b] = s; }
   /// The parent of a block (kNoBlock for genesis).
   BlockId parent(BlockId b) const { return tree_.get(b).parent; }
   /// The highest block of b's chain whose slot is at most `slot` (get_ancestor).
@@ -47,6 +52,7 @@ class BeaconBlocks {
   BlockTree tree_;
   std::vector<std::uint64_t> slot_;
   std::vector<FfgState> state_;
+  std::vector<FfgState> unrealized_;
 };
 
 }  // namespace dltsim::gasper

@@ -32,8 +32,16 @@ void ForkChoiceStore::on_block(BlockId b) {
   }
   known_[b] = true;
   known_ids_.insert(std::upper_bound(known_ids_.begin(), known_ids_.end(), b), b);
-  // on_block's checkpoint updates (update_checkpoints): the highest justified and finalised seen.
-  const FfgState& s = blocks_.state(b);
+  // on_block: the highest justified and finalised seen, and the unrealized ones, which count at once
+  // for a block of an earlier epoch (pulled up) and at the next epoch's start otherwise.
+  update_checkpoints(blocks_.state(b));
+  const FfgState& u = blocks_.unrealized(b);
+  if (u.current_justified.epoch > unrealized_justified_.epoch) unrealized_justified_ = u.current_justified;
+  if (u.finalized.epoch > unrealized_finalized_.epoch) unrealized_finalized_ = u.finalized;
+  if (blocks_.epoch(b) < epoch_) update_checkpoints(u);
+}
+
+void ForkChoiceStore::update_checkpoints(const FfgState& s) {
   if (s.current_justified.epoch > justified_.epoch) justified_ = s.current_justified;
   if (s.finalized.epoch > finalized_.epoch) finalized_ = s.finalized;
 }
@@ -44,7 +52,8 @@ void ForkChoiceStore::add_votes(BlockId b, double stake) {
 }
 
 bool ForkChoiceStore::viable_leaf(BlockId b, std::uint64_t current_epoch) const {
-  const FfgState& s = blocks_.state(b);
+  // get_voting_source: a block of an earlier epoch votes from its pulled-up justification.
+  const FfgState& s = current_epoch > blocks_.epoch(b) ? blocks_.unrealized(b) : blocks_.state(b);
   const std::uint64_t source = s.current_justified.epoch;
   const bool correct_justified =
       justified_.epoch == 0 || source == justified_.epoch || source + 2 >= current_epoch;
@@ -54,6 +63,11 @@ bool ForkChoiceStore::viable_leaf(BlockId b, std::uint64_t current_epoch) const 
 }
 
 BlockId ForkChoiceStore::head(std::uint64_t current_epoch) {
+  if (current_epoch > epoch_) {
+    // on_tick at an epoch's start: the unrealized checkpoints become the store's.
+    epoch_ = current_epoch;
+    update_checkpoints(FfgState{Checkpoint{}, unrealized_justified_, unrealized_finalized_, 0});
+  }
   const BlockId root = justified_.root;
   subtree_.assign(known_.size(), 0.0);
   viable_.assign(known_.size(), 0);

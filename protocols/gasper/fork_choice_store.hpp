@@ -6,8 +6,10 @@
 // latest messages change (its own bookkeeping of whose message is latest, equivocators removed), so
 // the store costs one number per block, not one per validator.
 //
-// Simplification: a branch's voting source is its leaf's realised justification (the spec pulls up
-// the justification of blocks from past epochs, "unrealized justification"; docs/gasper.md).
+// A block from an earlier epoch than the current one counts with its unrealized checkpoints (what
+// its epoch's end will justify from the votes its chain already holds), as the specification's
+// pulled-up tips do: for its branch's voting source, and for the store's checkpoints, which take the
+// best unrealized ones at each epoch's start.
 
 #include <cstdint>
 #include <vector>
@@ -49,6 +51,7 @@ class ForkChoiceStore {
 
  private:
   bool viable_leaf(BlockId b, std::uint64_t current_epoch) const;
+  void update_checkpoints(const FfgState& s);
   const BeaconBlocks& blocks_;
   double committee_weight_;
   double boost_;
@@ -60,6 +63,9 @@ class ForkChoiceStore {
   BlockId boost_block_ = kNoBlock;
   Checkpoint justified_;
   Checkpoint finalized_;
+  Checkpoint unrealized_justified_;
+  Checkpoint unrealized_finalized_;
+  std::uint64_t epoch_ = 0;  // the current epoch as of the last head() call
 };
 
 /// The stand-in for comparing block roots on equal weight (the spec breaks ties lexicographically

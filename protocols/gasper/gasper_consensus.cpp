@@ -203,6 +203,7 @@ BlockId GasperConsensus::produce(NodeId proposer, std::uint64_t slot, BlockId pa
       blocks_.add(parent, proposer, slot, now_s, config_.block_size_bytes, state, adversarial_[proposer]);
   block_refs_.push_back(std::make_shared<const ItemRef>(b));
   included_.push_back(std::move(include));
+  blocks_.set_unrealized(b, epoch_transition(state, b, epoch));
   return b;
 }
 
@@ -221,9 +222,7 @@ void GasperConsensus::on_head_change(NodeId node, BlockId old_head, BlockId new_
   Recorder::append(reorg_table_, ReorgRow{now_s, node, depth, old_head, new_head});
 }
 
-void GasperConsensus::finish(Summary& summary, double end_time_s) {
-  const std::uint32_t spe = config_.slots_per_epoch;
-  // The canonical head: the one most honest nodes follow at the end.
+BlockId GasperConsensus::canonical_head() {
   std::map<BlockId, std::uint32_t> votes;
   for (NodeId n = 0; n < node_count_; ++n) {
     if (!adversarial_[n] && runtime_ != nullptr) ++votes[nodes_[n]->head(runtime_->context(n))];
@@ -233,10 +232,20 @@ void GasperConsensus::finish(Summary& summary, double end_time_s) {
   for (const auto& [h, c] : votes) {
     if (c > most) head = h, most = c;
   }
-  const std::vector<bool> canonical = blocks_.tree().chain_flags(head);
-  // The last slot that ended: a block of a slot starting at the very end has not left its proposer.
+  return head;
+}
+
+std::uint64_t GasperConsensus::last_slot(double end_time_s) const {
+  // A block of a slot starting at the very end has not left its proposer.
   const double ended = std::ceil(end_time_s / config_.slot_s - 1e-9) - 1;
-  const std::uint64_t last_slot = ended > 0 ? static_cast<std::uint64_t>(ended) : 0;
+  return ended > 0 ? static_cast<std::uint64_t>(ended) : 0;
+}
+
+void GasperConsensus::finish(Summary& summary, double end_time_s) {
+  const std::uint32_t spe = config_.slots_per_epoch;
+  const BlockId head = canonical_head();
+  const std::vector<bool> canonical = blocks_.tree().chain_flags(head);
+  const std::uint64_t last_slot = this->last_slot(end_time_s);
 
   std::vector<std::uint32_t> made(last_slot + 1, 0);
   std::vector<std::uint8_t> held(last_slot + 1, 0);

@@ -88,6 +88,12 @@ class GasperConsensus final : public Consensus {
   void mark_adversarial(NodeId node);
   /// True if an attack controls the node.
   bool adversarial(NodeId node) const { return adversarial_[node]; }
+  /// An attack replaced node `id`'s behaviour with `node` (a GasperNode subclass).
+  void set_node(NodeId id, GasperNode* node) { nodes_[id] = node; }
+  /// A node's behaviour.
+  GasperNode& node(NodeId id) { return *nodes_[id]; }
+  /// The runtime (after on_start).
+  Runtime& runtime() { return *runtime_; }
   /// The node aggregating `slot`'s attestations.
   NodeId aggregator(std::uint64_t slot);
   /// The slot at time t.
@@ -110,6 +116,10 @@ class GasperConsensus final : public Consensus {
   void on_arrival(NodeId node, BlockId b, double now_s);
   /// A node's head moved from old_head to new_head (for reorgs).
   void on_head_change(NodeId node, BlockId old_head, BlockId new_head, double now_s);
+  /// The canonical head at the end: the head most honest nodes follow (ties: the lower block id).
+  BlockId canonical_head();
+  /// The last slot that ended by end_time_s.
+  std::uint64_t last_slot(double end_time_s) const;
   /// The aggregates block b includes.
   const std::vector<AggregateId>& included(BlockId b) const { return included_[b]; }
 

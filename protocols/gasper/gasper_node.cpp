@@ -49,9 +49,29 @@ void GasperNode::track_head(NodeContext& ctx) {
 
 void GasperNode::gossip(NodeContext& ctx, MessageType type, std::uint32_t size, const PayloadPtr& ref,
                         NodeId from) {
+  if (ctx.broadcast_network()) {
+    // The idealised network: the originator reaches every node directly and nobody relays.
+    if (from != kNoNode) return;
+    for (NodeId n = 0; n < ctx.node_count(); ++n) {
+      if (n != id_) ctx.send(n, type, size, ref);
+    }
+    return;
+  }
   for (const PeerLink& p : ctx.peers()) {
     if (p.peer != from) ctx.send(p.peer, type, size, ref);
   }
+}
+
+void GasperNode::learn_block(NodeContext& ctx, BlockId b) {
+  if (b >= seen_blocks_.size()) seen_blocks_.resize(b + 1, false);
+  seen_blocks_[b] = true;
+  refresh(ctx);
+  store_.on_block(b);
+}
+
+void GasperNode::publish_block(NodeContext& ctx, BlockId b) {
+  gossip(ctx, consensus_.types().block, consensus_.config().block_size_bytes, consensus_.block_ref(b),
+         kNoNode);
 }
 
 void GasperNode::on_message(NodeContext& ctx, const Message& msg) {
@@ -154,7 +174,11 @@ void GasperNode::attest(NodeContext& ctx, std::uint64_t slot) {
                  blocks.state(h).current_justified,
                  static_cast<double>(count),
                  static_cast<std::uint8_t>(consensus_.adversarial(id_) ? 1 : 0)};
-  const NodeId to = consensus_.aggregator(slot);
+  cast_vote(ctx, vote);
+}
+
+void GasperNode::cast_vote(NodeContext& ctx, const Aggregate& vote) {
+  const NodeId to = consensus_.aggregator(vote.slot);
   if (to == id_) {
     received_.push_back(vote);
   } else {

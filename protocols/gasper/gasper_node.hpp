@@ -32,6 +32,14 @@ class GasperNode : public Protocol {
   BlockId head(NodeContext& ctx);
   /// The store (for results).
   const ForkChoiceStore& store() const { return store_; }
+  /// Stores a block made by this node's side without sending it (an adversary's withheld block).
+  void learn_block(NodeContext& ctx, BlockId b);
+  /// Sends a block this node already has to its peers, as if just received.
+  void publish_block(NodeContext& ctx, BlockId b);
+  /// Publishes a new aggregate (this node's or its side's votes).
+  void publish_aggregate(NodeContext& ctx, AggregateId a) { accept_aggregate(ctx, a, kNoNode); }
+  /// Aggregates seen recently (what a block may include).
+  const std::vector<AggregateId>& known_aggregates() const { return known_; }
 
  protected:
   /// A block arrived (or was made here): store, boost, forward, then its waiting children.
@@ -40,8 +48,10 @@ class GasperNode : public Protocol {
   void accept_aggregate(NodeContext& ctx, AggregateId a, NodeId from);
   /// Sends a gossiped item to every peer but `from`.
   void gossip(NodeContext& ctx, MessageType type, std::uint32_t size, const PayloadPtr& ref, NodeId from);
-  /// This node's validators attest in `slot`.
+  /// This node's validators attest in `slot`: the vote on its head goes to cast_vote.
   void attest(NodeContext& ctx, std::uint64_t slot);
+  /// Sends this node's vote to the slot's aggregator (an adversary may hold it back or change it).
+  virtual void cast_vote(NodeContext& ctx, const Aggregate& vote);
   GasperConsensus& consensus_;
   NodeId id_;
   ForkChoiceStore store_;
