@@ -199,20 +199,10 @@ class ExAnteReorg final : public Attack {
     NodeContext& ctx = runtime_->context(node.id());
     for (const BlockId b : withheld_) node.publish_block(ctx, b);
     // One aggregate per distinct vote, as an aggregator of the adversary's own would make.
-    std::vector<Aggregate> merged;
     double stake = 0;
-    for (const Aggregate& v : held_) {
-      stake += v.stake;
-      auto same = [&](const Aggregate& m) {
-        return m.slot == v.slot && m.head == v.head && m.target == v.target && m.source == v.source;
-      };
-      if (auto it = std::find_if(merged.begin(), merged.end(), same); it != merged.end()) {
-        it->stake += v.stake;
-      } else {
-        merged.push_back(v);
-      }
-    }
-    for (const Aggregate& m : merged) node.publish_aggregate(ctx, consensus_.add_aggregate(m));
+    for (const Aggregate& v : held_) stake += v.stake;
+    for (const Aggregate& m : gasper::aggregate_votes(held_))
+      node.publish_aggregate(ctx, consensus_.add_aggregate(m));
     Attempt a{};
     a.row.attack = scope_.index;
     a.row.first_slot = first_slot_;

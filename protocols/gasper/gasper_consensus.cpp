@@ -76,6 +76,22 @@ TableSchema epoch_schema() {
 
 }  // namespace
 
+std::vector<Aggregate> aggregate_votes(const std::vector<Aggregate>& votes) {
+  std::vector<Aggregate> merged;
+  for (const Aggregate& v : votes) {
+    auto same = [&](const Aggregate& m) {
+      return m.slot == v.slot && m.head == v.head && m.target == v.target && m.source == v.source &&
+             m.cls == v.cls;
+    };
+    if (auto it = std::find_if(merged.begin(), merged.end(), same); it != merged.end()) {
+      it->stake += v.stake;
+    } else {
+      merged.push_back(v);
+    }
+  }
+  return merged;
+}
+
 std::vector<std::string> gasper_table_names() {
   return {"slots", "epochs", "reorgs"};
 }

@@ -40,6 +40,10 @@ struct Aggregate {
   std::uint8_t cls;    ///< 0: honest validators, 1: an attack's
 };
 
+/// Aggregates votes: one per distinct (slot, head, target, source, class), stakes added, in order of
+/// first appearance.
+std::vector<Aggregate> aggregate_votes(const std::vector<Aggregate>& votes);
+
 /// Payload naming a block or an aggregate (shared by every message about it).
 struct ItemRef : Payload {
   /// Block or aggregate id.

@@ -189,20 +189,13 @@ void GasperNode::cast_vote(NodeContext& ctx, const Aggregate& vote) {
 
 void GasperNode::publish_aggregates(NodeContext& ctx, std::uint64_t slot) {
   // One aggregate per distinct vote of this slot; late attestations of earlier slots are dropped.
-  std::vector<Aggregate> merged;
+  std::vector<Aggregate> of_slot;
   for (const Aggregate& v : received_) {
-    if (v.slot != slot) continue;
-    auto same = [&](const Aggregate& m) {
-      return m.head == v.head && m.target == v.target && m.source == v.source && m.cls == v.cls;
-    };
-    if (auto it = std::find_if(merged.begin(), merged.end(), same); it != merged.end()) {
-      it->stake += v.stake;
-    } else {
-      merged.push_back(v);
-    }
+    if (v.slot == slot) of_slot.push_back(v);
   }
   received_.clear();
-  for (const Aggregate& m : merged) accept_aggregate(ctx, consensus_.add_aggregate(m), kNoNode);
+  for (const Aggregate& m : aggregate_votes(of_slot))
+    accept_aggregate(ctx, consensus_.add_aggregate(m), kNoNode);
 }
 
 }  // namespace dltsim::gasper
