@@ -147,14 +147,16 @@ class ExAnteReorg final : public Attack {
     const BlockId head = consensus_.canonical_head();
     const std::vector<bool> canonical = consensus_.blocks().tree().chain_flags(head);
     std::uint64_t successes = 0, single = 0, single_successes = 0;
+    // The honest block of each slot (at most one: an honest proposer makes one block).
+    const gasper::BeaconBlocks& blocks = consensus_.blocks();
+    std::vector<BlockId> honest_of_slot;
+    for (BlockId b = 1; b < blocks.size(); ++b) {
+      if (consensus_.adversarial(blocks.tree().get(b).producer)) continue;
+      if (blocks.slot(b) >= honest_of_slot.size()) honest_of_slot.resize(blocks.slot(b) + 1, 0);
+      honest_of_slot[blocks.slot(b)] = b;
+    }
     for (Attempt& a : attempts_) {
-      a.row.honest_block = 0;
-      for (BlockId b = 1; b < consensus_.blocks().size(); ++b) {
-        if (consensus_.blocks().slot(b) == a.row.honest_slot &&
-            !consensus_.adversarial(consensus_.blocks().tree().get(b).producer)) {
-          a.row.honest_block = b;
-        }
-      }
+      a.row.honest_block = a.row.honest_slot < honest_of_slot.size() ? honest_of_slot[a.row.honest_slot] : 0;
       a.row.success = a.row.honest_block != 0 && !canonical[a.row.honest_block] && canonical[a.tip] ? 1 : 0;
       successes += a.row.success;
       if (a.row.withheld == 1) {

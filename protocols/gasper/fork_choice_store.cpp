@@ -71,7 +71,7 @@ BlockId ForkChoiceStore::head(std::uint64_t current_epoch) {
   const BlockId root = justified_.root;
   subtree_.assign(known_.size(), 0.0);
   viable_.assign(known_.size(), 0);
-  std::vector<std::uint8_t> has_child(known_.size(), 0);
+  has_child_.assign(known_.size(), 0);
   // Descendants of the root have larger ids: one pass from the newest block down adds each
   // subtree to its parent and marks viability (filter_block_tree) bottom-up.
   const auto first = std::lower_bound(known_ids_.begin(), known_ids_.end(), root);
@@ -81,11 +81,11 @@ BlockId ForkChoiceStore::head(std::uint64_t current_epoch) {
     double w = votes_[b];
     if (b == boost_block_) w += boost_ * committee_weight_;
     subtree_[b] += w;
-    if (!has_child[b]) viable_[b] = viable_leaf(b, current_epoch) ? 1 : 0;
+    if (!has_child_[b]) viable_[b] = viable_leaf(b, current_epoch) ? 1 : 0;
     if (b != root) {
       const BlockId p = blocks_.parent(b);
       subtree_[p] += subtree_[b];
-      has_child[p] = 1;
+      has_child_[p] = 1;
       if (viable_[b]) viable_[p] = 1;
     }
   }

@@ -60,6 +60,7 @@ class ForkChoiceStore {
   std::vector<double> votes_;
   std::vector<double> subtree_;
   std::vector<std::uint8_t> viable_;
+  std::vector<std::uint8_t> has_child_;  // head()'s scratch, kept to spare an allocation per call
   BlockId boost_block_ = kNoBlock;
   Checkpoint justified_;
   Checkpoint finalized_;

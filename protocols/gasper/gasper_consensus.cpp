@@ -139,9 +139,14 @@ void GasperConsensus::mark_adversarial(NodeId node) {
 }
 
 NodeId GasperConsensus::aggregator(std::uint64_t slot) {
-  const std::vector<Member>& c = committees_.committee(slot);
-  Rng rng = seeds_.child("aggregators").child(slot).rng();
-  return c[boost::random::uniform_int_distribution<std::size_t>(0, c.size() - 1)(rng)].node;
+  // Every attester of the slot asks; the draw is the same each time, so it is made once.
+  if (slot != aggregator_slot_) {
+    const std::vector<Member>& c = committees_.committee(slot);
+    Rng rng = seeds_.child("aggregators").child(slot).rng();
+    aggregator_ = c[boost::random::uniform_int_distribution<std::size_t>(0, c.size() - 1)(rng)].node;
+    aggregator_slot_ = slot;
+  }
+  return aggregator_;
 }
 
 AggregateId GasperConsensus::add_aggregate(const Aggregate& a) {

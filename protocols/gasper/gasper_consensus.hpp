@@ -144,6 +144,8 @@ class GasperConsensus final : public Consensus {
   std::vector<std::vector<AggregateId>> included_;
   std::vector<GasperNode*> nodes_;
   Runtime* runtime_ = nullptr;
+  std::uint64_t aggregator_slot_ = ~0ULL;  // the slot whose aggregator is cached
+  NodeId aggregator_ = kNoNode;
   LogHistogram arrival_delay_;
   std::uint64_t reorgs_ = 0;
   std::uint32_t max_reorg_depth_ = 0;
